@@ -1,0 +1,72 @@
+//! `sql/credential_catalog_read`
+//!
+//! ## What it catches
+//! Reads of the system catalogs that hold password hashes and stored credentials:
+//! PostgreSQL `pg_authid`, `pg_shadow`, `pg_user_mapping(s)`; MySQL `mysql.user`; SQL Server
+//! `sys.sql_logins`, `sys.syslogins`, `sys.credentials`; Oracle `sys.user$`, `dba_users`.
+//!
+//! ## Why it matters
+//! Password hashes can be cracked or replayed; user mappings hold other servers' passwords.
+//!
+//! ## Blocks
+//! ```sql
+//! SELECT rolname, rolpassword FROM pg_authid WHERE rolsuper;
+//! SELECT user, authentication_string FROM mysql.user;
+//! ```
+//!
+//! ## Passes
+//! ```sql
+//! SELECT rolname FROM pg_roles;
+//! SELECT id FROM users;
+//! ```
+//!
+//! ## Known gaps
+//! None known.
+//!
+//! ## Intents
+//! `credential.read`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::lexer::TokenKind;
+use super::super::Stmt;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/credential_catalog_read",
+    intents: &[Intent::CredentialRead],
+    triggers: &["pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings", "user", "sql_logins", "syslogins", "credentials", "dba_users"],
+};
+
+/// Catalogs known by their own name.
+const BARE: &[&str] = &["pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings", "sql_logins", "syslogins", "dba_users"];
+
+/// Catalogs only under a schema: (schema, table).
+const QUALIFIED: &[(&str, &str)] = &[("mysql", "user"), ("sys", "credentials"), ("sys", "user$")];
+
+/// Finds references to credential catalogs.
+pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    for (i, t) in stmt.tokens.iter().enumerate() {
+        if t.kind != TokenKind::Word {
+            continue;
+        }
+        let word = t.text(stmt.src);
+        let bare = BARE.iter().find(|b| b.eq_ignore_ascii_case(word)).map(|b| (*b).to_owned());
+        let qualified = QUALIFIED.iter().find(|(schema, table)| {
+            table.eq_ignore_ascii_case(word) && i >= 2 && stmt.is_punct(i - 1, ".") && stmt.is_kw(i - 2, schema)
+        });
+        let name = match (bare, qualified) {
+            (Some(b), _) => b,
+            (None, Some((s, t))) => format!("{s}.{t}"),
+            _ => continue,
+        };
+        facts.push(stmt.fact(
+            Intent::CredentialRead,
+            Severity::High,
+            DETECTOR.id,
+            Some(Target { kind: "table", name: name.clone() }),
+            format!("reads `{name}`, which holds password hashes or stored credentials"),
+        ));
+    }
+}

@@ -1,0 +1,97 @@
+//! `sql/destructive_alter`
+//!
+//! ## What it catches
+//! `ALTER TABLE … DROP COLUMN | CONSTRAINT | PRIMARY KEY | FOREIGN KEY | PARTITION | INDEX`, and
+//! MySQL's bare `ALTER TABLE t DROP c`.
+//!
+//! ## Why it matters
+//! A dropped column takes its data with it; a dropped constraint lets bad data in.
+//!
+//! ## Blocks
+//! ```sql
+//! ALTER TABLE drivers DROP COLUMN license_number;
+//! ```
+//!
+//! ## Passes
+//! ```sql
+//! ALTER TABLE drivers ADD COLUMN rating numeric(3,2);
+//! ALTER TABLE t ALTER COLUMN c DROP DEFAULT;
+//! ```
+//!
+//! ## Known gaps
+//! Type changes that truncate data (`ALTER COLUMN c TYPE varchar(2)`) are not flagged.
+//!
+//! ## Intents
+//! `schema.alter_destructive`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::Stmt;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/destructive_alter",
+    intents: &[Intent::SchemaAlterDestructive],
+    triggers: &["alter"],
+};
+
+/// Finds `DROP` clauses of `ALTER TABLE`.
+pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    if !stmt.is_kw(0, "ALTER") || !stmt.is_kw(1, "TABLE") {
+        return;
+    }
+    let mut i = 2;
+    for kw in ["IF", "EXISTS", "ONLY"] {
+        if stmt.is_kw(i, kw) {
+            i += 1;
+        }
+    }
+    let (table, mut i) = stmt.name_at(i);
+    let mut depth = 0usize;
+    while i < stmt.tokens.len() {
+        if stmt.is_punct(i, "(") {
+            depth += 1;
+        } else if stmt.is_punct(i, ")") {
+            depth = depth.saturating_sub(1);
+        } else if depth == 0 && stmt.is_kw(i, "DROP") && !stmt.is_kw(i.wrapping_sub(1), "COLUMN") {
+            // `ALTER COLUMN c DROP DEFAULT | NOT NULL | EXPRESSION | IDENTITY` keeps the data.
+            let prev_alter_column = (i >= 2 && stmt.is_kw(i - 2, "COLUMN")) || (i >= 3 && stmt.is_kw(i - 3, "ALTER"));
+            let (kind, skip) = if stmt.is_kw(i + 1, "COLUMN") {
+                ("column", 2)
+            } else if stmt.is_kw(i + 1, "CONSTRAINT") {
+                ("constraint", 2)
+            } else if stmt.seq(i + 1, &["PRIMARY", "KEY"]) {
+                ("constraint", 3)
+            } else if stmt.seq(i + 1, &["FOREIGN", "KEY"]) {
+                ("constraint", 3)
+            } else if stmt.is_kw(i + 1, "PARTITION") {
+                ("partition", 2)
+            } else if stmt.is_kw(i + 1, "INDEX") || stmt.is_kw(i + 1, "KEY") {
+                ("index", 2)
+            } else if ["DEFAULT", "NOT", "EXPRESSION", "IDENTITY", "NULL"].iter().any(|k| stmt.is_kw(i + 1, k))
+                || prev_alter_column
+            {
+                i += 1;
+                continue;
+            } else {
+                ("column", 1)
+            };
+            let mut j = i + skip;
+            if stmt.seq(j, &["IF", "EXISTS"]) {
+                j += 2;
+            }
+            let (name, _) = stmt.name_at(j);
+            let severity = if kind == "column" || kind == "partition" { Severity::High } else { Severity::Medium };
+            let full = if table.is_empty() { name.clone() } else { format!("{table}.{name}") };
+            facts.push(stmt.fact(
+                Intent::SchemaAlterDestructive,
+                severity,
+                DETECTOR.id,
+                Some(Target { kind, name: full }),
+                format!("drops {kind} `{name}` of table `{table}`"),
+            ));
+        }
+        i += 1;
+    }
+}

@@ -1,0 +1,143 @@
+//! `sql/drop_statement`
+//!
+//! ## What it catches
+//! `DROP` of any object: databases, schemas, tables, views, indexes, functions, roles, …, with
+//! `IF EXISTS`, `CASCADE` and several names; PostgreSQL's `DROP OWNED BY` (every object a role
+//! owns). Dropping a database or schema, or `DROP OWNED`, is critical; a table or view is high.
+//!
+//! ## Why it matters
+//! A dropped object and its data are gone; only a restore brings them back.
+//!
+//! ## Blocks
+//! ```sql
+//! DROP TABLE IF EXISTS members, branches CASCADE;
+//! DROP /* housekeeping */ SCHEMA campus CASCADE;
+//! ```
+//!
+//! ## Passes
+//! ```sql
+//! SELECT 'DROP SCHEMA public CASCADE';
+//! SELECT * FROM drop_log;
+//! ```
+//!
+//! ## Known gaps
+//! None known.
+//!
+//! ## Intents
+//! `schema.drop`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::Stmt;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/drop_statement",
+    intents: &[Intent::SchemaDrop],
+    triggers: &["drop"],
+};
+
+/// Object kinds, longest keyword sequence first, with the severity of dropping one.
+const OBJECTS: &[(&[&str], &str, Severity)] = &[
+    (&["MATERIALIZED", "VIEW"], "view", Severity::High),
+    (&["FOREIGN", "TABLE"], "table", Severity::High),
+    (&["EXTERNAL", "TABLE"], "table", Severity::High),
+    (&["TEMPORARY", "TABLE"], "temporary_table", Severity::Low),
+    (&["TEMP", "TABLE"], "temporary_table", Severity::Low),
+    (&["DATABASE"], "database", Severity::Critical),
+    (&["SCHEMA"], "schema", Severity::Critical),
+    (&["OWNED"], "owned_objects", Severity::Critical),
+    (&["CATALOG"], "database", Severity::Critical),
+    (&["WAREHOUSE"], "warehouse", Severity::High),
+    (&["TABLE"], "table", Severity::High),
+    (&["VIEW"], "view", Severity::High),
+    (&["TABLESPACE"], "tablespace", Severity::High),
+    (&["STAGE"], "stage", Severity::High),
+    (&["STREAM"], "stream", Severity::Medium),
+    (&["SEQUENCE"], "sequence", Severity::Medium),
+    (&["INDEX"], "index", Severity::Medium),
+    (&["FUNCTION"], "function", Severity::Medium),
+    (&["PROCEDURE"], "procedure", Severity::Medium),
+    (&["TRIGGER"], "trigger", Severity::Medium),
+    (&["TYPE"], "type", Severity::Medium),
+    (&["DOMAIN"], "type", Severity::Medium),
+    (&["EXTENSION"], "extension", Severity::Medium),
+    (&["POLICY"], "policy", Severity::Medium),
+    (&["ROLE"], "role", Severity::Medium),
+    (&["USER"], "role", Severity::Medium),
+    (&["LOGIN"], "role", Severity::Medium),
+    (&["GROUP"], "role", Severity::Medium),
+    (&["PARTITION"], "partition", Severity::High),
+];
+
+/// Finds `DROP <object> …` at the head of the statement.
+pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    if !stmt.is_kw(0, "DROP") {
+        return;
+    }
+    let Some((words, kind, severity)) = OBJECTS.iter().find(|(w, ..)| stmt.seq(1, w)) else {
+        // `DROP <something we do not know>` still drops something.
+        facts.push(stmt.fact(
+            Intent::SchemaDrop,
+            Severity::Medium,
+            DETECTOR.id,
+            None,
+            format!("`{}` drops an object", short(stmt.text())),
+        ));
+        return;
+    };
+    let mut i = 1 + words.len();
+    if stmt.seq(i, &["IF", "EXISTS"]) {
+        i += 2;
+    }
+    if stmt.is_kw(i, "CONCURRENTLY") {
+        i += 1;
+    }
+    if *kind == "owned_objects" && stmt.is_kw(i, "BY") {
+        i += 1;
+    }
+    let mut names = Vec::new();
+    loop {
+        let (name, next) = stmt.name_at(i);
+        if name.is_empty() {
+            break;
+        }
+        names.push(name);
+        i = next;
+        if stmt.is_punct(i, ",") {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let cascade = stmt.any_kw("CASCADE");
+    let label = kind.replace('_', " ");
+    if names.is_empty() {
+        names.push(String::new());
+    }
+    for name in names {
+        let what = if name.is_empty() { label.clone() } else { format!("{label} `{name}`") };
+        let message = match *kind {
+            "owned_objects" => format!("DROP OWNED removes every object owned by `{name}`"),
+            "database" | "schema" => format!("drops {what} and everything in it"),
+            _ if cascade => format!("drops {what} and, with CASCADE, every object that depends on it"),
+            _ => format!("drops {what}"),
+        };
+        facts.push(stmt.fact(Intent::SchemaDrop, *severity, DETECTOR.id, Some(Target { kind, name }), message));
+    }
+}
+
+/// The first line of `text`, shortened for a message.
+pub(crate) fn short(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let mut end = line.len().min(60);
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < line.len() {
+        format!("{}…", &line[..end])
+    } else {
+        line.to_owned()
+    }
+}

@@ -1,0 +1,88 @@
+//! The SQL detectors, one danger per file, and the registry of their ids, intents and trigger
+//! words. A detector may only fire when one of its trigger words appears as a word of the
+//! statement; the prefilter relies on that to skip analysis soundly.
+
+pub(crate) mod credential_catalog_read;
+pub(crate) mod dangerous_function;
+pub(crate) mod data_export;
+pub(crate) mod destructive_alter;
+pub(crate) mod drop_statement;
+pub(crate) mod dynamic_sql;
+pub(crate) mod privilege_change;
+pub(crate) mod sensitive_table_access;
+pub(crate) mod system_change;
+pub(crate) mod table_overwrite;
+pub(crate) mod truncate_statement;
+pub(crate) mod unbounded_write;
+
+use crate::analyze::Detector;
+
+use super::lexer::TokenKind;
+use super::Stmt;
+
+/// Every SQL detector.
+pub(crate) const ALL: &[&Detector] = &[
+    &drop_statement::DETECTOR,
+    &truncate_statement::DETECTOR,
+    &destructive_alter::DETECTOR,
+    &unbounded_write::DETECTOR,
+    &table_overwrite::DETECTOR,
+    &data_export::DETECTOR,
+    &dangerous_function::DETECTOR,
+    &credential_catalog_read::DETECTOR,
+    &privilege_change::DETECTOR,
+    &system_change::DETECTOR,
+    &dynamic_sql::DETECTOR,
+    &sensitive_table_access::DETECTOR,
+];
+
+/// Whether `word` is a trigger word of some detector (ASCII case-insensitive).
+pub(crate) fn is_trigger(word: &str) -> bool {
+    ALL.iter().any(|d| d.triggers.iter().any(|t| t.eq_ignore_ascii_case(word)))
+}
+
+/// Words that make a statement do something, used to tell an unparseable statement that does
+/// something unknown from one that merely mentions a trigger word in an unusual construct.
+const ACTION_WORDS: &[&str] = &[
+    "drop", "truncate", "delete", "update", "alter", "grant", "merge", "replace", "overwrite", "copy", "unload",
+    "export", "exec", "execute", "prepare", "do", "shutdown", "kill", "outfile", "dumpfile",
+];
+
+/// Whether token `i` begins a statement: first in the statement, or right after `(` (a
+/// data-modifying CTE or subquery) or after `EXPLAIN [ANALYZE] [VERBOSE]`.
+pub(crate) fn starts_statement(stmt: &Stmt<'_>, i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let prev = i - 1;
+    stmt.is_punct(prev, "(")
+        || stmt.is_kw(prev, "EXPLAIN")
+        || stmt.is_kw(prev, "ANALYZE")
+        || stmt.is_kw(prev, "VERBOSE")
+        || (stmt.is_punct(prev, ")") && stmt.is_kw(0, "EXPLAIN"))
+}
+
+/// Whether the statement contains a `DELETE` or `UPDATE` in statement position, whose danger
+/// depends on its `WHERE` and so on the AST.
+pub(crate) fn needs_parse(stmt: &Stmt<'_>) -> bool {
+    (0..stmt.tokens.len()).any(|i| (stmt.is_kw(i, "DELETE") || stmt.is_kw(i, "UPDATE")) && starts_statement(stmt, i))
+}
+
+/// Whether the statement has an action word that no construct explains: not `ON DELETE`,
+/// `FOR UPDATE`, `KEY UPDATE`, `ON UPDATE`, and not the head of routine maintenance (`VACUUM`).
+pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
+    if ["VACUUM", "ANALYZE", "REINDEX", "CLUSTER", "CHECKPOINT", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD", "RESET", "SHOW", "DESCRIBE", "DESC"]
+        .iter()
+        .any(|kw| stmt.is_kw(0, kw))
+    {
+        return false;
+    }
+    stmt.tokens.iter().enumerate().any(|(i, t)| {
+        t.kind == TokenKind::Word
+            && ACTION_WORDS.iter().any(|w| t.text(stmt.src).eq_ignore_ascii_case(w))
+            && !(i > 0
+                && ["ON", "FOR", "KEY", "IGNORE", "OR", "CASCADE"]
+                    .iter()
+                    .any(|p| stmt.is_kw(i - 1, p)))
+    }) || stmt.tokens.iter().any(|t| t.kind == TokenKind::Meta)
+}

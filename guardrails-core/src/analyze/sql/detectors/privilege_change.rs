@@ -1,0 +1,168 @@
+//! `sql/privilege_change`
+//!
+//! ## What it catches
+//! - `privilege.escalate`: `GRANT ALL`, grants `ON *.*`, `WITH GRANT|ADMIN OPTION`, grants to
+//!   `PUBLIC`, grants of administrative roles (`db_owner`, `sysadmin`, `rds_superuser`,
+//!   `ACCOUNTADMIN`, `pg_execute_server_program`, …) or powers (`SUPER`, `FILE`); roles or users
+//!   created or altered with `SUPERUSER`, `CREATEROLE`, `BYPASSRLS`; `ALTER [SERVER] ROLE admin ADD
+//!   MEMBER`; `sp_addrolemember`/`sp_addsrvrolemember` of an administrative role; `SET ROLE`,
+//!   `SET SESSION AUTHORIZATION`, `EXECUTE AS`.
+//! - `privilege.grant`: any other `GRANT`, new logins (`CREATE USER|ROLE|LOGIN`), password changes.
+//!
+//! ## Why it matters
+//! Privileges outlive the session that granted them; an agent that can raise its own rights has
+//! no limits left.
+//!
+//! ## Blocks
+//! ```sql
+//! ALTER USER library_app WITH SUPERUSER;
+//! GRANT ALL ON *.* TO 'fleet_ro'@'%';
+//! EXEC sp_addrolemember 'db_owner', 'hotel_app';
+//! ```
+//!
+//! ## Passes
+//! ```sql
+//! SHOW GRANTS TO ROLE analyst;
+//! REVOKE INSERT ON t FROM bob;
+//! ALTER ROLE app NOSUPERUSER;
+//! ```
+//!
+//! ## Known gaps
+//! Whether a narrow `GRANT SELECT` raises privileges depends on the grantee; it is reported as
+//! `privilege.grant` and left to the policy.
+//!
+//! ## Intents
+//! `privilege.grant`, `privilege.escalate`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::lexer::TokenKind;
+use super::super::Stmt;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/privilege_change",
+    intents: &[Intent::PrivilegeGrant, Intent::PrivilegeEscalate],
+    triggers: &[
+        "grant", "user", "role", "login", "authorization", "execute", "exec", "sp_addrolemember", "sp_addsrvrolemember",
+        "sp_addlogin", "sp_grantlogin", "sp_adduser", "sp_grantdbaccess", "sp_password",
+    ],
+};
+
+/// Roles and privileges that amount to owning the database or its host.
+const ADMIN: &[&str] = &[
+    "db_owner", "db_securityadmin", "db_accessadmin", "sysadmin", "securityadmin", "serveradmin", "rds_superuser",
+    "cloudsqlsuperuser", "azure_pg_admin", "pg_read_server_files", "pg_write_server_files", "pg_execute_server_program",
+    "accountadmin", "orgadmin", "dba", "super", "file", "superuser", "postgres", "root", "admin",
+];
+
+/// Role options that amount to superuser.
+const POWERFUL_OPTIONS: &[&str] = &["SUPERUSER", "CREATEROLE", "BYPASSRLS", "REPLICATION"];
+
+fn is_admin(name: &str) -> bool {
+    let bare = name.trim_matches(|c| c == '\'' || c == '"' || c == '`' || c == '[' || c == ']');
+    ADMIN.iter().any(|a| a.eq_ignore_ascii_case(bare))
+}
+
+/// Finds privilege changes at the head of the statement.
+pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    let fact = |facts: &mut Facts, intent: Intent, severity: Severity, name: String, message: String| {
+        facts.push(stmt.fact(intent, severity, DETECTOR.id, Some(Target { kind: "role", name }), message));
+    };
+    let words = || stmt.tokens.iter().enumerate().filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::Str | TokenKind::QuotedIdent));
+
+    if stmt.is_kw(0, "GRANT") {
+        let to = stmt.find_kw(1, "TO");
+        let grantee = to.map(|i| stmt.name_at(i + 1).0).unwrap_or_default();
+        let head_end = to.unwrap_or(stmt.tokens.len());
+        let all = stmt.is_kw(1, "ALL");
+        let global = (1..head_end).any(|i| stmt.is_punct(i, "*") && stmt.is_punct(i + 1, ".") && stmt.is_punct(i + 2, "*"));
+        let admin_role = words().take_while(|(i, _)| *i < head_end).skip(1).find(|(_, t)| is_admin(&t.string_value(stmt.src)) || is_admin(t.text(stmt.src)));
+        let with_option = (head_end..stmt.tokens.len()).any(|i| stmt.is_kw(i, "WITH") && (stmt.is_kw(i + 1, "GRANT") || stmt.is_kw(i + 1, "ADMIN")));
+        let public = stmt.is_kw(head_end + 1, "PUBLIC");
+        let why = if all {
+            Some("GRANT ALL gives every privilege".to_owned())
+        } else if global {
+            Some("a grant ON *.* covers every database".to_owned())
+        } else if let Some((_, t)) = admin_role {
+            Some(format!("grants the administrative role or privilege `{}`", t.text(stmt.src)))
+        } else if with_option {
+            Some("WITH GRANT/ADMIN OPTION lets the grantee grant it on".to_owned())
+        } else if public {
+            Some("grants to PUBLIC, that is to every role".to_owned())
+        } else {
+            None
+        };
+        match why {
+            Some(why) => fact(facts, Intent::PrivilegeEscalate, Severity::Critical, grantee.clone(), format!("{why} to `{grantee}`")),
+            None => fact(facts, Intent::PrivilegeGrant, Severity::Medium, grantee.clone(), format!("grants privileges to `{grantee}`")),
+        }
+        return;
+    }
+
+    let creates = stmt.is_kw(0, "CREATE") && ["USER", "ROLE", "LOGIN"].iter().any(|k| stmt.is_kw(1, k));
+    let alters = stmt.is_kw(0, "ALTER") && ["USER", "ROLE", "LOGIN"].iter().any(|k| stmt.is_kw(1, k));
+    let alters_server_role = stmt.seq(0, &["ALTER", "SERVER", "ROLE"]);
+    if creates || alters || alters_server_role {
+        let name_at = if alters_server_role { 3 } else { 2 };
+        let name = stmt.name_at(name_at).0;
+        let powerful = POWERFUL_OPTIONS.iter().find(|o| stmt.any_kw(o));
+        if let Some(option) = powerful {
+            fact(facts, Intent::PrivilegeEscalate, Severity::Critical, name.clone(), format!("gives `{name}` the {option} attribute"));
+        } else if (alters || alters_server_role) && stmt.seq(name_at + 1, &["ADD", "MEMBER"]) {
+            let member = stmt.name_at(name_at + 3).0;
+            let (intent, severity) = if is_admin(&name) { (Intent::PrivilegeEscalate, Severity::Critical) } else { (Intent::PrivilegeGrant, Severity::Medium) };
+            fact(facts, intent, severity, member.clone(), format!("adds `{member}` to role `{name}`"));
+        } else if creates {
+            fact(facts, Intent::PrivilegeGrant, Severity::High, name.clone(), format!("creates the login or role `{name}`"));
+        } else if stmt.any_kw("PASSWORD") || stmt.any_kw("IDENTIFIED") {
+            fact(facts, Intent::PrivilegeGrant, Severity::Medium, name.clone(), format!("changes the password of `{name}`"));
+        }
+        return;
+    }
+
+    if stmt.seq(0, &["SET", "ROLE"]) || stmt.seq(0, &["SET", "SESSION", "ROLE"]) || stmt.seq(0, &["SET", "LOCAL", "ROLE"]) {
+        let at = stmt.find_kw(0, "ROLE").map_or(2, |i| i + 1);
+        let role = stmt.name_at(at).0;
+        if !role.eq_ignore_ascii_case("NONE") && !role.eq_ignore_ascii_case("DEFAULT") {
+            fact(facts, Intent::PrivilegeEscalate, Severity::Medium, role.clone(), format!("switches the session to role `{role}`"));
+        }
+        return;
+    }
+    if stmt.seq(0, &["SET", "SESSION", "AUTHORIZATION"]) {
+        let who = stmt.name_at(3).0;
+        if !who.eq_ignore_ascii_case("DEFAULT") {
+            fact(facts, Intent::PrivilegeEscalate, Severity::Medium, who.clone(), format!("switches the session to user `{who}`"));
+        }
+        return;
+    }
+    if (stmt.is_kw(0, "EXECUTE") || stmt.is_kw(0, "EXEC")) && stmt.is_kw(1, "AS") {
+        let who = stmt.tokens.last().map(|t| t.string_value(stmt.src)).unwrap_or_default();
+        fact(facts, Intent::PrivilegeEscalate, Severity::Medium, who.clone(), format!("impersonates `{who}`"));
+        return;
+    }
+
+    // SQL Server system procedures, possibly schema-qualified, after EXEC.
+    for (i, t) in stmt.tokens.iter().enumerate() {
+        if t.kind != TokenKind::Word || !super::dangerous_function::is_call(stmt, i) {
+            continue;
+        }
+        let proc = t.text(stmt.src).to_ascii_lowercase();
+        let first_arg = stmt.tokens.get(i + 1).map(|a| a.string_value(stmt.src)).unwrap_or_default();
+        match proc.as_str() {
+            "sp_addrolemember" | "sp_addsrvrolemember" => {
+                let member = stmt.tokens.get(i + 3).map(|a| a.string_value(stmt.src)).unwrap_or_default();
+                if is_admin(&first_arg) {
+                    fact(facts, Intent::PrivilegeEscalate, Severity::Critical, member.clone(), format!("{proc} makes `{member}` a member of `{first_arg}`"));
+                } else {
+                    fact(facts, Intent::PrivilegeGrant, Severity::Medium, member.clone(), format!("{proc} adds `{member}` to `{first_arg}`"));
+                }
+            }
+            "sp_addlogin" | "sp_grantlogin" | "sp_adduser" | "sp_grantdbaccess" | "sp_password" => {
+                fact(facts, Intent::PrivilegeGrant, Severity::High, first_arg.clone(), format!("{proc} creates or changes the login `{first_arg}`"));
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `sql/table_overwrite`
+//!
+//! ## What it catches
+//! Statements that replace a whole table's contents: `INSERT OVERWRITE`, `CREATE OR REPLACE TABLE`
+//! (Snowflake, BigQuery, Databricks), and `MERGE … WHEN NOT MATCHED BY SOURCE THEN DELETE`, which
+//! deletes every target row missing from the source.
+//!
+//! ## Why it matters
+//! The old contents are gone in one statement; a partial or wrong source wipes the table.
+//!
+//! ## Blocks
+//! ```sql
+//! INSERT OVERWRITE INTO core.suppliers SELECT * FROM staging.suppliers_raw;
+//! MERGE t USING s ON t.id = s.id WHEN NOT MATCHED BY SOURCE THEN DELETE;
+//! ```
+//!
+//! ## Passes
+//! ```sql
+//! MERGE t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET t.v = s.v;
+//! CREATE OR REPLACE VIEW v AS SELECT 1;
+//! ```
+//!
+//! ## Known gaps
+//! `REPLACE INTO` (MySQL) rewrites keyed rows only and is not flagged.
+//!
+//! ## Intents
+//! `data.overwrite`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::Stmt;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/table_overwrite",
+    intents: &[Intent::DataOverwrite],
+    triggers: &["overwrite", "replace", "merge"],
+};
+
+/// Finds whole-table replacements.
+pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    let target = |i: usize| {
+        let mut i = i;
+        for kw in ["INTO", "TABLE"] {
+            if stmt.is_kw(i, kw) {
+                i += 1;
+            }
+        }
+        stmt.name_at(i).0
+    };
+    if let Some(i) = (0..stmt.tokens.len()).find(|&i| stmt.seq(i, &["INSERT", "OVERWRITE"])) {
+        let name = target(i + 2);
+        facts.push(stmt.fact(
+            Intent::DataOverwrite,
+            Severity::High,
+            DETECTOR.id,
+            Some(Target { kind: "table", name: name.clone() }),
+            format!("INSERT OVERWRITE replaces every row of `{name}`"),
+        ));
+    }
+    if stmt.seq(0, &["CREATE", "OR", "REPLACE"]) {
+        let mut i = 3;
+        for kw in ["TRANSIENT", "TEMPORARY", "TEMP", "EXTERNAL"] {
+            if stmt.is_kw(i, kw) {
+                i += 1;
+            }
+        }
+        if stmt.is_kw(i, "TABLE") {
+            let name = stmt.name_at(i + 1).0;
+            facts.push(stmt.fact(
+                Intent::DataOverwrite,
+                Severity::High,
+                DETECTOR.id,
+                Some(Target { kind: "table", name: name.clone() }),
+                format!("CREATE OR REPLACE TABLE discards the existing `{name}` and its rows"),
+            ));
+        }
+    }
+    if stmt.is_kw(0, "MERGE") && (0..stmt.tokens.len()).any(|i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"])) {
+        let deletes = (0..stmt.tokens.len())
+            .filter(|&i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"]))
+            .any(|i| {
+                let then = stmt.find_kw(i, "THEN");
+                then.is_some_and(|t| stmt.is_kw(t + 1, "DELETE"))
+            });
+        if deletes {
+            let name = target(1);
+            facts.push(stmt.fact(
+                Intent::DataOverwrite,
+                Severity::High,
+                DETECTOR.id,
+                Some(Target { kind: "table", name: name.clone() }),
+                format!("MERGE … WHEN NOT MATCHED BY SOURCE THEN DELETE deletes every row of `{name}` missing from the source"),
+            ));
+        }
+    }
+}

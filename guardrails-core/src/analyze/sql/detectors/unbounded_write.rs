@@ -1,0 +1,361 @@
+//! `sql/unbounded_write`
+//!
+//! ## What it catches
+//! `DELETE` and `UPDATE` with no `WHERE`, or with a `WHERE` that is always true: `1=1`, `TRUE`,
+//! `'a'='a'`, `x = x`, `… OR 1=1`, `NOT FALSE`, `key IS NOT NULL`, `c LIKE '%'`; also inside
+//! data-modifying CTEs and `EXPLAIN ANALYZE` (which runs its statement).
+//!
+//! ## Why it matters
+//! Every row of the table is deleted or overwritten. A tautology is the classic way to slip a
+//! bulk write past a check that only asks "is there a WHERE?".
+//!
+//! ## Blocks
+//! ```sql
+//! DELETE FROM enrollments;
+//! UPDATE bookings SET status = 'void' WHERE id = 7 OR 1=1;
+//! WITH gone AS (DELETE FROM loans RETURNING *) SELECT count(*) FROM gone;
+//! ```
+//!
+//! ## Passes
+//! ```sql
+//! DELETE FROM holds WHERE id = 5531;
+//! UPDATE members SET email = lower(email) WHERE id = 4471 AND 1 = 1;
+//! DELETE FROM api_request_log WHERE created_at < now() - interval '14 days';
+//! EXPLAIN DELETE FROM t;
+//! ```
+//!
+//! ## Known gaps
+//! Conditions that match every row only by the data (`WHERE amount >= 0`, `id IN (SELECT id FROM t)`)
+//! are not recognised.
+//!
+//! ## Intents
+//! `data.bulk_delete`, `data.bulk_update`
+
+use sqlparser::ast::{
+    BinaryOperator, Expr, FromTable, InTarget, ObjectName, Statement, TableFactor, TableWithJoins, UnaryOperator, Value,
+};
+use sqlparser::parser::Parser;
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::dialect::parser_dialect;
+use super::super::lexer::TokenKind;
+use super::super::{SqlState, Stmt};
+use super::starts_statement;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/unbounded_write",
+    intents: &[Intent::DataBulkDelete, Intent::DataBulkUpdate],
+    triggers: &["delete", "update"],
+};
+
+#[derive(Clone, Copy)]
+enum Write {
+    Delete,
+    Update,
+}
+
+impl Write {
+    fn intent(self) -> Intent {
+        match self {
+            Write::Delete => Intent::DataBulkDelete,
+            Write::Update => Intent::DataBulkUpdate,
+        }
+    }
+    fn verb(self) -> &'static str {
+        match self {
+            Write::Delete => "DELETE",
+            Write::Update => "UPDATE",
+        }
+    }
+    fn effect(self) -> &'static str {
+        match self {
+            Write::Delete => "deletes",
+            Write::Update => "updates",
+        }
+    }
+}
+
+/// Checks one (possibly nested) parsed statement.
+pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Facts) {
+    let (write, table, joined, selection) = match statement {
+        Statement::Delete(d) => {
+            let from = match &d.from {
+                FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
+            };
+            let table = d.tables.first().map(object_name).or_else(|| from.first().map(relation_name)).unwrap_or_default();
+            let joined = d.using.is_some() || from.iter().any(|t| !t.joins.is_empty()) || from.len() > 1;
+            (Write::Delete, table, joined, d.selection.as_ref())
+        }
+        Statement::Update(u) => {
+            let joined = !u.table.joins.is_empty() || u.from.is_some();
+            (Write::Update, relation_name(&u.table), joined, u.selection.as_ref())
+        }
+        _ => return,
+    };
+    match selection {
+        None if !joined => report(stmt, write, table, None, facts),
+        Some(expr) if truth(expr) == Truth::True => report(stmt, write, table, Some(expr.to_string()), facts),
+        _ => {}
+    }
+}
+
+/// Fallback for statements sqlparser rejects: finds `DELETE`/`UPDATE` in statement position and
+/// judges the `WHERE` of each by parsing just its expression.
+pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Facts) {
+    for i in 0..stmt.tokens.len() {
+        let write = if stmt.is_kw(i, "DELETE") {
+            Write::Delete
+        } else if stmt.is_kw(i, "UPDATE") {
+            Write::Update
+        } else {
+            continue;
+        };
+        if !starts_statement(stmt, i) {
+            continue;
+        }
+        // The statement runs to the `)` that closes its CTE, or to the end.
+        let mut depth = 0i32;
+        let mut end = stmt.tokens.len();
+        let mut where_at = None;
+        for j in i + 1..stmt.tokens.len() {
+            if stmt.is_punct(j, "(") {
+                depth += 1;
+            } else if stmt.is_punct(j, ")") {
+                depth -= 1;
+                if depth < 0 {
+                    end = j;
+                    break;
+                }
+            } else if depth == 0 && stmt.is_kw(j, "WHERE") && where_at.is_none() {
+                where_at = Some(j);
+            }
+        }
+        let mut t = i + 1;
+        if stmt.is_kw(t, "FROM") {
+            t += 1;
+        }
+        let (table, _) = stmt.name_at(t);
+        let Some(w) = where_at else {
+            report(stmt, write, table, None, facts);
+            continue;
+        };
+        let clause_end = (w + 1..end)
+            .find(|&j| {
+                ["RETURNING", "ORDER", "LIMIT", "OUTPUT"].iter().any(|k| stmt.is_kw(j, k))
+                    && stmt.tokens[j].kind == TokenKind::Word
+            })
+            .unwrap_or(end);
+        let (Some(first), Some(last)) = (stmt.tokens.get(w + 1), stmt.tokens.get(clause_end.wrapping_sub(1))) else {
+            continue;
+        };
+        let Some(text) = stmt.src.get(first.span.start..last.span.end) else { continue };
+        let parsed = Parser::new(parser_dialect(stmt.dialect))
+            .with_recursion_limit(state.limits.max_depth.saturating_mul(4).max(8))
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_expr());
+        if let Ok(expr) = parsed {
+            if truth(&expr) == Truth::True {
+                report(stmt, write, table, Some(expr.to_string()), facts);
+            }
+        }
+    }
+}
+
+fn report(stmt: &Stmt<'_>, write: Write, table: String, tautology: Option<String>, facts: &mut Facts) {
+    let message = match &tautology {
+        None => format!("{} without a WHERE clause {} every row of `{table}`", write.verb(), write.effect()),
+        Some(expr) => format!("the WHERE clause `{expr}` is always true, so {} {} every row of `{table}`", write.verb(), write.effect()),
+    };
+    facts.push(stmt.fact(write.intent(), Severity::High, DETECTOR.id, Some(Target { kind: "table", name: table }), message));
+}
+
+fn object_name(name: &ObjectName) -> String {
+    name.0
+        .iter()
+        .map(|p| p.as_ident().map(|i| i.value.clone()).unwrap_or_else(|| p.to_string()))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn relation_name(t: &TableWithJoins) -> String {
+    match &t.relation {
+        TableFactor::Table { name, .. } => object_name(name),
+        other => other.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Truth {
+    True,
+    False,
+    Unknown,
+}
+
+impl Truth {
+    fn not(self) -> Truth {
+        match self {
+            Truth::True => Truth::False,
+            Truth::False => Truth::True,
+            Truth::Unknown => Truth::Unknown,
+        }
+    }
+}
+
+/// Whether `e` holds for every row (as far as the text alone can tell).
+fn truth(e: &Expr) -> Truth {
+    match e {
+        Expr::Nested(inner) => truth(inner),
+        Expr::Value(v) => match &v.value {
+            Value::Boolean(b) => bool_truth(*b),
+            Value::Number(n, _) => match n.parse::<f64>() {
+                Ok(x) => bool_truth(x != 0.0),
+                Err(_) => Truth::Unknown,
+            },
+            _ => Truth::Unknown,
+        },
+        Expr::UnaryOp { op: UnaryOperator::Not, expr } => truth(expr).not(),
+        Expr::BinaryOp { left, op, right } => match op {
+            BinaryOperator::And => match (truth(left), truth(right)) {
+                (Truth::True, Truth::True) => Truth::True,
+                (Truth::False, _) | (_, Truth::False) => Truth::False,
+                _ => Truth::Unknown,
+            },
+            BinaryOperator::Or => match (truth(left), truth(right)) {
+                (Truth::True, _) | (_, Truth::True) => Truth::True,
+                (Truth::False, Truth::False) => Truth::False,
+                _ => Truth::Unknown,
+            },
+            BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+            | BinaryOperator::Spaceship => compare(left, op, right),
+            _ => Truth::Unknown,
+        },
+        Expr::IsNotNull(inner) => {
+            if is_key_column(inner) || constant(inner).is_some() {
+                Truth::True
+            } else {
+                Truth::Unknown
+            }
+        }
+        Expr::IsNull(inner) if constant(inner).is_some() => Truth::False,
+        Expr::IsTrue(inner) | Expr::IsNotFalse(inner) => truth(inner),
+        Expr::IsFalse(inner) | Expr::IsNotTrue(inner) => truth(inner).not(),
+        Expr::Like { negated, pattern, .. } | Expr::ILike { negated, pattern, .. } => match constant(pattern) {
+            Some(Const::Str(p)) if !p.is_empty() && p.chars().all(|c| c == '%') => bool_truth(!negated),
+            _ => Truth::Unknown,
+        },
+        Expr::In { expr, target: InTarget::List(list), negated, .. } => match constant(expr) {
+            Some(c) if list.iter().any(|x| constant(x).as_ref() == Some(&c)) => bool_truth(!negated),
+            _ => Truth::Unknown,
+        },
+        Expr::Between { expr, negated, low, high } => match (constant(expr), constant(low), constant(high)) {
+            (Some(Const::Num(x)), Some(Const::Num(l)), Some(Const::Num(h))) => bool_truth((l <= x && x <= h) != *negated),
+            _ => Truth::Unknown,
+        },
+        _ => Truth::Unknown,
+    }
+}
+
+fn bool_truth(b: bool) -> Truth {
+    if b {
+        Truth::True
+    } else {
+        Truth::False
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Const {
+    Num(f64),
+    Str(String),
+    Bool(bool),
+}
+
+fn constant(e: &Expr) -> Option<Const> {
+    match e {
+        Expr::Nested(inner) => constant(inner),
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => n.parse().ok().map(Const::Num),
+            Value::Boolean(b) => Some(Const::Bool(*b)),
+            other => other.clone().into_string().map(Const::Str),
+        },
+        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match constant(expr) {
+            Some(Const::Num(n)) => Some(Const::Num(-n)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn compare(left: &Expr, op: &BinaryOperator, right: &Expr) -> Truth {
+    use std::cmp::Ordering;
+    let ordering = match (constant(left), constant(right)) {
+        (Some(Const::Num(a)), Some(Const::Num(b))) => a.partial_cmp(&b),
+        (Some(Const::Str(a)), Some(Const::Str(b))) => Some(a.cmp(&b)),
+        (Some(Const::Bool(a)), Some(Const::Bool(b))) => Some(a.cmp(&b)),
+        (Some(_), Some(_)) => None,
+        // `x = x` compares a column with itself: true for every row that has a value.
+        _ if left == right && is_column(left) => Some(Ordering::Equal),
+        _ => None,
+    };
+    let Some(ord) = ordering else { return Truth::Unknown };
+    bool_truth(match op {
+        BinaryOperator::Eq | BinaryOperator::Spaceship => ord == Ordering::Equal,
+        BinaryOperator::NotEq => ord != Ordering::Equal,
+        BinaryOperator::Lt => ord == Ordering::Less,
+        BinaryOperator::LtEq => ord != Ordering::Greater,
+        BinaryOperator::Gt => ord == Ordering::Greater,
+        BinaryOperator::GtEq => ord != Ordering::Less,
+        _ => return Truth::Unknown,
+    })
+}
+
+fn is_column(e: &Expr) -> bool {
+    matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+}
+
+/// A column that is a key by name (`id`, `guest_id`, `GuestId`, `uuid`): never NULL in practice.
+fn is_key_column(e: &Expr) -> bool {
+    let name = match e {
+        Expr::Identifier(i) => &i.value,
+        Expr::CompoundIdentifier(parts) => match parts.last() {
+            Some(i) => &i.value,
+            None => return false,
+        },
+        Expr::Nested(inner) => return is_key_column(inner),
+        _ => return false,
+    };
+    let lower = name.to_ascii_lowercase();
+    lower == "id" || lower == "uuid" || lower.ends_with("_id") || name.ends_with("Id") || name.ends_with("ID")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(sql: &str) -> Truth {
+        let expr = Parser::new(&sqlparser::dialect::GenericDialect {}).try_with_sql(sql).and_then(|mut p| p.parse_expr());
+        truth(&expr.expect("test expression parses"))
+    }
+
+    #[test]
+    fn tautologies_are_true() {
+        for sql in ["1=1", "TRUE", "'a'='a'", "x = x", "id = 7 OR 1=1", "NOT FALSE", "GuestId IS NOT NULL", "1", "2 > 1", "name LIKE '%'", "(1=1) AND (2=2)", "1 IN (1, 2)", "NOT (1 = 0)"] {
+            assert_eq!(t(sql), Truth::True, "{sql}");
+        }
+    }
+
+    #[test]
+    fn bounded_conditions_are_not_true() {
+        for sql in ["id = 7", "id = 7 AND 1 = 1", "TRUE AND fleet_id = 3", "deleted_by IS NOT NULL", "created_at < now()", "paid IS NOT NULL", "x = y", "1=0", "name LIKE 'a%'"] {
+            assert_ne!(t(sql), Truth::True, "{sql}");
+        }
+    }
+}

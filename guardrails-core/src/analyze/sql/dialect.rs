@@ -1,0 +1,77 @@
+//! Per-dialect knowledge, in one place: how each dialect lexes, and which sqlparser dialect
+//! parses it. Detectors ask these methods instead of matching on the dialect themselves.
+
+use sqlparser::dialect::{
+    BigQueryDialect, ClickHouseDialect, Dialect as ParserDialect, DuckDbDialect, GenericDialect, HiveDialect,
+    MsSqlDialect, MySqlDialect, PostgreSqlDialect, RedshiftSqlDialect, SQLiteDialect, SnowflakeDialect,
+};
+
+use crate::action::Dialect;
+
+/// Lexical rules of a dialect, used by the lexer.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Syntax {
+    /// `'a\'b'` is one string (MySQL, BigQuery, Hive).
+    pub(crate) backslash_escapes: bool,
+    /// `"text"` is a string, not an identifier (MySQL, BigQuery, Hive).
+    pub(crate) double_quoted_strings: bool,
+    /// `[name]` is an identifier (SQL Server, SQLite).
+    pub(crate) bracket_identifiers: bool,
+    /// `$$body$$` and `$tag$body$tag$` are strings (PostgreSQL, Redshift, Snowflake, DuckDB).
+    pub(crate) dollar_quotes: bool,
+    /// `# comment` (MySQL).
+    pub(crate) hash_comments: bool,
+    /// `/* /* */ */` nests (PostgreSQL).
+    pub(crate) nested_comments: bool,
+    /// `/*! … */` bodies run as code (MySQL, and generic, which must assume the worst).
+    pub(crate) conditional_comments: bool,
+}
+
+impl Syntax {
+    /// The lexical rules of `dialect`.
+    ///
+    /// Generic SQL takes the reading that exposes the most code: no backslash escapes (an escaped
+    /// quote ends the string, so what follows is lexed as code), conditional comments as code.
+    pub(crate) fn of(dialect: Dialect) -> Syntax {
+        let mysqlish = matches!(dialect, Dialect::Mysql);
+        let hive_like = matches!(dialect, Dialect::Hive | Dialect::Bigquery);
+        Syntax {
+            backslash_escapes: mysqlish || hive_like,
+            double_quoted_strings: mysqlish || hive_like,
+            bracket_identifiers: matches!(dialect, Dialect::Mssql | Dialect::Sqlite),
+            dollar_quotes: matches!(
+                dialect,
+                Dialect::Postgres | Dialect::Redshift | Dialect::Snowflake | Dialect::Duckdb | Dialect::Generic
+            ),
+            hash_comments: mysqlish,
+            nested_comments: matches!(dialect, Dialect::Postgres | Dialect::Generic | Dialect::Duckdb),
+            conditional_comments: mysqlish || matches!(dialect, Dialect::Generic),
+        }
+    }
+}
+
+/// The sqlparser dialect that parses `dialect`.
+pub(crate) fn parser_dialect(dialect: Dialect) -> &'static dyn ParserDialect {
+    match dialect {
+        Dialect::Generic | Dialect::Oracle => &GenericDialect {},
+        Dialect::Postgres => &PostgreSqlDialect {},
+        Dialect::Mysql => &MySqlDialect {},
+        Dialect::Sqlite => &SQLiteDialect {},
+        Dialect::Mssql => &MsSqlDialect {},
+        Dialect::Snowflake => &SnowflakeDialect,
+        Dialect::Bigquery => &BigQueryDialect,
+        Dialect::Redshift => &RedshiftSqlDialect {},
+        Dialect::Hive => &HiveDialect {},
+        Dialect::Duckdb => &DuckDbDialect {},
+        Dialect::Clickhouse => &ClickHouseDialect {},
+    }
+}
+
+/// The dialect named by a context's `engine` label, which refines a `generic` action
+/// (a Redshift cluster reached through a generic SQL tool).
+pub(crate) fn refine(dialect: Dialect, engine_label: Option<&str>) -> Dialect {
+    match (dialect, engine_label.and_then(|e| e.parse::<Dialect>().ok())) {
+        (Dialect::Generic, Some(engine)) => engine,
+        _ => dialect,
+    }
+}

@@ -1,0 +1,235 @@
+//! The SQL analyzer: turns SQL text into [`Fact`](crate::fact::Fact)s.
+//!
+//! Flow, per statement of a batch:
+//! 1. The [lexer](lexer) splits the batch into statements and hides strings and comments, so that
+//!    words are never mistaken for actions (`SELECT 'drop table'`).
+//! 2. A statement with no trigger word (a word some detector reacts to) yields nothing.
+//! 3. Token detectors classify what a statement's keywords say it does (`DROP SCHEMA`, `GRANT`,
+//!    `pg_read_file(…)`), including statements sqlparser cannot parse (`DO`, `ALTER SYSTEM`,
+//!    `INTO OUTFILE`). Dynamic SQL (`EXECUTE '…'`, `PREPARE … FROM @q`, `DO $$ … $$`) is rebuilt
+//!    from its literals and analysed recursively, within the depth budget.
+//! 4. Statements whose danger depends on structure (`DELETE`/`UPDATE` and their `WHERE`, `MERGE`,
+//!    `COPY`, data-modifying CTEs, `EXPLAIN ANALYZE`) are parsed by sqlparser in the action's dialect
+//!    and checked on the AST.
+//! 5. What neither the token detectors nor the parser understand becomes `unanalyzable`.
+
+pub(crate) mod detectors;
+pub(crate) mod dialect;
+pub(crate) mod lexer;
+
+use std::collections::HashMap;
+
+use sqlparser::ast::Statement;
+use sqlparser::parser::Parser;
+
+use crate::action::Dialect;
+use crate::fact::{Fact, Facts, Severity, Span, Target};
+use crate::intent::Intent;
+use crate::limits::Limits;
+
+use self::dialect::{parser_dialect, Syntax};
+use self::lexer::{Token, TokenKind};
+
+/// Text that dynamic SQL contains where its value is not known (`quote_ident(r.name)`).
+pub(crate) const PLACEHOLDER: &str = "guardrails_dynamic";
+
+/// Per-action state: variables and prepared statements seen so far, and the nesting budget.
+#[derive(Debug)]
+pub(crate) struct SqlState<'l> {
+    pub(crate) vars: HashMap<String, Option<String>>,
+    pub(crate) prepared: HashMap<String, String>,
+    pub(crate) depth_left: usize,
+    pub(crate) statements_left: usize,
+    pub(crate) limits: &'l Limits,
+    /// Policy globs of tables whose reads are sensitive.
+    pub(crate) sensitive_tables: &'l [crate::glob::Glob],
+}
+
+impl<'l> SqlState<'l> {
+    pub(crate) fn new(limits: &'l Limits, sensitive_tables: &'l [crate::glob::Glob]) -> SqlState<'l> {
+        SqlState {
+            vars: HashMap::new(),
+            prepared: HashMap::new(),
+            depth_left: limits.max_depth,
+            statements_left: limits.max_statements,
+            limits,
+            sensitive_tables,
+        }
+    }
+}
+
+/// Analyses `text` as SQL of `dialect`. When `report` is given (dynamic SQL rebuilt from an outer
+/// statement), every fact points at that outer span instead of into `text`.
+pub(crate) fn analyze(text: &str, dialect: Dialect, report: Option<Span>, state: &mut SqlState<'_>, facts: &mut Facts) {
+    let whole = report.unwrap_or(Span::new(0, text.len()));
+    if text.len() > state.limits.max_input_bytes {
+        facts.push(unanalyzable(whole, format!("the SQL is {} bytes, over the {}-byte limit", text.len(), state.limits.max_input_bytes)));
+        return;
+    }
+    let tokens = lexer::tokenize(text, Syntax::of(dialect));
+    for range in lexer::statements(text, &tokens) {
+        if state.statements_left == 0 {
+            facts.push(unanalyzable(whole, "the batch has more statements than the limit".to_owned()));
+            return;
+        }
+        state.statements_left -= 1;
+        let toks = &tokens[range];
+        let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
+        let span = report.unwrap_or(Span::new(first.span.start, last.span.end));
+        let stmt = Stmt { src: text, tokens: toks, report: span, dialect };
+        analyze_statement(&stmt, state, facts);
+    }
+}
+
+/// One statement, as tokens over the analysed text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stmt<'a> {
+    pub(crate) src: &'a str,
+    pub(crate) tokens: &'a [Token],
+    /// Where facts about this statement point.
+    pub(crate) report: Span,
+    pub(crate) dialect: Dialect,
+}
+
+impl<'a> Stmt<'a> {
+    pub(crate) fn text(&self) -> &'a str {
+        match (self.tokens.first(), self.tokens.last()) {
+            (Some(f), Some(l)) => self.src.get(f.span.start..l.span.end).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    pub(crate) fn is_kw(&self, i: usize, kw: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.is_word(self.src, kw))
+    }
+
+    pub(crate) fn is_punct(&self, i: usize, p: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.is_punct(self.src, p))
+    }
+
+    /// Whether the keywords `kws` appear in order starting at token `i`.
+    pub(crate) fn seq(&self, i: usize, kws: &[&str]) -> bool {
+        kws.iter().enumerate().all(|(k, kw)| self.is_kw(i + k, kw))
+    }
+
+    /// The index of the first keyword `kw` at or after `from`.
+    pub(crate) fn find_kw(&self, from: usize, kw: &str) -> Option<usize> {
+        (from..self.tokens.len()).find(|&i| self.is_kw(i, kw))
+    }
+
+    pub(crate) fn any_kw(&self, kw: &str) -> bool {
+        self.find_kw(0, kw).is_some()
+    }
+
+    /// The word at `i`, if token `i` is a word.
+    pub(crate) fn word(&self, i: usize) -> Option<&'a str> {
+        self.tokens.get(i).filter(|t| t.kind == TokenKind::Word).map(|t| t.text(self.src))
+    }
+
+    /// A possibly qualified object name starting at `i` (`a.b."C"`), unquoted, and the index after it.
+    pub(crate) fn name_at(&self, mut i: usize) -> (String, usize) {
+        let mut name = String::new();
+        loop {
+            match self.tokens.get(i) {
+                Some(t) if t.kind == TokenKind::Word => name.push_str(t.text(self.src)),
+                Some(t) if t.kind == TokenKind::QuotedIdent => name.push_str(self.src.get(t.inner.range()).unwrap_or("")),
+                Some(t) if t.kind == TokenKind::Str => name.push_str(&t.string_value(self.src)),
+                _ => break,
+            }
+            i += 1;
+            if self.is_punct(i, ".") {
+                name.push('.');
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        (name, i)
+    }
+
+    /// A fact about this statement.
+    pub(crate) fn fact(&self, intent: Intent, severity: Severity, detector: &'static str, target: Option<Target>, message: String) -> Fact {
+        Fact { intent, severity, span: self.report, detector, target, message }
+    }
+
+    /// Whether some word of the statement (outside strings and comments) is a trigger word.
+    fn has_trigger(&self) -> bool {
+        self.tokens.iter().any(|t| t.kind == TokenKind::Word && detectors::is_trigger(t.text(self.src)))
+            || self.tokens.iter().any(|t| t.kind == TokenKind::Meta)
+    }
+}
+
+pub(crate) fn unanalyzable(span: Span, why: String) -> Fact {
+    Fact {
+        intent: Intent::Unanalyzable,
+        severity: Severity::Medium,
+        span,
+        detector: "sql/unanalyzable",
+        target: None,
+        message: format!("the SQL could not be analysed: {why}"),
+    }
+}
+
+fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) {
+    // Variables are recorded even when the statement itself is harmless: a later
+    // `PREPARE p FROM @q` runs what `SET @q := …` built.
+    let dynamic = detectors::dynamic_sql::check(stmt, state, facts);
+    detectors::sensitive_table_access::check(stmt, state, facts);
+    if dynamic || !stmt.has_trigger() {
+        return;
+    }
+    let before = facts.items.len();
+    detectors::drop_statement::check(stmt, facts);
+    detectors::truncate_statement::check(stmt, facts);
+    detectors::destructive_alter::check(stmt, facts);
+    detectors::privilege_change::check(stmt, facts);
+    detectors::system_change::check(stmt, facts);
+    detectors::data_export::check_tokens(stmt, facts);
+    detectors::table_overwrite::check(stmt, facts);
+    detectors::dangerous_function::check(stmt, facts);
+    detectors::credential_catalog_read::check(stmt, facts);
+
+    let structural = detectors::needs_parse(stmt);
+    if !structural && facts.items.len() > before {
+        return;
+    }
+    if !structural && !detectors::has_unexplained_action(stmt) {
+        return;
+    }
+    match parse(stmt, state) {
+        Ok(statements) => {
+            for s in &statements {
+                check_ast(stmt, s, facts);
+            }
+        }
+        Err(why) => {
+            if structural {
+                detectors::unbounded_write::check_tokens(stmt, state, facts);
+            }
+            if facts.items.len() == before && detectors::has_unexplained_action(stmt) {
+                facts.push(unanalyzable(stmt.report, why));
+            }
+        }
+    }
+}
+
+fn parse(stmt: &Stmt<'_>, state: &SqlState<'_>) -> Result<Vec<Statement>, String> {
+    let dialect = parser_dialect(stmt.dialect);
+    Parser::new(dialect)
+        .with_recursion_limit(state.limits.max_depth.saturating_mul(4).max(8))
+        .try_with_sql(stmt.text())
+        .and_then(|mut p| p.parse_statements())
+        .map_err(|e| format!("{} could not parse it ({e})", stmt.dialect))
+}
+
+/// Runs the AST detectors on `statement` and every statement nested in it, except inside a plain
+/// `EXPLAIN`, which only plans.
+fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Facts) {
+    if let Statement::Explain { analyze: false, .. } = statement {
+        return;
+    }
+    let _ = sqlparser::ast::visit_statements(statement, |s| {
+        detectors::unbounded_write::check_ast(stmt, s, facts);
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+}

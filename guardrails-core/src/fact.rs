@@ -1,0 +1,108 @@
+//! Facts: what the analyzers found an action would do, with where they found it.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::intent::Intent;
+
+/// A half-open range of UTF-8 byte offsets into the analysed text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub const fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The span as a `Range`.
+    pub const fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Span {
+        Span::new(r.start, r.end)
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        [self.start, self.end].serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let [start, end] = <[usize; 2]>::deserialize(d)?;
+        Ok(Span { start, end })
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth recording.
+    Low,
+    /// Risky; usually reversible.
+    Medium,
+    /// Destructive or exposing; hard to undo.
+    High,
+    /// Catastrophic: a database, a schema, a whole data set or the host.
+    Critical,
+}
+
+/// The object an intent acts on, e.g. the table a `DROP TABLE` drops.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Target {
+    /// What kind of object: `database`, `schema`, `table`, `column`, `function`, `role`, `file`, …
+    pub kind: &'static str,
+    /// Its name as written, unquoted (`billing.invoices`), or empty if unknown.
+    pub name: String,
+}
+
+/// One thing an action would do.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Fact {
+    /// What it would do.
+    pub intent: Intent,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Where in the analysed text.
+    pub span: Span,
+    /// The detector that found it, e.g. `sql/drop_statement`.
+    pub detector: &'static str,
+    /// The object acted on, when known.
+    pub target: Option<Target>,
+    /// One sentence saying what it would do.
+    pub message: String,
+}
+
+/// The sink analyzers write facts into.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Facts {
+    pub(crate) items: Vec<Fact>,
+}
+
+impl Facts {
+    pub(crate) fn push(&mut self, fact: Fact) {
+        debug_assert!(
+            crate::analyze::registry().filter(|d| d.id == fact.detector).all(|d| d.intents.contains(&fact.intent))
+                || fact.intent == Intent::Unanalyzable,
+            "{} emitted {}, which its registry entry does not list",
+            fact.detector,
+            fact.intent
+        );
+        if !self.items.contains(&fact) {
+            self.items.push(fact);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The policy document, as written in YAML or JSON (`version: 1`). Field-by-field reference:
+//! README.md, "Policy language".
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::context::ActorKind;
+use crate::fact::Severity;
+use crate::intent::Intent;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicyDoc {
+    pub(crate) version: u32,
+    #[serde(default)]
+    pub(crate) name: Option<String>,
+    #[serde(default)]
+    #[expect(dead_code, reason = "documentation for people reading the policy; the engine ignores it")]
+    pub(crate) description: Option<String>,
+    #[serde(default)]
+    pub(crate) extends: Option<String>,
+    #[serde(default)]
+    #[expect(dead_code, reason = "validated now; read by the HTTP and tool-call analyzers (issue #4)")]
+    pub(crate) organization: Option<OrganizationDoc>,
+    #[serde(default)]
+    pub(crate) defaults: DefaultsDoc,
+    #[serde(default)]
+    pub(crate) limits: LimitsDoc,
+    #[serde(default)]
+    pub(crate) sensitive_tables: Vec<String>,
+    #[serde(default)]
+    pub(crate) rules: Vec<RuleDoc>,
+}
+
+/// The organisation's own domains and hosts, where data may go.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "validated now; read by the HTTP and tool-call analyzers (issue #4)")]
+pub(crate) struct OrganizationDoc {
+    #[serde(default)]
+    pub(crate) domains: Vec<String>,
+    #[serde(default)]
+    pub(crate) hosts: Vec<String>,
+    #[serde(default)]
+    pub(crate) github_orgs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DefaultsDoc {
+    /// What an `unanalyzable` fact gets when no rule names it.
+    #[serde(default)]
+    pub(crate) unanalyzable: Option<DecisionDoc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LimitsDoc {
+    pub(crate) max_input_bytes: Option<usize>,
+    pub(crate) max_depth: Option<usize>,
+    pub(crate) max_statements: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum DecisionDoc {
+    Allow,
+    RequireApproval,
+    Deny,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleDoc {
+    pub(crate) id: String,
+    #[serde(default)]
+    #[expect(dead_code, reason = "documentation for people reading the policy; the engine ignores it")]
+    pub(crate) description: Option<String>,
+    pub(crate) decision: DecisionDoc,
+    #[serde(default)]
+    pub(crate) intents: Vec<Intent>,
+    #[serde(default)]
+    pub(crate) objects: Vec<String>,
+    #[serde(default)]
+    pub(crate) targets: Vec<String>,
+    #[serde(default)]
+    pub(crate) min_severity: Option<Severity>,
+    #[serde(default)]
+    pub(crate) severity: Option<Severity>,
+    #[serde(default)]
+    pub(crate) patterns: Vec<PatternDoc>,
+    #[serde(default)]
+    pub(crate) when: ConditionDoc,
+    #[serde(default)]
+    pub(crate) unless: Option<ConditionDoc>,
+    #[serde(default)]
+    pub(crate) exempts: Vec<String>,
+    #[serde(default)]
+    pub(crate) message: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatternDoc {
+    #[serde(default)]
+    pub(crate) literal: Option<String>,
+    #[serde(default)]
+    pub(crate) regex: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConditionDoc {
+    #[serde(default)]
+    pub(crate) environment: Vec<String>,
+    #[serde(default)]
+    pub(crate) actor: ActorConditionDoc,
+    #[serde(default)]
+    pub(crate) roles: Vec<String>,
+    #[serde(default)]
+    pub(crate) labels: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub(crate) approved: Option<bool>,
+    #[serde(default)]
+    pub(crate) action: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActorConditionDoc {
+    #[serde(default)]
+    pub(crate) kind: Vec<ActorKind>,
+    #[serde(default)]
+    pub(crate) id: Vec<String>,
+}

@@ -1,0 +1,126 @@
+//! The answer: [`Verdict`], and the [`AuditRecord`] a host writes for every decision.
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::Action;
+use crate::context::Context;
+use crate::fact::{Severity, Span};
+use crate::intent::Intent;
+
+/// What the guard decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The action may run.
+    Allow,
+    /// The action may run once a human approves it.
+    RequireApproval,
+    /// The action must not run.
+    Deny,
+}
+
+impl Decision {
+    /// The wire name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allow",
+            Decision::RequireApproval => "require_approval",
+            Decision::Deny => "deny",
+        }
+    }
+}
+
+/// One rule that fired on one fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// The intent the rule matched.
+    pub intent: Intent,
+    /// How bad it is.
+    pub severity: Severity,
+    /// One sentence for a model or a person.
+    pub message: String,
+    /// UTF-8 byte offsets into the analysed text, `[start, end]`.
+    pub span: Span,
+    /// The text at `span`, shortened, secrets redacted.
+    pub evidence: String,
+}
+
+/// The guard's answer for one action in one context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// What was decided.
+    pub decision: Decision,
+    /// One sentence for a model or a person saying why.
+    pub reason: String,
+    /// The rules that fired, most severe first.
+    pub findings: Vec<Finding>,
+    /// The digest of the policy that decided (`sha256:…`).
+    pub policy: String,
+    #[serde(skip)]
+    pub(crate) subject: Option<Box<(Action, Context)>>,
+}
+
+impl Verdict {
+    /// The action may run.
+    pub fn allowed(&self) -> bool {
+        self.decision == Decision::Allow
+    }
+
+    /// An activity record of this decision, ready to serialise. The host writes it; the engine
+    /// does no I/O. Secrets in the action are redacted.
+    pub fn audit(&self) -> AuditRecord {
+        let (action, context) = match &self.subject {
+            Some(b) => (Some(redact(&b.0)), Some(b.1.clone())),
+            None => (None, None),
+        };
+        let mut rules: Vec<String> = self.findings.iter().map(|f| f.rule.clone()).collect();
+        rules.dedup();
+        AuditRecord {
+            decision: self.decision,
+            reason: self.reason.clone(),
+            rules,
+            intents: {
+                let mut v: Vec<Intent> = self.findings.iter().map(|f| f.intent).collect();
+                v.sort();
+                v.dedup();
+                v
+            },
+            policy: self.policy.clone(),
+            approved_by: context.as_ref().and_then(|c| c.approval.as_ref().map(|a| a.by.clone())),
+            action,
+            context,
+        }
+    }
+}
+
+/// An activity record: who asked to do what, where, what was decided and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditRecord {
+    /// What was decided.
+    pub decision: Decision,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The ids of the rules that fired.
+    pub rules: Vec<String>,
+    /// The intents they matched.
+    pub intents: Vec<Intent>,
+    /// The digest of the policy that decided.
+    pub policy: String,
+    /// Who approved, when an approval was part of the context.
+    pub approved_by: Option<String>,
+    /// The action, with secrets redacted.
+    pub action: Option<Action>,
+    /// The context as given.
+    pub context: Option<Context>,
+}
+
+/// Redacts credentials embedded in an action's text (passwords in SQL, connection strings).
+fn redact(action: &Action) -> Action {
+    match action {
+        Action::Sql { dialect, text } => Action::Sql { dialect: *dialect, text: crate::redact::redact_text(text) },
+        Action::Shell { command } => Action::Shell { command: crate::redact::redact_text(command) },
+        other => other.clone(),
+    }
+}
