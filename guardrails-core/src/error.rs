@@ -28,12 +28,23 @@ enum PolicyErrorKind {
 }
 
 impl PolicyError {
-    pub(crate) fn syntax(message: String, line: Option<usize>, column: Option<usize>, field: Option<String>) -> PolicyError {
+    pub(crate) fn syntax(
+        message: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        field: Option<String>,
+    ) -> PolicyError {
         PolicyError { kind: PolicyErrorKind::Syntax(message), line, column, field, rule: None }
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> PolicyError {
-        PolicyError { kind: PolicyErrorKind::Invalid(message.into()), line: None, column: None, field: None, rule: None }
+        PolicyError {
+            kind: PolicyErrorKind::Invalid(message.into()),
+            line: None,
+            column: None,
+            field: None,
+            rule: None,
+        }
     }
 
     pub(crate) fn at_field(mut self, field: impl Into<String>) -> PolicyError {

@@ -163,8 +163,7 @@ mod tests {
     #[test]
     fn readme_lists_every_intent() {
         let readme = include_str!("../../README.md");
-        let missing: Vec<_> =
-            Intent::ALL.iter().filter(|i| !readme.contains(&format!("`{}`", i.as_str()))).collect();
+        let missing: Vec<_> = Intent::ALL.iter().filter(|i| !readme.contains(&format!("`{}`", i.as_str()))).collect();
         assert!(missing.is_empty(), "README.md's intent list lacks {missing:?}");
     }
 }

@@ -16,10 +16,7 @@ const PATTERNS: &[&str] = &[
 ];
 
 static REDACTORS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::builder()
-        .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .build_many(PATTERNS)
-        .ok()
+    Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(PATTERNS).ok()
 });
 
 /// `text` with every embedded credential replaced by `***`.

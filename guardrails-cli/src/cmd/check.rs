@@ -61,7 +61,9 @@ fn check(args: &Args) -> Result<u8, String> {
         .as_deref()
         .map(|k| serde_json::from_value::<ActorKind>(serde_json::Value::String(k.to_owned())))
         .transpose()
-        .map_err(|_| format!("unknown actor kind '{}' (known: human, agent, service, ci)", args.actor.as_deref().unwrap_or("")))?;
+        .map_err(|_| {
+            format!("unknown actor kind '{}' (known: human, agent, service, ci)", args.actor.as_deref().unwrap_or(""))
+        })?;
     let context = Context {
         environment: args.environment.clone(),
         actor: (kind.is_some() || args.actor_id.is_some()).then(|| Actor { id: args.actor_id.clone(), kind }),
@@ -93,13 +95,7 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
     for f in &verdict.findings {
         s.push_str(&format!(
             "  - [{}] {} {:?} at {}..{}: {}\n      {}\n",
-            f.rule,
-            f.intent,
-            f.severity,
-            f.span.start,
-            f.span.end,
-            f.message,
-            f.evidence
+            f.rule, f.intent, f.severity, f.span.start, f.span.end, f.message, f.evidence
         ));
     }
     s.push_str(&format!("  policy {}\n", verdict.policy));

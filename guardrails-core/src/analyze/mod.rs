@@ -35,7 +35,14 @@ pub(crate) struct Analysis<'g> {
 
 /// Analyses `action` into `facts`. `hits` is the prefilter's verdict on the action's text; with
 /// `force` every analyzer runs whatever the prefilter said.
-pub(crate) fn analyze(action: &Action, context: &Context, hits: &Hits, force: bool, cx: &Analysis<'_>, facts: &mut Facts) {
+pub(crate) fn analyze(
+    action: &Action,
+    context: &Context,
+    hits: &Hits,
+    force: bool,
+    cx: &Analysis<'_>,
+    facts: &mut Facts,
+) {
     match action {
         Action::Sql { dialect, text } => {
             if force || hits.analyzer || hits.sensitive {

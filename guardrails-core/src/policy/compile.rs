@@ -24,9 +24,32 @@ pub(crate) enum Format {
 
 /// Object kinds a rule's `objects` may name: the `Target::kind`s the analyzers emit.
 pub(crate) const OBJECT_KINDS: &[&str] = &[
-    "database", "schema", "owned_objects", "table", "temporary_table", "view", "index", "function", "procedure",
-    "trigger", "type", "sequence", "extension", "policy", "role", "column", "constraint", "partition", "file",
-    "location", "command", "server", "stage", "stream", "warehouse", "tablespace",
+    "database",
+    "schema",
+    "owned_objects",
+    "table",
+    "temporary_table",
+    "view",
+    "index",
+    "function",
+    "procedure",
+    "trigger",
+    "type",
+    "sequence",
+    "extension",
+    "policy",
+    "role",
+    "column",
+    "constraint",
+    "partition",
+    "file",
+    "location",
+    "command",
+    "server",
+    "stage",
+    "stream",
+    "warehouse",
+    "tablespace",
 ];
 
 const ACTION_KINDS: &[&str] = &["sql", "shell", "http", "tool_call", "file"];
@@ -86,7 +109,12 @@ pub(crate) fn parse(text: &str, format: Format) -> Result<PolicyDoc, PolicyError
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 let loc = inner.location();
-                PolicyError::syntax(clean(&inner.to_string(), &path), loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()), field(path))
+                PolicyError::syntax(
+                    clean(&inner.to_string(), &path),
+                    loc.as_ref().map(|l| l.line()),
+                    loc.as_ref().map(|l| l.column()),
+                    field(path),
+                )
             })
         }
         Format::Json => {
@@ -94,7 +122,12 @@ pub(crate) fn parse(text: &str, format: Format) -> Result<PolicyDoc, PolicyError
             serde_path_to_error::deserialize(&mut de).map_err(|e| {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
-                PolicyError::syntax(clean(&inner.to_string(), &path), Some(inner.line()), Some(inner.column()), field(path))
+                PolicyError::syntax(
+                    clean(&inner.to_string(), &path),
+                    Some(inner.line()),
+                    Some(inner.column()),
+                    field(path),
+                )
             })
         }
     }
@@ -124,21 +157,28 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     if doc.version != 1 {
         return Err(PolicyError::invalid(format!("unsupported version {} (this engine reads version 1)", doc.version))
             .at_field("version")
-            .at_line(text.lines().position(|l| l.trim_start().starts_with("version") || l.contains("\"version\"")).map(|n| n + 1)));
+            .at_line(
+                text.lines()
+                    .position(|l| l.trim_start().starts_with("version") || l.contains("\"version\""))
+                    .map(|n| n + 1),
+            ));
     }
     let mut sources: Vec<(&str, PolicyDoc)> = Vec::new();
     let mut hasher = Sha256::new();
     match doc.extends.as_deref() {
         None => {}
         Some("recommended") => {
-            let base = parse(RECOMMENDED_YAML, Format::Yaml).map_err(|e| PolicyError::invalid(format!("the built-in recommended policy is broken: {e}")))?;
+            let base = parse(RECOMMENDED_YAML, Format::Yaml)
+                .map_err(|e| PolicyError::invalid(format!("the built-in recommended policy is broken: {e}")))?;
             hasher.update(RECOMMENDED_YAML.as_bytes());
             sources.push((RECOMMENDED_YAML, base));
         }
         Some(other) => {
-            return Err(PolicyError::invalid(format!("unknown policy '{other}' (the built-in policy is 'recommended')"))
-                .at_field("extends")
-                .at_line(text.lines().position(|l| l.contains("extends")).map(|n| n + 1)))
+            return Err(PolicyError::invalid(format!(
+                "unknown policy '{other}' (the built-in policy is 'recommended')"
+            ))
+            .at_field("extends")
+            .at_line(text.lines().position(|l| l.contains("extends")).map(|n| n + 1)))
         }
     }
     hasher.update(text.as_bytes());
@@ -168,7 +208,8 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
         for (n, rd) in doc.rules.iter().enumerate() {
             let at = |e: PolicyError| e.in_rule(&rd.id).at_line(line_of_rule(src, &rd.id));
             if let Some(prev) = rules.iter().find(|r| r.id == rd.id) {
-                return Err(at(PolicyError::invalid(format!("rule id '{}' is used twice", prev.id)).at_field(format!("rules[{n}].id"))));
+                return Err(at(PolicyError::invalid(format!("rule id '{}' is used twice", prev.id))
+                    .at_field(format!("rules[{n}].id"))));
             }
             let index = rules.len();
             let rule = compile_rule(rd, n).map_err(at)?;
@@ -200,11 +241,15 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     for rule in rules.iter().filter(|r| r.decision == Decision::Allow) {
         for g in &rule.exempts {
             if !rules.iter().any(|r| r.decision != Decision::Allow && g.matches(&r.id)) {
-                let src = sources.iter().rev().find(|(s, _)| line_of_rule(s, &rule.id).is_some()).map_or(text, |(s, _)| *s);
-                return Err(PolicyError::invalid(format!("exempts '{}', which names no deny or require_approval rule", g.as_str()))
-                    .in_rule(&rule.id)
-                    .at_field("exempts")
-                    .at_line(line_of_rule(src, &rule.id)));
+                let src =
+                    sources.iter().rev().find(|(s, _)| line_of_rule(s, &rule.id).is_some()).map_or(text, |(s, _)| *s);
+                return Err(PolicyError::invalid(format!(
+                    "exempts '{}', which names no deny or require_approval rule",
+                    g.as_str()
+                ))
+                .in_rule(&rule.id)
+                .at_field("exempts")
+                .at_line(line_of_rule(src, &rule.id)));
             }
         }
     }
@@ -227,14 +272,25 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
         let err = PolicyError::invalid(format!("a pattern cannot be compiled: {}", e.message));
         match e.rule.and_then(|r| rules.get(r)) {
             Some(r) => {
-                let src = sources.iter().rev().find(|(s, _)| line_of_rule(s, &r.id).is_some()).map_or(text, |(s, _)| *s);
+                let src =
+                    sources.iter().rev().find(|(s, _)| line_of_rule(s, &r.id).is_some()).map_or(text, |(s, _)| *s);
                 err.in_rule(&r.id).at_field("patterns").at_line(line_of_rule(src, &r.id))
             }
             None => err,
         }
     })?;
 
-    Ok(CompiledPolicy { name, digest, rules, by_intent, exemptions, unanalyzable_default, prefilter, sensitive_tables: sensitive, limits })
+    Ok(CompiledPolicy {
+        name,
+        digest,
+        rules,
+        by_intent,
+        exemptions,
+        unanalyzable_default,
+        prefilter,
+        sensitive_tables: sensitive,
+        limits,
+    })
 }
 
 /// Limits the host sets; they beat the policy's.
@@ -286,11 +342,18 @@ fn compile_rule(rd: &RuleDoc, n: usize) -> Result<Rule, PolicyError> {
         }
     }
     if has_patterns && rd.intents.len() != 1 {
-        return Err(PolicyError::invalid("a rule with patterns names exactly one intent, the one its matches stand for").at_field(f("intents")));
+        return Err(PolicyError::invalid(
+            "a rule with patterns names exactly one intent, the one its matches stand for",
+        )
+        .at_field(f("intents")));
     }
     for o in &rd.objects {
         if !OBJECT_KINDS.contains(&o.as_str()) {
-            return Err(PolicyError::invalid(format!("unknown object kind '{o}' (known: {})", OBJECT_KINDS.join(", "))).at_field(f("objects")));
+            return Err(PolicyError::invalid(format!(
+                "unknown object kind '{o}' (known: {})",
+                OBJECT_KINDS.join(", ")
+            ))
+            .at_field(f("objects")));
         }
     }
     Ok(Rule {
@@ -312,7 +375,11 @@ fn compile_rule(rd: &RuleDoc, n: usize) -> Result<Rule, PolicyError> {
 fn condition(c: &ConditionDoc, field: &str) -> Result<Condition, PolicyError> {
     for a in &c.action {
         if !ACTION_KINDS.contains(&a.as_str()) {
-            return Err(PolicyError::invalid(format!("unknown action kind '{a}' (known: {})", ACTION_KINDS.join(", "))).at_field(format!("{field}.action")));
+            return Err(PolicyError::invalid(format!(
+                "unknown action kind '{a}' (known: {})",
+                ACTION_KINDS.join(", ")
+            ))
+            .at_field(format!("{field}.action")));
         }
     }
     let globs = |v: &[String]| v.iter().map(|s| Glob::new(s)).collect::<Vec<_>>();

@@ -21,7 +21,13 @@ pub(crate) struct Outcome {
 }
 
 /// Decides on `facts`, found in `text`, for an action of kind `kind` in `context`.
-pub(crate) fn decide(policy: &CompiledPolicy, facts: &[(Fact, Option<usize>)], text: &str, kind: &str, context: &Context) -> Outcome {
+pub(crate) fn decide(
+    policy: &CompiledPolicy,
+    facts: &[(Fact, Option<usize>)],
+    text: &str,
+    kind: &str,
+    context: &Context,
+) -> Outcome {
     let mut fired: Vec<(Decision, &str, &Fact, Option<&str>)> = Vec::new();
     let mut exempted: Option<(&str, &Fact)> = None;
     for (fact, origin) in facts {
@@ -90,10 +96,18 @@ pub(crate) fn decide(policy: &CompiledPolicy, facts: &[(Fact, Option<usize>)], t
             };
             let note = note.map(|n| format!(" {n}")).unwrap_or_default();
             match (strongest, &context.approval) {
-                (Decision::Deny, _) => (Decision::Deny, format!("Denied by rule '{rule}': {}{more}.{note}", fact.message)),
+                (Decision::Deny, _) => {
+                    (Decision::Deny, format!("Denied by rule '{rule}': {}{more}.{note}", fact.message))
+                }
                 (_, Some(approval)) => {
                     let ticket = approval.ticket.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
-                    (Decision::Allow, format!("Allowed with the approval of {}{ticket}: {}{more} (rule '{rule}').", approval.by, fact.message))
+                    (
+                        Decision::Allow,
+                        format!(
+                            "Allowed with the approval of {}{ticket}: {}{more} (rule '{rule}').",
+                            approval.by, fact.message
+                        ),
+                    )
                 }
                 _ => (
                     Decision::RequireApproval,
@@ -115,7 +129,9 @@ fn matches_fact(rule: &Rule, fact: &Fact) -> bool {
     if !rule.objects.is_empty() && !fact.target.as_ref().is_some_and(|t| rule.objects.iter().any(|o| o == t.kind)) {
         return false;
     }
-    if !rule.targets.is_empty() && !fact.target.as_ref().is_some_and(|t| rule.targets.iter().any(|g| g.matches(&t.name))) {
+    if !rule.targets.is_empty()
+        && !fact.target.as_ref().is_some_and(|t| rule.targets.iter().any(|g| g.matches(&t.name)))
+    {
         return false;
     }
     true
@@ -139,12 +155,15 @@ fn is_empty(c: &Condition) -> bool {
 /// field does not hold, so `unless: {environment: [development]}` still applies when the
 /// environment is unknown (fail closed).
 fn holds(c: &Condition, kind: &str, context: &Context) -> bool {
-    let env_ok = c.environment.is_empty() || context.environment.as_deref().is_some_and(|e| c.environment.iter().any(|g| g.matches(e)));
+    let env_ok = c.environment.is_empty()
+        || context.environment.as_deref().is_some_and(|e| c.environment.iter().any(|g| g.matches(e)));
     let actor = context.actor.as_ref();
     let kind_ok = c.actor_kind.is_empty() || actor.and_then(|a| a.kind).is_some_and(|k| c.actor_kind.contains(&k));
-    let id_ok = c.actor_id.is_empty() || actor.and_then(|a| a.id.as_deref()).is_some_and(|id| c.actor_id.iter().any(|g| g.matches(id)));
+    let id_ok = c.actor_id.is_empty()
+        || actor.and_then(|a| a.id.as_deref()).is_some_and(|id| c.actor_id.iter().any(|g| g.matches(id)));
     let roles_ok = c.roles.is_empty() || context.roles.iter().any(|r| c.roles.iter().any(|g| g.matches(r)));
-    let labels_ok = c.labels.iter().all(|(k, globs)| context.labels.get(k).is_some_and(|v| globs.iter().any(|g| g.matches(v))));
+    let labels_ok =
+        c.labels.iter().all(|(k, globs)| context.labels.get(k).is_some_and(|v| globs.iter().any(|g| g.matches(v))));
     let approved_ok = c.approved.is_none_or(|a| a == context.approval.is_some());
     let action_ok = c.action.is_empty() || c.action.iter().any(|a| a == kind);
     env_ok && kind_ok && id_ok && roles_ok && labels_ok && approved_ok && action_ok

@@ -121,9 +121,7 @@ impl<'a> Lexer<'a> {
             }
             if b.is_ascii_whitespace() {
                 self.pos += 1;
-            } else if b == b'-' && self.peek(1) == b'-' {
-                self.skip_line();
-            } else if b == b'#' && self.syntax.hash_comments {
+            } else if (b == b'-' && self.peek(1) == b'-') || (b == b'#' && self.syntax.hash_comments) {
                 self.skip_line();
             } else if b == b'/' && self.peek(1) == b'*' {
                 if self.peek(2) == b'!' && self.syntax.conditional_comments {
@@ -259,18 +257,42 @@ impl<'a> Lexer<'a> {
             b'"' if syn.double_quoted_strings => Some(self.string_token(start, b'"', syn.backslash_escapes)),
             b'"' => {
                 let (inner, _) = self.quoted(b'"', false);
-                Some(Token { kind: TokenKind::QuotedIdent, span: Span::new(start, self.pos), inner, backslash: false, quote: b'"' })
+                Some(Token {
+                    kind: TokenKind::QuotedIdent,
+                    span: Span::new(start, self.pos),
+                    inner,
+                    backslash: false,
+                    quote: b'"',
+                })
             }
             b'`' => {
                 let (inner, _) = self.quoted(b'`', false);
-                Some(Token { kind: TokenKind::QuotedIdent, span: Span::new(start, self.pos), inner, backslash: false, quote: b'`' })
+                Some(Token {
+                    kind: TokenKind::QuotedIdent,
+                    span: Span::new(start, self.pos),
+                    inner,
+                    backslash: false,
+                    quote: b'`',
+                })
             }
             b'[' if syn.bracket_identifiers => {
                 let (inner, _) = self.quoted(b']', false);
-                Some(Token { kind: TokenKind::QuotedIdent, span: Span::new(start, self.pos), inner, backslash: false, quote: b']' })
+                Some(Token {
+                    kind: TokenKind::QuotedIdent,
+                    span: Span::new(start, self.pos),
+                    inner,
+                    backslash: false,
+                    quote: b']',
+                })
             }
             b'$' if syn.dollar_quotes && (b1 == b'$' || is_ident_start(b1)) => match self.dollar_quoted() {
-                Some(inner) => Some(Token { kind: TokenKind::Str, span: Span::new(start, self.pos), inner, backslash: false, quote: 0 }),
+                Some(inner) => Some(Token {
+                    kind: TokenKind::Str,
+                    span: Span::new(start, self.pos),
+                    inner,
+                    backslash: false,
+                    quote: 0,
+                }),
                 None => {
                     self.pos += 1;
                     self.eat_ident();
@@ -396,7 +418,8 @@ mod tests {
     #[test]
     fn strings_and_comments_hide_words() {
         let src = "SELECT 'drop table' -- DROP\n/* DELETE */ FROM t";
-        let words: Vec<_> = kinds(src, Dialect::Postgres).into_iter().filter(|(k, _)| *k == TokenKind::Word).map(|(_, w)| w).collect();
+        let words: Vec<_> =
+            kinds(src, Dialect::Postgres).into_iter().filter(|(k, _)| *k == TokenKind::Word).map(|(_, w)| w).collect();
         assert_eq!(words, ["SELECT", "FROM", "t"]);
     }
 

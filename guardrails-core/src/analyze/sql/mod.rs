@@ -63,7 +63,10 @@ impl<'l> SqlState<'l> {
 pub(crate) fn analyze(text: &str, dialect: Dialect, report: Option<Span>, state: &mut SqlState<'_>, facts: &mut Facts) {
     let whole = report.unwrap_or(Span::new(0, text.len()));
     if text.len() > state.limits.max_input_bytes {
-        facts.push(unanalyzable(whole, format!("the SQL is {} bytes, over the {}-byte limit", text.len(), state.limits.max_input_bytes)));
+        facts.push(unanalyzable(
+            whole,
+            format!("the SQL is {} bytes, over the {}-byte limit", text.len(), state.limits.max_input_bytes),
+        ));
         return;
     }
     let tokens = lexer::tokenize(text, Syntax::of(dialect));
@@ -132,7 +135,9 @@ impl<'a> Stmt<'a> {
         loop {
             match self.tokens.get(i) {
                 Some(t) if t.kind == TokenKind::Word => name.push_str(t.text(self.src)),
-                Some(t) if t.kind == TokenKind::QuotedIdent => name.push_str(self.src.get(t.inner.range()).unwrap_or("")),
+                Some(t) if t.kind == TokenKind::QuotedIdent => {
+                    name.push_str(self.src.get(t.inner.range()).unwrap_or(""))
+                }
                 Some(t) if t.kind == TokenKind::Str => name.push_str(&t.string_value(self.src)),
                 _ => break,
             }
@@ -148,7 +153,14 @@ impl<'a> Stmt<'a> {
     }
 
     /// A fact about this statement.
-    pub(crate) fn fact(&self, intent: Intent, severity: Severity, detector: &'static str, target: Option<Target>, message: String) -> Fact {
+    pub(crate) fn fact(
+        &self,
+        intent: Intent,
+        severity: Severity,
+        detector: &'static str,
+        target: Option<Target>,
+        message: String,
+    ) -> Fact {
         Fact { intent, severity, span: self.report, detector, target, message }
     }
 

@@ -36,11 +36,22 @@ use super::super::Stmt;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/credential_catalog_read",
     intents: &[Intent::CredentialRead],
-    triggers: &["pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings", "user", "sql_logins", "syslogins", "credentials", "dba_users"],
+    triggers: &[
+        "pg_authid",
+        "pg_shadow",
+        "pg_user_mapping",
+        "pg_user_mappings",
+        "user",
+        "sql_logins",
+        "syslogins",
+        "credentials",
+        "dba_users",
+    ],
 };
 
 /// Catalogs known by their own name.
-const BARE: &[&str] = &["pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings", "sql_logins", "syslogins", "dba_users"];
+const BARE: &[&str] =
+    &["pg_authid", "pg_shadow", "pg_user_mapping", "pg_user_mappings", "sql_logins", "syslogins", "dba_users"];
 
 /// Catalogs only under a schema: (schema, table).
 const QUALIFIED: &[(&str, &str)] = &[("mysql", "user"), ("sys", "credentials"), ("sys", "user$")];

@@ -64,11 +64,23 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, facts: &mut Facts) {
     for i in 0..stmt.tokens.len() {
         if stmt.is_kw(i, "INTO") && (stmt.is_kw(i + 1, "OUTFILE") || stmt.is_kw(i + 1, "DUMPFILE")) {
             let file = stmt.tokens.get(i + 2).map(|t| t.string_value(stmt.src)).unwrap_or_default();
-            export(facts, "file", file.clone(), format!("SELECT … INTO {} writes rows to `{file}` on the database server", stmt.word(i + 1).unwrap_or("OUTFILE").to_ascii_uppercase()));
+            export(
+                facts,
+                "file",
+                file.clone(),
+                format!(
+                    "SELECT … INTO {} writes rows to `{file}` on the database server",
+                    stmt.word(i + 1).unwrap_or("OUTFILE").to_ascii_uppercase()
+                ),
+            );
         }
     }
     if stmt.is_kw(0, "UNLOAD") {
-        let to = stmt.find_kw(1, "TO").and_then(|i| stmt.tokens.get(i + 1)).map(|t| t.string_value(stmt.src)).unwrap_or_default();
+        let to = stmt
+            .find_kw(1, "TO")
+            .and_then(|i| stmt.tokens.get(i + 1))
+            .map(|t| t.string_value(stmt.src))
+            .unwrap_or_default();
         export(facts, "location", to.clone(), format!("UNLOAD writes query results to `{to}`"));
     }
     if stmt.seq(0, &["EXPORT", "DATA"]) {
@@ -87,12 +99,18 @@ fn copy(stmt: &Stmt<'_>, facts: &mut Facts) {
         // Snowflake: COPY INTO <table> FROM … loads; COPY INTO @stage | 'url' FROM … unloads.
         let dest = stmt.tokens.get(2);
         let is_location = dest.is_some_and(|t| {
-            t.kind == TokenKind::Str || (t.kind == TokenKind::Punct && t.text(stmt.src) == "@") || t.text(stmt.src).starts_with('@')
+            t.kind == TokenKind::Str
+                || (t.kind == TokenKind::Punct && t.text(stmt.src) == "@")
+                || t.text(stmt.src).starts_with('@')
         });
         if is_location {
             let name = match dest {
                 Some(t) if t.kind == TokenKind::Str => t.string_value(stmt.src),
-                Some(t) => stmt.src.get(t.span.start..stmt.tokens.get(3).map_or(t.span.end, |n| n.span.end)).unwrap_or("").to_owned(),
+                Some(t) => stmt
+                    .src
+                    .get(t.span.start..stmt.tokens.get(3).map_or(t.span.end, |n| n.span.end))
+                    .unwrap_or("")
+                    .to_owned(),
                 None => String::new(),
             };
             facts.push(stmt.fact(

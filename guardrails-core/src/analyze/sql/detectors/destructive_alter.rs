@@ -30,11 +30,8 @@ use crate::intent::Intent;
 
 use super::super::Stmt;
 
-pub(crate) const DETECTOR: Detector = Detector {
-    id: "sql/destructive_alter",
-    intents: &[Intent::SchemaAlterDestructive],
-    triggers: &["alter"],
-};
+pub(crate) const DETECTOR: Detector =
+    Detector { id: "sql/destructive_alter", intents: &[Intent::SchemaAlterDestructive], triggers: &["alter"] };
 
 /// Finds `DROP` clauses of `ALTER TABLE`.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
@@ -61,9 +58,7 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 ("column", 2)
             } else if stmt.is_kw(i + 1, "CONSTRAINT") {
                 ("constraint", 2)
-            } else if stmt.seq(i + 1, &["PRIMARY", "KEY"]) {
-                ("constraint", 3)
-            } else if stmt.seq(i + 1, &["FOREIGN", "KEY"]) {
+            } else if stmt.seq(i + 1, &["PRIMARY", "KEY"]) || stmt.seq(i + 1, &["FOREIGN", "KEY"]) {
                 ("constraint", 3)
             } else if stmt.is_kw(i + 1, "PARTITION") {
                 ("partition", 2)

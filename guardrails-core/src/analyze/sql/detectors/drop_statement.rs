@@ -32,11 +32,8 @@ use crate::intent::Intent;
 
 use super::super::Stmt;
 
-pub(crate) const DETECTOR: Detector = Detector {
-    id: "sql/drop_statement",
-    intents: &[Intent::SchemaDrop],
-    triggers: &["drop"],
-};
+pub(crate) const DETECTOR: Detector =
+    Detector { id: "sql/drop_statement", intents: &[Intent::SchemaDrop], triggers: &["drop"] };
 
 /// Object kinds, longest keyword sequence first, with the severity of dropping one.
 const OBJECTS: &[(&[&str], &str, Severity)] = &[

@@ -50,7 +50,10 @@ pub(crate) const DETECTOR: Detector = Detector {
 pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) -> bool {
     let s = stmt;
     // SET @q := expr / SET @q = expr / DECLARE @q type = expr
-    if s.is_kw(0, "SET") && s.tokens.get(1).is_some_and(|t| t.kind == TokenKind::Variable) && !s.tokens[1].text(s.src).starts_with("@@") {
+    if s.is_kw(0, "SET")
+        && s.tokens.get(1).is_some_and(|t| t.kind == TokenKind::Variable)
+        && !s.tokens[1].text(s.src).starts_with("@@")
+    {
         if s.is_punct(2, "=") || s.is_punct(2, ":=") {
             let value = eval(s, 3, s.tokens.len(), state);
             state.vars.insert(var_key(s.tokens[1].text(s.src)), value.known());
@@ -91,7 +94,9 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts
     if s.is_kw(i, "IMMEDIATE") {
         i += 1;
     }
-    if s.is_kw(i, "sp_executesql") || (s.is_punct(i + 1, ".") && s.tokens.iter().skip(i).take(5).any(|t| t.is_word(s.src, "sp_executesql"))) {
+    if s.is_kw(i, "sp_executesql")
+        || (s.is_punct(i + 1, ".") && s.tokens.iter().skip(i).take(5).any(|t| t.is_word(s.src, "sp_executesql")))
+    {
         let at = (i..s.tokens.len()).find(|&k| s.is_kw(k, "sp_executesql")).map_or(i, |k| k + 1);
         let end = arg_end(s, at);
         let value = eval(s, at, end, state);
@@ -100,18 +105,24 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts
     }
     match s.tokens.get(i) {
         Some(t) if t.kind == TokenKind::Str || t.kind == TokenKind::Variable || t.is_punct(s.src, "(") => {
-            let end = (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
+            let end =
+                (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
             let value = eval(s, i, end, state);
             run(s, value, state, facts);
             true
         }
         Some(t) if t.kind == TokenKind::Word && s.is_punct(i + 1, "(") && is_string_function(t.text(s.src)) => {
-            let end = (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
+            let end =
+                (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
             let value = eval(s, i, end, state);
             run(s, value, state, facts);
             true
         }
-        Some(t) if t.kind == TokenKind::Word && !s.is_punct(i + 1, ".") && state.prepared.contains_key(&t.text(s.src).to_ascii_lowercase()) => {
+        Some(t)
+            if t.kind == TokenKind::Word
+                && !s.is_punct(i + 1, ".")
+                && state.prepared.contains_key(&t.text(s.src).to_ascii_lowercase()) =>
+        {
             // Already analysed when it was prepared.
             true
         }
@@ -143,7 +154,9 @@ fn var_key(name: &str) -> String {
 }
 
 fn is_string_function(name: &str) -> bool {
-    ["format", "concat", "concat_ws", "char", "chr", "nchar", "replace", "lower", "upper"].iter().any(|f| f.eq_ignore_ascii_case(name))
+    ["format", "concat", "concat_ws", "char", "chr", "nchar", "replace", "lower", "upper"]
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(name))
 }
 
 /// The end of the first comma-separated argument starting at `from`.
@@ -349,7 +362,10 @@ fn run(s: &Stmt<'_>, value: Dyn, state: &mut SqlState<'_>, facts: &mut Facts) {
             Severity::Medium,
             DETECTOR.id,
             None,
-            format!("`{}` runs SQL built at run time that cannot be known here", super::drop_statement::short(s.text())),
+            format!(
+                "`{}` runs SQL built at run time that cannot be known here",
+                super::drop_statement::short(s.text())
+            ),
         ));
         if !value.literal {
             return;
@@ -383,7 +399,8 @@ fn do_block(s: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) -> bool {
     let Some(body) = s.tokens.iter().find(|t| t.kind == TokenKind::Str) else {
         return false;
     };
-    let language = (0..s.tokens.len()).find(|&i| s.is_kw(i, "LANGUAGE")).and_then(|i| s.word(i + 1)).unwrap_or("plpgsql");
+    let language =
+        (0..s.tokens.len()).find(|&i| s.is_kw(i, "LANGUAGE")).and_then(|i| s.word(i + 1)).unwrap_or("plpgsql");
     if !language.eq_ignore_ascii_case("plpgsql") && !language.eq_ignore_ascii_case("sql") {
         facts.push(s.fact(
             Intent::ExecDynamic,
@@ -410,8 +427,8 @@ const BLOCK_WORDS: &[&str] = &["BEGIN", "LOOP", "THEN", "ELSE", "ELSIF", "DECLAR
 
 /// Words that start a SQL statement inside procedural code.
 const STATEMENT_WORDS: &[&str] = &[
-    "SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "TRUNCATE", "ALTER", "CREATE", "GRANT", "REVOKE", "COPY", "EXECUTE",
-    "EXEC", "PERFORM", "MERGE", "WITH", "CALL", "SET", "PREPARE", "SHUTDOWN", "KILL", "DO",
+    "SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "TRUNCATE", "ALTER", "CREATE", "GRANT", "REVOKE", "COPY",
+    "EXECUTE", "EXEC", "PERFORM", "MERGE", "WITH", "CALL", "SET", "PREPARE", "SHUTDOWN", "KILL", "DO",
 ];
 
 /// Analyses a PL/pgSQL body: each statement between `;` and block keywords, with `v := expr`
@@ -441,7 +458,13 @@ fn procedural_body(body: &str, outer: &Stmt<'_>, state: &mut SqlState<'_>, facts
             Some(i) => analyze_statement(&Stmt { tokens: &segment[i..], ..seg }, state, facts),
             None => {
                 if segment.iter().any(|t| t.kind == TokenKind::Word && super::is_trigger(t.text(body))) {
-                    facts.push(unanalyzable(outer.report, format!("the procedural statement `{}` was not understood", super::drop_statement::short(seg.text()))));
+                    facts.push(unanalyzable(
+                        outer.report,
+                        format!(
+                            "the procedural statement `{}` was not understood",
+                            super::drop_statement::short(seg.text())
+                        ),
+                    ));
                 }
             }
         }

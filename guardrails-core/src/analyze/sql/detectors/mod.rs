@@ -44,8 +44,26 @@ pub(crate) fn is_trigger(word: &str) -> bool {
 /// Words that make a statement do something, used to tell an unparseable statement that does
 /// something unknown from one that merely mentions a trigger word in an unusual construct.
 const ACTION_WORDS: &[&str] = &[
-    "drop", "truncate", "delete", "update", "alter", "grant", "merge", "replace", "overwrite", "copy", "unload",
-    "export", "exec", "execute", "prepare", "do", "shutdown", "kill", "outfile", "dumpfile",
+    "drop",
+    "truncate",
+    "delete",
+    "update",
+    "alter",
+    "grant",
+    "merge",
+    "replace",
+    "overwrite",
+    "copy",
+    "unload",
+    "export",
+    "exec",
+    "execute",
+    "prepare",
+    "do",
+    "shutdown",
+    "kill",
+    "outfile",
+    "dumpfile",
 ];
 
 /// Whether token `i` begins a statement: first in the statement, or right after `(` (a
@@ -71,18 +89,29 @@ pub(crate) fn needs_parse(stmt: &Stmt<'_>) -> bool {
 /// Whether the statement has an action word that no construct explains: not `ON DELETE`,
 /// `FOR UPDATE`, `KEY UPDATE`, `ON UPDATE`, and not the head of routine maintenance (`VACUUM`).
 pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
-    if ["VACUUM", "ANALYZE", "REINDEX", "CLUSTER", "CHECKPOINT", "LISTEN", "NOTIFY", "UNLISTEN", "DISCARD", "RESET", "SHOW", "DESCRIBE", "DESC"]
-        .iter()
-        .any(|kw| stmt.is_kw(0, kw))
+    if [
+        "VACUUM",
+        "ANALYZE",
+        "REINDEX",
+        "CLUSTER",
+        "CHECKPOINT",
+        "LISTEN",
+        "NOTIFY",
+        "UNLISTEN",
+        "DISCARD",
+        "RESET",
+        "SHOW",
+        "DESCRIBE",
+        "DESC",
+    ]
+    .iter()
+    .any(|kw| stmt.is_kw(0, kw))
     {
         return false;
     }
     stmt.tokens.iter().enumerate().any(|(i, t)| {
         t.kind == TokenKind::Word
             && ACTION_WORDS.iter().any(|w| t.text(stmt.src).eq_ignore_ascii_case(w))
-            && !(i > 0
-                && ["ON", "FOR", "KEY", "IGNORE", "OR", "CASCADE"]
-                    .iter()
-                    .any(|p| stmt.is_kw(i - 1, p)))
+            && !(i > 0 && ["ON", "FOR", "KEY", "IGNORE", "OR", "CASCADE"].iter().any(|p| stmt.is_kw(i - 1, p)))
     }) || stmt.tokens.iter().any(|t| t.kind == TokenKind::Meta)
 }

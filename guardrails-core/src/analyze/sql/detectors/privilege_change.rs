@@ -45,16 +45,46 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/privilege_change",
     intents: &[Intent::PrivilegeGrant, Intent::PrivilegeEscalate],
     triggers: &[
-        "grant", "user", "role", "login", "authorization", "execute", "exec", "sp_addrolemember", "sp_addsrvrolemember",
-        "sp_addlogin", "sp_grantlogin", "sp_adduser", "sp_grantdbaccess", "sp_password",
+        "grant",
+        "user",
+        "role",
+        "login",
+        "authorization",
+        "execute",
+        "exec",
+        "sp_addrolemember",
+        "sp_addsrvrolemember",
+        "sp_addlogin",
+        "sp_grantlogin",
+        "sp_adduser",
+        "sp_grantdbaccess",
+        "sp_password",
     ],
 };
 
 /// Roles and privileges that amount to owning the database or its host.
 const ADMIN: &[&str] = &[
-    "db_owner", "db_securityadmin", "db_accessadmin", "sysadmin", "securityadmin", "serveradmin", "rds_superuser",
-    "cloudsqlsuperuser", "azure_pg_admin", "pg_read_server_files", "pg_write_server_files", "pg_execute_server_program",
-    "accountadmin", "orgadmin", "dba", "super", "file", "superuser", "postgres", "root", "admin",
+    "db_owner",
+    "db_securityadmin",
+    "db_accessadmin",
+    "sysadmin",
+    "securityadmin",
+    "serveradmin",
+    "rds_superuser",
+    "cloudsqlsuperuser",
+    "azure_pg_admin",
+    "pg_read_server_files",
+    "pg_write_server_files",
+    "pg_execute_server_program",
+    "accountadmin",
+    "orgadmin",
+    "dba",
+    "super",
+    "file",
+    "superuser",
+    "postgres",
+    "root",
+    "admin",
 ];
 
 /// Role options that amount to superuser.
@@ -70,16 +100,26 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     let fact = |facts: &mut Facts, intent: Intent, severity: Severity, name: String, message: String| {
         facts.push(stmt.fact(intent, severity, DETECTOR.id, Some(Target { kind: "role", name }), message));
     };
-    let words = || stmt.tokens.iter().enumerate().filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::Str | TokenKind::QuotedIdent));
+    let words = || {
+        stmt.tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::Str | TokenKind::QuotedIdent))
+    };
 
     if stmt.is_kw(0, "GRANT") {
         let to = stmt.find_kw(1, "TO");
         let grantee = to.map(|i| stmt.name_at(i + 1).0).unwrap_or_default();
         let head_end = to.unwrap_or(stmt.tokens.len());
         let all = stmt.is_kw(1, "ALL");
-        let global = (1..head_end).any(|i| stmt.is_punct(i, "*") && stmt.is_punct(i + 1, ".") && stmt.is_punct(i + 2, "*"));
-        let admin_role = words().take_while(|(i, _)| *i < head_end).skip(1).find(|(_, t)| is_admin(&t.string_value(stmt.src)) || is_admin(t.text(stmt.src)));
-        let with_option = (head_end..stmt.tokens.len()).any(|i| stmt.is_kw(i, "WITH") && (stmt.is_kw(i + 1, "GRANT") || stmt.is_kw(i + 1, "ADMIN")));
+        let global =
+            (1..head_end).any(|i| stmt.is_punct(i, "*") && stmt.is_punct(i + 1, ".") && stmt.is_punct(i + 2, "*"));
+        let admin_role = words()
+            .take_while(|(i, _)| *i < head_end)
+            .skip(1)
+            .find(|(_, t)| is_admin(&t.string_value(stmt.src)) || is_admin(t.text(stmt.src)));
+        let with_option = (head_end..stmt.tokens.len())
+            .any(|i| stmt.is_kw(i, "WITH") && (stmt.is_kw(i + 1, "GRANT") || stmt.is_kw(i + 1, "ADMIN")));
         let public = stmt.is_kw(head_end + 1, "PUBLIC");
         let why = if all {
             Some("GRANT ALL gives every privilege".to_owned())
@@ -95,8 +135,20 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             None
         };
         match why {
-            Some(why) => fact(facts, Intent::PrivilegeEscalate, Severity::Critical, grantee.clone(), format!("{why} to `{grantee}`")),
-            None => fact(facts, Intent::PrivilegeGrant, Severity::Medium, grantee.clone(), format!("grants privileges to `{grantee}`")),
+            Some(why) => fact(
+                facts,
+                Intent::PrivilegeEscalate,
+                Severity::Critical,
+                grantee.clone(),
+                format!("{why} to `{grantee}`"),
+            ),
+            None => fact(
+                facts,
+                Intent::PrivilegeGrant,
+                Severity::Medium,
+                grantee.clone(),
+                format!("grants privileges to `{grantee}`"),
+            ),
         }
         return;
     }
@@ -109,31 +161,68 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         let name = stmt.name_at(name_at).0;
         let powerful = POWERFUL_OPTIONS.iter().find(|o| stmt.any_kw(o));
         if let Some(option) = powerful {
-            fact(facts, Intent::PrivilegeEscalate, Severity::Critical, name.clone(), format!("gives `{name}` the {option} attribute"));
+            fact(
+                facts,
+                Intent::PrivilegeEscalate,
+                Severity::Critical,
+                name.clone(),
+                format!("gives `{name}` the {option} attribute"),
+            );
         } else if (alters || alters_server_role) && stmt.seq(name_at + 1, &["ADD", "MEMBER"]) {
             let member = stmt.name_at(name_at + 3).0;
-            let (intent, severity) = if is_admin(&name) { (Intent::PrivilegeEscalate, Severity::Critical) } else { (Intent::PrivilegeGrant, Severity::Medium) };
+            let (intent, severity) = if is_admin(&name) {
+                (Intent::PrivilegeEscalate, Severity::Critical)
+            } else {
+                (Intent::PrivilegeGrant, Severity::Medium)
+            };
             fact(facts, intent, severity, member.clone(), format!("adds `{member}` to role `{name}`"));
         } else if creates {
-            fact(facts, Intent::PrivilegeGrant, Severity::High, name.clone(), format!("creates the login or role `{name}`"));
+            fact(
+                facts,
+                Intent::PrivilegeGrant,
+                Severity::High,
+                name.clone(),
+                format!("creates the login or role `{name}`"),
+            );
         } else if stmt.any_kw("PASSWORD") || stmt.any_kw("IDENTIFIED") {
-            fact(facts, Intent::PrivilegeGrant, Severity::Medium, name.clone(), format!("changes the password of `{name}`"));
+            fact(
+                facts,
+                Intent::PrivilegeGrant,
+                Severity::Medium,
+                name.clone(),
+                format!("changes the password of `{name}`"),
+            );
         }
         return;
     }
 
-    if stmt.seq(0, &["SET", "ROLE"]) || stmt.seq(0, &["SET", "SESSION", "ROLE"]) || stmt.seq(0, &["SET", "LOCAL", "ROLE"]) {
+    if stmt.seq(0, &["SET", "ROLE"])
+        || stmt.seq(0, &["SET", "SESSION", "ROLE"])
+        || stmt.seq(0, &["SET", "LOCAL", "ROLE"])
+    {
         let at = stmt.find_kw(0, "ROLE").map_or(2, |i| i + 1);
         let role = stmt.name_at(at).0;
         if !role.eq_ignore_ascii_case("NONE") && !role.eq_ignore_ascii_case("DEFAULT") {
-            fact(facts, Intent::PrivilegeEscalate, Severity::Medium, role.clone(), format!("switches the session to role `{role}`"));
+            fact(
+                facts,
+                Intent::PrivilegeEscalate,
+                Severity::Medium,
+                role.clone(),
+                format!("switches the session to role `{role}`"),
+            );
         }
         return;
     }
     if stmt.seq(0, &["SET", "SESSION", "AUTHORIZATION"]) {
         let who = stmt.name_at(3).0;
         if !who.eq_ignore_ascii_case("DEFAULT") {
-            fact(facts, Intent::PrivilegeEscalate, Severity::Medium, who.clone(), format!("switches the session to user `{who}`"));
+            fact(
+                facts,
+                Intent::PrivilegeEscalate,
+                Severity::Medium,
+                who.clone(),
+                format!("switches the session to user `{who}`"),
+            );
         }
         return;
     }
@@ -154,13 +243,31 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             "sp_addrolemember" | "sp_addsrvrolemember" => {
                 let member = stmt.tokens.get(i + 3).map(|a| a.string_value(stmt.src)).unwrap_or_default();
                 if is_admin(&first_arg) {
-                    fact(facts, Intent::PrivilegeEscalate, Severity::Critical, member.clone(), format!("{proc} makes `{member}` a member of `{first_arg}`"));
+                    fact(
+                        facts,
+                        Intent::PrivilegeEscalate,
+                        Severity::Critical,
+                        member.clone(),
+                        format!("{proc} makes `{member}` a member of `{first_arg}`"),
+                    );
                 } else {
-                    fact(facts, Intent::PrivilegeGrant, Severity::Medium, member.clone(), format!("{proc} adds `{member}` to `{first_arg}`"));
+                    fact(
+                        facts,
+                        Intent::PrivilegeGrant,
+                        Severity::Medium,
+                        member.clone(),
+                        format!("{proc} adds `{member}` to `{first_arg}`"),
+                    );
                 }
             }
             "sp_addlogin" | "sp_grantlogin" | "sp_adduser" | "sp_grantdbaccess" | "sp_password" => {
-                fact(facts, Intent::PrivilegeGrant, Severity::High, first_arg.clone(), format!("{proc} creates or changes the login `{first_arg}`"));
+                fact(
+                    facts,
+                    Intent::PrivilegeGrant,
+                    Severity::High,
+                    first_arg.clone(),
+                    format!("{proc} creates or changes the login `{first_arg}`"),
+                );
             }
             _ => {}
         }

@@ -34,11 +34,8 @@ use crate::intent::Intent;
 use super::super::lexer::TokenKind;
 use super::super::{SqlState, Stmt};
 
-pub(crate) const DETECTOR: Detector = Detector {
-    id: "sql/sensitive_table_access",
-    intents: &[Intent::DataSensitiveRead],
-    triggers: &[],
-};
+pub(crate) const DETECTOR: Detector =
+    Detector { id: "sql/sensitive_table_access", intents: &[Intent::DataSensitiveRead], triggers: &[] };
 
 /// Finds names matching the policy's sensitive-table globs.
 pub(crate) fn check(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Facts) {

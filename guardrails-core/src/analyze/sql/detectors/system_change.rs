@@ -42,7 +42,13 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     let (severity, message) = if stmt.seq(0, &["ALTER", "SYSTEM"]) {
         (Severity::High, "ALTER SYSTEM changes the configuration of the whole server".to_owned())
     } else if stmt.is_kw(0, "SET") && ["GLOBAL", "PERSIST", "PERSIST_ONLY"].iter().any(|k| stmt.is_kw(1, k)) {
-        (Severity::High, format!("SET {} changes a setting for every session of the server", stmt.word(1).unwrap_or("GLOBAL").to_ascii_uppercase()))
+        (
+            Severity::High,
+            format!(
+                "SET {} changes a setting for every session of the server",
+                stmt.word(1).unwrap_or("GLOBAL").to_ascii_uppercase()
+            ),
+        )
     } else if stmt.is_kw(0, "SET") && stmt.tokens.get(1).is_some_and(|t| t.text(stmt.src).starts_with("@@global")) {
         (Severity::High, "sets a global server variable".to_owned())
     } else if stmt.is_kw(0, "SHUTDOWN") {
@@ -51,10 +57,18 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         (Severity::Medium, "KILL ends another session or query".to_owned())
     } else if stmt.is_kw(0, "RECONFIGURE") {
         (Severity::High, "RECONFIGURE applies server-wide configuration changes".to_owned())
-    } else if stmt.seq(0, &["ALTER", "DATABASE"]) && ["OFFLINE", "SINGLE_USER", "EMERGENCY"].iter().any(|k| stmt.any_kw(k)) {
+    } else if stmt.seq(0, &["ALTER", "DATABASE"])
+        && ["OFFLINE", "SINGLE_USER", "EMERGENCY"].iter().any(|k| stmt.any_kw(k))
+    {
         (Severity::High, "takes the database offline or out of multi-user mode".to_owned())
     } else {
         return;
     };
-    facts.push(stmt.fact(Intent::SystemDisrupt, severity, DETECTOR.id, Some(Target { kind: "server", name: String::new() }), message));
+    facts.push(stmt.fact(
+        Intent::SystemDisrupt,
+        severity,
+        DETECTOR.id,
+        Some(Target { kind: "server", name: String::new() }),
+        message,
+    ));
 }

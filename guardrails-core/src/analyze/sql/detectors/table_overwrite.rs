@@ -78,12 +78,10 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
     }
     if stmt.is_kw(0, "MERGE") && (0..stmt.tokens.len()).any(|i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"])) {
-        let deletes = (0..stmt.tokens.len())
-            .filter(|&i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"]))
-            .any(|i| {
-                let then = stmt.find_kw(i, "THEN");
-                then.is_some_and(|t| stmt.is_kw(t + 1, "DELETE"))
-            });
+        let deletes = (0..stmt.tokens.len()).filter(|&i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"])).any(|i| {
+            let then = stmt.find_kw(i, "THEN");
+            then.is_some_and(|t| stmt.is_kw(t + 1, "DELETE"))
+        });
         if deletes {
             let name = target(1);
             facts.push(stmt.fact(

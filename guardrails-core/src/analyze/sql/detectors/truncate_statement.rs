@@ -29,11 +29,8 @@ use crate::intent::Intent;
 
 use super::super::Stmt;
 
-pub(crate) const DETECTOR: Detector = Detector {
-    id: "sql/truncate_statement",
-    intents: &[Intent::SchemaTruncate],
-    triggers: &["truncate"],
-};
+pub(crate) const DETECTOR: Detector =
+    Detector { id: "sql/truncate_statement", intents: &[Intent::SchemaTruncate], triggers: &["truncate"] };
 
 /// Finds `TRUNCATE …` at the head of the statement.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
@@ -71,6 +68,12 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
     }
     if !any {
-        facts.push(stmt.fact(Intent::SchemaTruncate, Severity::High, DETECTOR.id, None, "TRUNCATE removes every row of a table".to_owned()));
+        facts.push(stmt.fact(
+            Intent::SchemaTruncate,
+            Severity::High,
+            DETECTOR.id,
+            None,
+            "TRUNCATE removes every row of a table".to_owned(),
+        ));
     }
 }

@@ -85,7 +85,8 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
             let from = match &d.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
             };
-            let table = d.tables.first().map(object_name).or_else(|| from.first().map(relation_name)).unwrap_or_default();
+            let table =
+                d.tables.first().map(object_name).or_else(|| from.first().map(relation_name)).unwrap_or_default();
             let joined = d.using.is_some() || from.iter().any(|t| !t.joins.is_empty()) || from.len() > 1;
             (Write::Delete, table, joined, d.selection.as_ref())
         }
@@ -167,9 +168,19 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
 fn report(stmt: &Stmt<'_>, write: Write, table: String, tautology: Option<String>, facts: &mut Facts) {
     let message = match &tautology {
         None => format!("{} without a WHERE clause {} every row of `{table}`", write.verb(), write.effect()),
-        Some(expr) => format!("the WHERE clause `{expr}` is always true, so {} {} every row of `{table}`", write.verb(), write.effect()),
+        Some(expr) => format!(
+            "the WHERE clause `{expr}` is always true, so {} {} every row of `{table}`",
+            write.verb(),
+            write.effect()
+        ),
     };
-    facts.push(stmt.fact(write.intent(), Severity::High, DETECTOR.id, Some(Target { kind: "table", name: table }), message));
+    facts.push(stmt.fact(
+        write.intent(),
+        Severity::High,
+        DETECTOR.id,
+        Some(Target { kind: "table", name: table }),
+        message,
+    ));
 }
 
 fn object_name(name: &ObjectName) -> String {
@@ -256,7 +267,9 @@ fn truth(e: &Expr) -> Truth {
             _ => Truth::Unknown,
         },
         Expr::Between { expr, negated, low, high } => match (constant(expr), constant(low), constant(high)) {
-            (Some(Const::Num(x)), Some(Const::Num(l)), Some(Const::Num(h))) => bool_truth((l <= x && x <= h) != *negated),
+            (Some(Const::Num(x)), Some(Const::Num(l)), Some(Const::Num(h))) => {
+                bool_truth((l <= x && x <= h) != *negated)
+            }
             _ => Truth::Unknown,
         },
         _ => Truth::Unknown,
@@ -341,20 +354,45 @@ mod tests {
     use super::*;
 
     fn t(sql: &str) -> Truth {
-        let expr = Parser::new(&sqlparser::dialect::GenericDialect {}).try_with_sql(sql).and_then(|mut p| p.parse_expr());
+        let expr =
+            Parser::new(&sqlparser::dialect::GenericDialect {}).try_with_sql(sql).and_then(|mut p| p.parse_expr());
         truth(&expr.expect("test expression parses"))
     }
 
     #[test]
     fn tautologies_are_true() {
-        for sql in ["1=1", "TRUE", "'a'='a'", "x = x", "id = 7 OR 1=1", "NOT FALSE", "GuestId IS NOT NULL", "1", "2 > 1", "name LIKE '%'", "(1=1) AND (2=2)", "1 IN (1, 2)", "NOT (1 = 0)"] {
+        for sql in [
+            "1=1",
+            "TRUE",
+            "'a'='a'",
+            "x = x",
+            "id = 7 OR 1=1",
+            "NOT FALSE",
+            "GuestId IS NOT NULL",
+            "1",
+            "2 > 1",
+            "name LIKE '%'",
+            "(1=1) AND (2=2)",
+            "1 IN (1, 2)",
+            "NOT (1 = 0)",
+        ] {
             assert_eq!(t(sql), Truth::True, "{sql}");
         }
     }
 
     #[test]
     fn bounded_conditions_are_not_true() {
-        for sql in ["id = 7", "id = 7 AND 1 = 1", "TRUE AND fleet_id = 3", "deleted_by IS NOT NULL", "created_at < now()", "paid IS NOT NULL", "x = y", "1=0", "name LIKE 'a%'"] {
+        for sql in [
+            "id = 7",
+            "id = 7 AND 1 = 1",
+            "TRUE AND fleet_id = 3",
+            "deleted_by IS NOT NULL",
+            "created_at < now()",
+            "paid IS NOT NULL",
+            "x = y",
+            "1=0",
+            "name LIKE 'a%'",
+        ] {
             assert_ne!(t(sql), Truth::True, "{sql}");
         }
     }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace on a fresh machine. Needs only a Rust toolchain (rustup);
+# installs the rustfmt and clippy components if they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace
+
+echo "== corpus score (release CLI, acme policy)"
+cargo build --release -p guardrails-cli
+if [ -f ../shared/tools/score.py ]; then
+  python3 ../shared/tools/score.py --corpus shared --adapter guardrails --bin target/release/guardrails \
+    --policy examples/policies/acme.yaml --kinds sql | sed -n '/^overall:/,/^  evasion/p'
+fi
