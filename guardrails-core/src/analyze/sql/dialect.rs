@@ -25,6 +25,8 @@ pub(crate) struct Syntax {
     pub(crate) nested_comments: bool,
     /// `/*! … */` bodies run as code (MySQL, and generic, which must assume the worst).
     pub(crate) conditional_comments: bool,
+    /// `#name` and `##name` are temporary tables (SQL Server).
+    pub(crate) hash_temp_tables: bool,
 }
 
 impl Syntax {
@@ -46,6 +48,7 @@ impl Syntax {
             hash_comments: mysqlish,
             nested_comments: matches!(dialect, Dialect::Postgres | Dialect::Generic | Dialect::Duckdb),
             conditional_comments: mysqlish || matches!(dialect, Dialect::Generic),
+            hash_temp_tables: matches!(dialect, Dialect::Mssql),
         }
     }
 }

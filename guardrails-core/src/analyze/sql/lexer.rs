@@ -330,6 +330,14 @@ impl<'a> Lexer<'a> {
                 }
                 Some(self.simple(TokenKind::Number, start))
             }
+            b'#' if syn.hash_temp_tables && (is_ident_start(b1) || b1 == b'#') => {
+                self.pos += 1;
+                if self.peek(0) == b'#' {
+                    self.pos += 1;
+                }
+                self.eat_ident();
+                Some(self.simple(TokenKind::Word, start))
+            }
             _ if is_ident_start(b) => {
                 self.eat_ident();
                 Some(self.simple(TokenKind::Word, start))

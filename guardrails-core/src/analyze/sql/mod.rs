@@ -215,10 +215,8 @@ fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Fact
             }
         }
         Err(why) => {
-            if structural {
-                detectors::unbounded_write::check_tokens(stmt, state, facts);
-            }
-            if facts.items.len() == before && detectors::has_unexplained_action(stmt) {
+            let judged = structural && detectors::unbounded_write::check_tokens(stmt, state, facts);
+            if !judged && facts.items.len() == before && detectors::has_unexplained_action(stmt) {
                 facts.push(unanalyzable(stmt.report, why));
             }
         }
@@ -237,8 +235,17 @@ fn parse(stmt: &Stmt<'_>, state: &SqlState<'_>) -> Result<Vec<Statement>, String
 /// Runs the AST detectors on `statement` and every statement nested in it, except inside a plain
 /// `EXPLAIN`, which only plans.
 fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Facts) {
-    if let Statement::Explain { analyze: false, .. } = statement {
-        return;
+    if let Statement::Explain { analyze: false, options, .. } = statement {
+        // `EXPLAIN (ANALYZE [true|on|1]) …` runs the statement too.
+        let runs = options.iter().flatten().any(|o| {
+            o.name.value.eq_ignore_ascii_case("ANALYZE")
+                && o.arg
+                    .as_ref()
+                    .is_none_or(|a| !["false", "off", "0"].iter().any(|f| a.to_string().eq_ignore_ascii_case(f)))
+        });
+        if !runs {
+            return;
+        }
     }
     let _ = sqlparser::ast::visit_statements(statement, |s| {
         detectors::unbounded_write::check_ast(stmt, s, facts);

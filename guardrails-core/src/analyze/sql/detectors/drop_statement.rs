@@ -18,6 +18,8 @@
 //! ```sql
 //! SELECT 'DROP SCHEMA public CASCADE';
 //! SELECT * FROM drop_log;
+//! DROP TEMPORARY TABLE tmp_totals;   -- session-local
+//! DROP TABLE #staging;               -- SQL Server temporary table
 //! ```
 //!
 //! ## Known gaps
@@ -40,8 +42,6 @@ const OBJECTS: &[(&[&str], &str, Severity)] = &[
     (&["MATERIALIZED", "VIEW"], "view", Severity::High),
     (&["FOREIGN", "TABLE"], "table", Severity::High),
     (&["EXTERNAL", "TABLE"], "table", Severity::High),
-    (&["TEMPORARY", "TABLE"], "temporary_table", Severity::Low),
-    (&["TEMP", "TABLE"], "temporary_table", Severity::Low),
     (&["DATABASE"], "database", Severity::Critical),
     (&["SCHEMA"], "schema", Severity::Critical),
     (&["OWNED"], "owned_objects", Severity::Critical),
@@ -73,6 +73,10 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     if !stmt.is_kw(0, "DROP") {
         return;
     }
+    // A session's temporary tables hold nothing that outlives it.
+    if stmt.seq(1, &["TEMPORARY", "TABLE"]) || stmt.seq(1, &["TEMP", "TABLE"]) {
+        return;
+    }
     let Some((words, kind, severity)) = OBJECTS.iter().find(|(w, ..)| stmt.seq(1, w)) else {
         // `DROP <something we do not know>` still drops something.
         facts.push(stmt.fact(
@@ -95,12 +99,16 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         i += 1;
     }
     let mut names = Vec::new();
+    let mut named = false;
     loop {
         let (name, next) = stmt.name_at(i);
         if name.is_empty() {
             break;
         }
-        names.push(name);
+        named = true;
+        if !is_temporary(&name) {
+            names.push(name);
+        }
         i = next;
         if stmt.is_punct(i, ",") {
             i += 1;
@@ -111,6 +119,9 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     let cascade = stmt.any_kw("CASCADE");
     let label = kind.replace('_', " ");
     if names.is_empty() {
+        if named {
+            return; // only temporary tables
+        }
         names.push(String::new());
     }
     for name in names {
@@ -123,6 +134,11 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         };
         facts.push(stmt.fact(Intent::SchemaDrop, *severity, DETECTOR.id, Some(Target { kind, name }), message));
     }
+}
+
+/// A SQL Server temporary table (`#t`, `##t`), private to a session or gone with it.
+pub(crate) fn is_temporary(name: &str) -> bool {
+    name.starts_with('#')
 }
 
 /// The first line of `text`, shortened for a message.

@@ -192,7 +192,19 @@ impl Dyn {
 
 /// Evaluates the string expression in tokens `from..to`.
 fn eval(s: &Stmt<'_>, from: usize, to: usize, state: &SqlState<'_>) -> Dyn {
+    eval_nested(s, from, to, state, 0)
+}
+
+/// Nesting of parentheses and calls evaluated in one expression; deeper is opaque.
+const MAX_EXPRESSION_DEPTH: usize = 32;
+
+fn eval_nested(s: &Stmt<'_>, from: usize, to: usize, state: &SqlState<'_>, depth: usize) -> Dyn {
     let mut out = Dyn::default();
+    if depth > MAX_EXPRESSION_DEPTH {
+        out.opaque = true;
+        out.text.push_str(PLACEHOLDER);
+        return out;
+    }
     let mut i = from;
     while i < to {
         let t = &s.tokens[i];
@@ -206,7 +218,7 @@ fn eval(s: &Stmt<'_>, from: usize, to: usize, state: &SqlState<'_>) -> Dyn {
             TokenKind::Word if s.is_punct(i + 1, "(") => {
                 let close = matching(s, i + 1, to);
                 let args = split_args(s, i + 2, close);
-                call(&mut out, s, t.text(s.src), &args, state);
+                call(&mut out, s, t.text(s.src), &args, state, depth + 1);
                 i = close;
             }
             TokenKind::Word | TokenKind::QuotedIdent => {
@@ -217,7 +229,7 @@ fn eval(s: &Stmt<'_>, from: usize, to: usize, state: &SqlState<'_>) -> Dyn {
             }
             TokenKind::Punct if t.is_punct(s.src, "(") => {
                 let close = matching(s, i, to);
-                let inner = eval(s, i + 1, close, state);
+                let inner = eval_nested(s, i + 1, close, state, depth + 1);
                 merge(&mut out, inner);
                 i = close;
             }
@@ -280,8 +292,8 @@ fn split_args(s: &Stmt<'_>, from: usize, to: usize) -> Vec<(usize, usize)> {
     args
 }
 
-fn call(out: &mut Dyn, s: &Stmt<'_>, name: &str, args: &[(usize, usize)], state: &SqlState<'_>) {
-    let vals: Vec<Dyn> = args.iter().map(|&(a, b)| eval(s, a, b, state)).collect();
+fn call(out: &mut Dyn, s: &Stmt<'_>, name: &str, args: &[(usize, usize)], state: &SqlState<'_>, depth: usize) {
+    let vals: Vec<Dyn> = args.iter().map(|&(a, b)| eval_nested(s, a, b, state, depth)).collect();
     let lower = name.to_ascii_lowercase();
     match lower.as_str() {
         "concat" => vals.into_iter().for_each(|v| merge(out, v)),
@@ -376,7 +388,13 @@ fn run(s: &Stmt<'_>, value: Dyn, state: &mut SqlState<'_>, facts: &mut Facts) {
         return;
     }
     state.depth_left -= 1;
-    analyze(&value.text, s.dialect, Some(s.report), state, facts);
+    // Snowflake and Oracle run anonymous blocks: EXECUTE IMMEDIATE $$ BEGIN … END; $$
+    let head = value.text.trim_start().get(..7).unwrap_or("").to_ascii_uppercase();
+    if head.starts_with("BEGIN") || head.starts_with("DECLARE") {
+        procedural_body(&value.text, s, state, facts);
+    } else {
+        analyze(&value.text, s.dialect, Some(s.report), state, facts);
+    }
     state.depth_left += 1;
 }
 

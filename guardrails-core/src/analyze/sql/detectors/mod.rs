@@ -80,10 +80,12 @@ pub(crate) fn starts_statement(stmt: &Stmt<'_>, i: usize) -> bool {
         || (stmt.is_punct(prev, ")") && stmt.is_kw(0, "EXPLAIN"))
 }
 
-/// Whether the statement contains a `DELETE` or `UPDATE` in statement position, whose danger
-/// depends on its `WHERE` and so on the AST.
+/// Whether the statement contains a `DELETE`, `UPDATE` or `MERGE` in statement position, whose
+/// danger depends on its `WHERE` or `ON` and so on the AST.
 pub(crate) fn needs_parse(stmt: &Stmt<'_>) -> bool {
-    (0..stmt.tokens.len()).any(|i| (stmt.is_kw(i, "DELETE") || stmt.is_kw(i, "UPDATE")) && starts_statement(stmt, i))
+    (0..stmt.tokens.len()).any(|i| {
+        (stmt.is_kw(i, "DELETE") || stmt.is_kw(i, "UPDATE") || stmt.is_kw(i, "MERGE")) && starts_statement(stmt, i)
+    })
 }
 
 /// Whether the statement has an action word that no construct explains: not `ON DELETE`,
@@ -110,8 +112,11 @@ pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
         return false;
     }
     stmt.tokens.iter().enumerate().any(|(i, t)| {
+        let word = t.text(stmt.src);
         t.kind == TokenKind::Word
-            && ACTION_WORDS.iter().any(|w| t.text(stmt.src).eq_ignore_ascii_case(w))
-            && !(i > 0 && ["ON", "FOR", "KEY", "IGNORE", "OR", "CASCADE"].iter().any(|p| stmt.is_kw(i - 1, p)))
+            && ACTION_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+            // `ON DELETE CASCADE`, `FOR UPDATE`, `ON DUPLICATE KEY UPDATE`, `ON CONFLICT DO UPDATE`
+            && !(i > 0 && ["ON", "FOR", "KEY", "IGNORE", "OR", "CASCADE", "DO"].iter().any(|p| stmt.is_kw(i - 1, p)))
+            && !(word.eq_ignore_ascii_case("DO") && (stmt.is_kw(i + 1, "UPDATE") || stmt.is_kw(i + 1, "NOTHING")))
     }) || stmt.tokens.iter().any(|t| t.kind == TokenKind::Meta)
 }

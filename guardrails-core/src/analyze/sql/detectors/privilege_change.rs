@@ -5,9 +5,10 @@
 //!   `PUBLIC`, grants of administrative roles (`db_owner`, `sysadmin`, `rds_superuser`,
 //!   `ACCOUNTADMIN`, `pg_execute_server_program`, …) or powers (`SUPER`, `FILE`); roles or users
 //!   created or altered with `SUPERUSER`, `CREATEROLE`, `BYPASSRLS`; `ALTER [SERVER] ROLE admin ADD
-//!   MEMBER`; `sp_addrolemember`/`sp_addsrvrolemember` of an administrative role; `SET ROLE`,
-//!   `SET SESSION AUTHORIZATION`, `EXECUTE AS`.
-//! - `privilege.grant`: any other `GRANT`, new logins (`CREATE USER|ROLE|LOGIN`), password changes.
+//!   MEMBER`; `sp_addrolemember`/`sp_addsrvrolemember` of an administrative role; `SET ROLE` to an
+//!   administrative role, `SET SESSION AUTHORIZATION`, `EXECUTE AS`.
+//! - `privilege.grant`: any other `GRANT` (also in `ALTER DEFAULT PRIVILEGES`), new logins
+//!   (`CREATE USER|ROLE|LOGIN`), password changes, `SET ROLE` to another role.
 //!
 //! ## Why it matters
 //! Privileges outlive the session that granted them; an agent that can raise its own rights has
@@ -107,16 +108,23 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             .filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::Str | TokenKind::QuotedIdent))
     };
 
-    if stmt.is_kw(0, "GRANT") {
-        let to = stmt.find_kw(1, "TO");
+    // GRANT …, or ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT … (future objects).
+    let grant_at = if stmt.is_kw(0, "GRANT") {
+        Some(0)
+    } else if stmt.seq(0, &["ALTER", "DEFAULT", "PRIVILEGES"]) {
+        stmt.find_kw(3, "GRANT")
+    } else {
+        None
+    };
+    if let Some(g) = grant_at {
+        let to = stmt.find_kw(g + 1, "TO");
         let grantee = to.map(|i| stmt.name_at(i + 1).0).unwrap_or_default();
         let head_end = to.unwrap_or(stmt.tokens.len());
-        let all = stmt.is_kw(1, "ALL");
+        let all = stmt.is_kw(g + 1, "ALL");
         let global =
-            (1..head_end).any(|i| stmt.is_punct(i, "*") && stmt.is_punct(i + 1, ".") && stmt.is_punct(i + 2, "*"));
+            (g + 1..head_end).any(|i| stmt.is_punct(i, "*") && stmt.is_punct(i + 1, ".") && stmt.is_punct(i + 2, "*"));
         let admin_role = words()
-            .take_while(|(i, _)| *i < head_end)
-            .skip(1)
+            .filter(|(i, _)| *i > g && *i < head_end)
             .find(|(_, t)| is_admin(&t.string_value(stmt.src)) || is_admin(t.text(stmt.src)));
         let with_option = (head_end..stmt.tokens.len())
             .any(|i| stmt.is_kw(i, "WITH") && (stmt.is_kw(i + 1, "GRANT") || stmt.is_kw(i + 1, "ADMIN")));
@@ -202,14 +210,12 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     {
         let at = stmt.find_kw(0, "ROLE").map_or(2, |i| i + 1);
         let role = stmt.name_at(at).0;
-        if !role.eq_ignore_ascii_case("NONE") && !role.eq_ignore_ascii_case("DEFAULT") {
-            fact(
-                facts,
-                Intent::PrivilegeEscalate,
-                Severity::Medium,
-                role.clone(),
-                format!("switches the session to role `{role}`"),
-            );
+        if is_admin(&role) {
+            let message = format!("switches the session to the administrative role `{role}`");
+            fact(facts, Intent::PrivilegeEscalate, Severity::High, role.clone(), message);
+        } else if !role.eq_ignore_ascii_case("NONE") && !role.eq_ignore_ascii_case("DEFAULT") {
+            let message = format!("switches the session to role `{role}`");
+            fact(facts, Intent::PrivilegeGrant, Severity::Medium, role.clone(), message);
         }
         return;
     }
@@ -234,7 +240,10 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
 
     // SQL Server system procedures, possibly schema-qualified, after EXEC.
     for (i, t) in stmt.tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word || !super::dangerous_function::is_call(stmt, i) {
+        if t.kind != TokenKind::Word || !t.text(stmt.src).to_ascii_lowercase().starts_with("sp_") {
+            continue;
+        }
+        if !super::dangerous_function::is_call(stmt, i) {
             continue;
         }
         let proc = t.text(stmt.src).to_ascii_lowercase();

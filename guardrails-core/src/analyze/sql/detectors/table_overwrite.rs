@@ -77,11 +77,17 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             ));
         }
     }
-    if stmt.is_kw(0, "MERGE") && (0..stmt.tokens.len()).any(|i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"])) {
-        let deletes = (0..stmt.tokens.len()).filter(|&i| stmt.seq(i, &["NOT", "MATCHED", "BY", "SOURCE"])).any(|i| {
-            let then = stmt.find_kw(i, "THEN");
-            then.is_some_and(|t| stmt.is_kw(t + 1, "DELETE"))
-        });
+    if stmt.is_kw(0, "MERGE") {
+        // Each `WHEN NOT MATCHED BY SOURCE` clause runs to the next `WHEN`; scan each token once.
+        let mut deletes = false;
+        let mut in_clause = false;
+        for i in 0..stmt.tokens.len() {
+            if stmt.is_kw(i, "WHEN") {
+                in_clause = stmt.seq(i + 1, &["NOT", "MATCHED", "BY", "SOURCE"]);
+            } else if in_clause && stmt.is_kw(i, "THEN") && stmt.is_kw(i + 1, "DELETE") {
+                deletes = true;
+            }
+        }
         if deletes {
             let name = target(1);
             facts.push(stmt.fact(
@@ -89,7 +95,9 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 Severity::High,
                 DETECTOR.id,
                 Some(Target { kind: "table", name: name.clone() }),
-                format!("MERGE … WHEN NOT MATCHED BY SOURCE THEN DELETE deletes every row of `{name}` missing from the source"),
+                format!(
+                    "MERGE … WHEN NOT MATCHED BY SOURCE THEN DELETE deletes every row of `{name}` missing from the source"
+                ),
             ));
         }
     }

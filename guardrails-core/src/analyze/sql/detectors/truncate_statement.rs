@@ -50,6 +50,14 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             break;
         }
         any = true;
+        if super::drop_statement::is_temporary(&name) {
+            i = next;
+            if stmt.is_punct(i, ",") {
+                i += 1;
+                continue;
+            }
+            break;
+        }
         facts.push(stmt.fact(
             Intent::SchemaTruncate,
             Severity::High,

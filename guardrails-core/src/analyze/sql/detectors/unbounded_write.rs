@@ -2,8 +2,9 @@
 //!
 //! ## What it catches
 //! `DELETE` and `UPDATE` with no `WHERE`, or with a `WHERE` that is always true: `1=1`, `TRUE`,
-//! `'a'='a'`, `x = x`, `… OR 1=1`, `NOT FALSE`, `key IS NOT NULL`, `c LIKE '%'`; also inside
-//! data-modifying CTEs and `EXPLAIN ANALYZE` (which runs its statement).
+//! `'a'='a'`, `x = x`, `… OR 1=1`, `NOT FALSE`, `key IS NOT NULL`, `key > 0`, `c LIKE '%'`,
+//! `key IN (SELECT key FROM <same table>)`; also inside data-modifying CTEs and `EXPLAIN ANALYZE`
+//! (which runs its statement), and `MERGE … ON <always true> WHEN MATCHED THEN DELETE | UPDATE`.
 //!
 //! ## Why it matters
 //! Every row of the table is deleted or overwritten. A tautology is the classic way to slip a
@@ -25,14 +26,15 @@
 //! ```
 //!
 //! ## Known gaps
-//! Conditions that match every row only by the data (`WHERE amount >= 0`, `id IN (SELECT id FROM t)`)
-//! are not recognised.
+//! Conditions that match every row only because of the data (`WHERE amount >= 0`,
+//! `created_at > '1900-01-01'`) are not recognised; keys are recognised by name only.
 //!
 //! ## Intents
 //! `data.bulk_delete`, `data.bulk_update`
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FromTable, InTarget, ObjectName, Statement, TableFactor, TableWithJoins, UnaryOperator, Value,
+    BinaryOperator, Expr, FromTable, InTarget, MergeAction, MergeClauseKind, ObjectName, Query, SetExpr, Statement,
+    TableFactor, TableWithJoins, UnaryOperator, Value,
 };
 use sqlparser::parser::Parser;
 
@@ -48,8 +50,11 @@ use super::starts_statement;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/unbounded_write",
     intents: &[Intent::DataBulkDelete, Intent::DataBulkUpdate],
-    triggers: &["delete", "update"],
+    triggers: &["delete", "update", "merge"],
 };
+
+/// Most `DELETE`/`UPDATE`s judged in one unparseable statement before it is `unanalyzable`.
+const MAX_FALLBACK_WRITES: usize = 64;
 
 #[derive(Clone, Copy)]
 enum Write {
@@ -94,18 +99,42 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
             let joined = !u.table.joins.is_empty() || u.from.is_some();
             (Write::Update, relation_name(&u.table), joined, u.selection.as_ref())
         }
+        Statement::Merge(m) => {
+            // MERGE … ON <always true> WHEN MATCHED THEN DELETE | UPDATE touches every row.
+            if truth(&m.on, "") != Truth::True {
+                return;
+            }
+            let table = match &m.table {
+                TableFactor::Table { name, .. } => object_name(name),
+                other => other.to_string(),
+            };
+            for clause in &m.clauses {
+                let write = match clause.action {
+                    MergeAction::Delete { .. } => Write::Delete,
+                    MergeAction::Update(_) => Write::Update,
+                    _ => continue,
+                };
+                if clause.clause_kind == MergeClauseKind::Matched && clause.predicate.is_none() {
+                    report(stmt, write, table.clone(), Some(m.on.to_string()), facts);
+                }
+            }
+            return;
+        }
         _ => return,
     };
     match selection {
         None if !joined => report(stmt, write, table, None, facts),
-        Some(expr) if truth(expr) == Truth::True => report(stmt, write, table, Some(expr.to_string()), facts),
+        Some(expr) if truth(expr, &table) == Truth::True => report(stmt, write, table, Some(expr.to_string()), facts),
         _ => {}
     }
 }
 
 /// Fallback for statements sqlparser rejects: finds `DELETE`/`UPDATE` in statement position and
-/// judges the `WHERE` of each by parsing just its expression.
-pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Facts) {
+/// judges the `WHERE` of each by parsing just its expression. Returns whether every one was
+/// judged.
+pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Facts) -> bool {
+    let mut judged_all = true;
+    let mut heads = 0;
     for i in 0..stmt.tokens.len() {
         let write = if stmt.is_kw(i, "DELETE") {
             Write::Delete
@@ -116,6 +145,11 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
         };
         if !starts_statement(stmt, i) {
             continue;
+        }
+        // Each head scans to the end of its statement: bound the work on hostile input.
+        heads += 1;
+        if heads > MAX_FALLBACK_WRITES {
+            return false;
         }
         // The statement runs to the `)` that closes its CTE, or to the end.
         let mut depth = 0i32;
@@ -150,19 +184,26 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
             })
             .unwrap_or(end);
         let (Some(first), Some(last)) = (stmt.tokens.get(w + 1), stmt.tokens.get(clause_end.wrapping_sub(1))) else {
+            judged_all = false;
             continue;
         };
-        let Some(text) = stmt.src.get(first.span.start..last.span.end) else { continue };
+        let Some(text) = stmt.src.get(first.span.start..last.span.end) else {
+            judged_all = false;
+            continue;
+        };
         let parsed = Parser::new(parser_dialect(stmt.dialect))
             .with_recursion_limit(state.limits.max_depth.saturating_mul(4).max(8))
             .try_with_sql(text)
             .and_then(|mut p| p.parse_expr());
-        if let Ok(expr) = parsed {
-            if truth(&expr) == Truth::True {
-                report(stmt, write, table, Some(expr.to_string()), facts);
+        match parsed {
+            Ok(expr) if truth(&expr, &table) == Truth::True => {
+                report(stmt, write, table, Some(expr.to_string()), facts)
             }
+            Ok(_) => {}
+            Err(_) => judged_all = false,
         }
     }
+    judged_all
 }
 
 fn report(stmt: &Stmt<'_>, write: Write, table: String, tautology: Option<String>, facts: &mut Facts) {
@@ -216,9 +257,9 @@ impl Truth {
 }
 
 /// Whether `e` holds for every row (as far as the text alone can tell).
-fn truth(e: &Expr) -> Truth {
+fn truth(e: &Expr, target: &str) -> Truth {
     match e {
-        Expr::Nested(inner) => truth(inner),
+        Expr::Nested(inner) => truth(inner, target),
         Expr::Value(v) => match &v.value {
             Value::Boolean(b) => bool_truth(*b),
             Value::Number(n, _) => match n.parse::<f64>() {
@@ -227,14 +268,14 @@ fn truth(e: &Expr) -> Truth {
             },
             _ => Truth::Unknown,
         },
-        Expr::UnaryOp { op: UnaryOperator::Not, expr } => truth(expr).not(),
+        Expr::UnaryOp { op: UnaryOperator::Not, expr } => truth(expr, target).not(),
         Expr::BinaryOp { left, op, right } => match op {
-            BinaryOperator::And => match (truth(left), truth(right)) {
+            BinaryOperator::And => match (truth(left, target), truth(right, target)) {
                 (Truth::True, Truth::True) => Truth::True,
                 (Truth::False, _) | (_, Truth::False) => Truth::False,
                 _ => Truth::Unknown,
             },
-            BinaryOperator::Or => match (truth(left), truth(right)) {
+            BinaryOperator::Or => match (truth(left, target), truth(right, target)) {
                 (Truth::True, _) | (_, Truth::True) => Truth::True,
                 (Truth::False, Truth::False) => Truth::False,
                 _ => Truth::Unknown,
@@ -256,8 +297,8 @@ fn truth(e: &Expr) -> Truth {
             }
         }
         Expr::IsNull(inner) if constant(inner).is_some() => Truth::False,
-        Expr::IsTrue(inner) | Expr::IsNotFalse(inner) => truth(inner),
-        Expr::IsFalse(inner) | Expr::IsNotTrue(inner) => truth(inner).not(),
+        Expr::IsTrue(inner) | Expr::IsNotFalse(inner) => truth(inner, target),
+        Expr::IsFalse(inner) | Expr::IsNotTrue(inner) => truth(inner, target).not(),
         Expr::Like { negated, pattern, .. } | Expr::ILike { negated, pattern, .. } => match constant(pattern) {
             Some(Const::Str(p)) if !p.is_empty() && p.chars().all(|c| c == '%') => bool_truth(!negated),
             _ => Truth::Unknown,
@@ -266,6 +307,12 @@ fn truth(e: &Expr) -> Truth {
             Some(c) if list.iter().any(|x| constant(x).as_ref() == Some(&c)) => bool_truth(!negated),
             _ => Truth::Unknown,
         },
+        // `id IN (SELECT id FROM <the target table>)` with no WHERE in the subquery.
+        Expr::In { expr, target: InTarget::Subquery(subquery), negated: false, .. }
+            if is_key_column(expr) && selects_whole(subquery, target) =>
+        {
+            Truth::True
+        }
         Expr::Between { expr, negated, low, high } => match (constant(expr), constant(low), constant(high)) {
             (Some(Const::Num(x)), Some(Const::Num(l)), Some(Const::Num(h))) => {
                 bool_truth((l <= x && x <= h) != *negated)
@@ -316,6 +363,13 @@ fn compare(left: &Expr, op: &BinaryOperator, right: &Expr) -> Truth {
         (Some(_), Some(_)) => None,
         // `x = x` compares a column with itself: true for every row that has a value.
         _ if left == right && is_column(left) => Some(Ordering::Equal),
+        // `id > 0`, `id >= 0`: every row of a table with a serial key.
+        (None, Some(Const::Num(n))) if is_key_column(left) && n <= 0.0 => {
+            return match op {
+                BinaryOperator::GtEq | BinaryOperator::Gt => Truth::True,
+                _ => Truth::Unknown,
+            }
+        }
         _ => None,
     };
     let Some(ord) = ordering else { return Truth::Unknown };
@@ -332,6 +386,18 @@ fn compare(left: &Expr, op: &BinaryOperator, right: &Expr) -> Truth {
 
 fn is_column(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+}
+
+/// Whether `q` is `SELECT … FROM target` with no condition.
+fn selects_whole(q: &Query, target: &str) -> bool {
+    match q.body.as_ref() {
+        SetExpr::Select(sel) => {
+            sel.selection.is_none()
+                && sel.from.len() == 1
+                && sel.from.iter().all(|t| t.joins.is_empty() && relation_name(t).eq_ignore_ascii_case(target))
+        }
+        _ => false,
+    }
 }
 
 /// A column that is a key by name (`id`, `guest_id`, `GuestId`, `uuid`): never NULL in practice.
