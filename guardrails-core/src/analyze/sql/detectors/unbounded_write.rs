@@ -422,7 +422,7 @@ mod tests {
     fn t(sql: &str) -> Truth {
         let expr =
             Parser::new(&sqlparser::dialect::GenericDialect {}).try_with_sql(sql).and_then(|mut p| p.parse_expr());
-        truth(&expr.expect("test expression parses"))
+        truth(&expr.expect("test expression parses"), "t")
     }
 
     #[test]
@@ -441,6 +441,9 @@ mod tests {
             "(1=1) AND (2=2)",
             "1 IN (1, 2)",
             "NOT (1 = 0)",
+            "id > 0",
+            "user_id >= 0",
+            "id IN (SELECT id FROM t)",
         ] {
             assert_eq!(t(sql), Truth::True, "{sql}");
         }
@@ -458,6 +461,10 @@ mod tests {
             "x = y",
             "1=0",
             "name LIKE 'a%'",
+            "id > 100",
+            "amount > 0",
+            "id IN (SELECT id FROM other)",
+            "id IN (SELECT id FROM t WHERE x = 1)",
         ] {
             assert_ne!(t(sql), Truth::True, "{sql}");
         }
