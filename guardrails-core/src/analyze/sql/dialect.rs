@@ -27,6 +27,8 @@ pub(crate) struct Syntax {
     pub(crate) conditional_comments: bool,
     /// `#name` and `##name` are temporary tables (SQL Server).
     pub(crate) hash_temp_tables: bool,
+    /// Statements need no `;` between them (T-SQL: `SELECT 1 DROP TABLE t` is two statements).
+    pub(crate) optional_semicolons: bool,
 }
 
 impl Syntax {
@@ -49,6 +51,7 @@ impl Syntax {
             nested_comments: matches!(dialect, Dialect::Postgres | Dialect::Generic | Dialect::Duckdb),
             conditional_comments: mysqlish || matches!(dialect, Dialect::Generic),
             hash_temp_tables: matches!(dialect, Dialect::Mssql),
+            optional_semicolons: matches!(dialect, Dialect::Mssql),
         }
     }
 }

@@ -390,8 +390,66 @@ pub(crate) fn tokenize(src: &str, syntax: Syntax) -> Vec<Token> {
     Lexer::new(src, syntax).collect()
 }
 
-/// Splits a token list into statements at `;` and psql meta-commands; returns token ranges.
-pub(crate) fn statements(src: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+/// Splits a token list into statements at `;`, psql meta-commands and, where semicolons are
+/// optional, at words that can only start a new statement; returns token ranges.
+pub(crate) fn statements(src: &str, tokens: &[Token], syntax: Syntax) -> Vec<std::ops::Range<usize>> {
+    let by_semicolon = split_at_semicolons(src, tokens);
+    if !syntax.optional_semicolons {
+        return by_semicolon;
+    }
+    by_semicolon.into_iter().flat_map(|r| split_unterminated(src, tokens, r)).collect()
+}
+
+/// T-SQL runs `SELECT 1 DROP TABLE t` as two statements. Splits a range at each depth-0 word that
+/// starts a statement and that the words before it do not explain (`ALTER TABLE t DROP COLUMN`,
+/// `ON DELETE`, `FOR UPDATE`, `WITH GRANT OPTION`, `UPDATE t SET`).
+fn split_unterminated(src: &str, tokens: &[Token], range: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    let mut depth = 0i32;
+    let kw = |i: usize, w: &str| tokens.get(i).is_some_and(|t| t.is_word(src, w));
+    for i in range.clone() {
+        let t = &tokens[i];
+        if t.is_punct(src, "(") {
+            depth += 1;
+            continue;
+        }
+        if t.is_punct(src, ")") {
+            depth -= 1;
+            continue;
+        }
+        if depth != 0 || i == start || t.kind != TokenKind::Word {
+            continue;
+        }
+        let prev_is = |words: &[&str]| i > 0 && words.iter().any(|w| kw(i - 1, w));
+        let head_is = |words: &[&str]| words.iter().any(|w| kw(start, w));
+        let word = t.text(src).to_ascii_uppercase();
+        let boundary = match word.as_str() {
+            "DROP" => !head_is(&["ALTER", "GRANT", "DENY", "REVOKE"]),
+            "DELETE" | "UPDATE" | "INSERT" => {
+                !prev_is(&["ON", "FOR", "THEN", "KEY", "DO", "OR"]) && !head_is(&["GRANT", "DENY", "REVOKE"])
+            }
+            "TRUNCATE" | "MERGE" | "DECLARE" => !head_is(&["GRANT", "DENY", "REVOKE"]),
+            "EXEC" | "EXECUTE" => {
+                !prev_is(&["AS", "WITH", ","]) && !head_is(&["GRANT", "DENY", "REVOKE", "CREATE", "ALTER"])
+            }
+            "GRANT" => !prev_is(&["WITH"]) && !head_is(&["ALTER", "REVOKE"]),
+            "ALTER" | "CREATE" => !head_is(&["GRANT", "DENY", "REVOKE"]) && !prev_is(&[","]),
+            "SET" => !head_is(&["UPDATE", "MERGE", "ALTER"]),
+            _ => false,
+        };
+        if boundary {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    if start < range.end {
+        out.push(start..range.end);
+    }
+    out
+}
+
+fn split_at_semicolons(src: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, t) in tokens.iter().enumerate() {
@@ -437,7 +495,7 @@ mod tests {
         let toks = tokenize(src, Syntax::of(Dialect::Postgres));
         assert_eq!(toks[1].kind, TokenKind::Str);
         assert_eq!(&src[toks[1].inner.range()], " BEGIN DROP TABLE t; END ");
-        assert_eq!(statements(src, &toks).len(), 1);
+        assert_eq!(statements(src, &toks, Syntax::of(Dialect::Postgres)).len(), 1);
     }
 
     #[test]
@@ -446,6 +504,22 @@ mod tests {
         let words: Vec<_> = kinds(src, Dialect::Mysql).into_iter().map(|(_, w)| w).collect();
         assert_eq!(words, ["SELECT", "1", ";", "DROP", "TABLE", "users"]);
         assert!(!kinds(src, Dialect::Postgres).iter().any(|(_, w)| *w == "DROP"));
+    }
+
+    #[test]
+    fn tsql_statements_split_without_semicolons() {
+        let split = |src: &str| {
+            let toks = tokenize(src, Syntax::of(Dialect::Mssql));
+            statements(src, &toks, Syntax::of(Dialect::Mssql))
+                .into_iter()
+                .map(|r| src[toks[r.start].span.start..toks[r.end - 1].span.end].to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(split("SELECT 1 DROP TABLE t"), ["SELECT 1", "DROP TABLE t"]);
+        assert_eq!(split("ALTER TABLE t DROP COLUMN c"), ["ALTER TABLE t DROP COLUMN c"]);
+        assert_eq!(split("UPDATE t SET a = 1 WHERE id = 2"), ["UPDATE t SET a = 1 WHERE id = 2"]);
+        assert_eq!(split("SELECT * FROM t FOR UPDATE DELETE FROM u"), ["SELECT * FROM t FOR UPDATE", "DELETE FROM u"]);
+        assert_eq!(split("GRANT SELECT ON t TO u WITH GRANT OPTION"), ["GRANT SELECT ON t TO u WITH GRANT OPTION"]);
     }
 
     #[test]

@@ -69,8 +69,9 @@ pub(crate) fn analyze(text: &str, dialect: Dialect, report: Option<Span>, state:
         ));
         return;
     }
-    let tokens = lexer::tokenize(text, Syntax::of(dialect));
-    for range in lexer::statements(text, &tokens) {
+    let syntax = Syntax::of(dialect);
+    let tokens = lexer::tokenize(text, syntax);
+    for range in lexer::statements(text, &tokens, syntax) {
         if state.statements_left == 0 {
             facts.push(unanalyzable(whole, "the batch has more statements than the limit".to_owned()));
             return;
