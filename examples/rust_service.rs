@@ -2,6 +2,9 @@
 //!
 //! Run: `cargo run -p guardrails-core --example rust_service`
 
+// The engine never prints; a host does.
+#![expect(clippy::disallowed_macros, reason = "an example host prints its decisions")]
+
 use std::io::Write;
 
 use guardrails_core::{Action, Context, Decision, Dialect, Guard};

@@ -28,7 +28,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Exit code 2 means deny here, so usage errors must not use clap's default of 2.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::ALLOW };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     let code = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Eval(args) => cmd::eval::run(args),

@@ -82,6 +82,25 @@ fn check_exit_codes_follow_the_decision() {
 }
 
 #[test]
+fn check_shell_commands() {
+    let deny = guardrails(
+        &["check", "--shell", "bash -c 'cd / && rm -rf *'", "--env", "development", "--actor", "agent"],
+        None,
+    );
+    assert_eq!(deny.status.code(), Some(2), "{}", stdout(&deny));
+    assert!(stdout(&deny).contains("fs.delete_recursive"));
+
+    let allow = guardrails(
+        &["check", "--shell", "rm -rf ./build node_modules", "--env", "production", "--actor", "agent"],
+        None,
+    );
+    assert_eq!(allow.status.code(), Some(0), "{}", stdout(&allow));
+
+    let both = guardrails(&["check", "--sql", "SELECT 1", "--shell", "ls"], None);
+    assert_eq!(both.status.code(), Some(1));
+}
+
+#[test]
 fn check_json_prints_the_wire_verdict() {
     let out =
         guardrails(&["check", "--sql", "DELETE FROM t", "--env", "production", "--actor", "agent", "--json"], None);
@@ -111,6 +130,12 @@ fn usage_errors_exit_1_with_a_message() {
 
     let missing = guardrails(&["check", "--sql", "SELECT 1", "--policy", "/nonexistent/policy.yaml"], None);
     assert_eq!(missing.status.code(), Some(1));
+
+    // Exit code 2 means deny, so a usage error must not use it.
+    let unknown_flag = guardrails(&["check", "--sql", "SELECT 1", "--bogus"], None);
+    assert_eq!(unknown_flag.status.code(), Some(1));
+    let help = guardrails(&["--help"], None);
+    assert_eq!(help.status.code(), Some(0));
 }
 
 #[test]

@@ -67,6 +67,11 @@ impl Action {
         Action::Sql { dialect, text: text.into() }
     }
 
+    /// A shell command-line action.
+    pub fn shell(command: impl Into<String>) -> Action {
+        Action::Shell { command: command.into() }
+    }
+
     /// The wire name of this action's kind (`sql`, `shell`, …).
     pub fn kind(&self) -> &'static str {
         match self {

@@ -86,6 +86,13 @@ pub struct Fact {
     pub message: String,
 }
 
+impl Fact {
+    /// An `unanalyzable` fact from `detector`, saying why.
+    pub(crate) fn unanalyzable(span: Span, detector: &'static str, why: String) -> Fact {
+        Fact { intent: Intent::Unanalyzable, severity: Severity::Medium, span, detector, target: None, message: why }
+    }
+}
+
 /// The sink analyzers write facts into.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Facts {

@@ -141,7 +141,7 @@ impl Guard {
         let text = analyze::primary_text(action);
         let hits = policy.prefilter.scan(text);
         let mut facts = Facts::default();
-        let cx = Analysis { limits: &policy.limits, sensitive_tables: &policy.sensitive_tables };
+        let cx = Analysis { limits: &policy.limits, sensitive_tables: &policy.sensitive_tables, shell: &policy.shell };
         analyze::analyze(action, context, &hits, force, &cx, &mut facts);
         let mut all: Vec<(Fact, Option<usize>)> = facts.items.into_iter().map(|f| (f, None)).collect();
         for (rule, span) in &hits.patterns {

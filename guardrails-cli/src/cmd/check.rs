@@ -11,8 +11,11 @@ use crate::exit;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The SQL to check.
-    #[arg(long, value_name = "TEXT")]
-    sql: String,
+    #[arg(long, value_name = "TEXT", conflicts_with = "shell", required_unless_present = "shell")]
+    sql: Option<String>,
+    /// The shell command line to check.
+    #[arg(long, value_name = "COMMAND")]
+    shell: Option<String>,
     /// SQL dialect: generic, postgres, mysql, sqlite, mssql, snowflake, bigquery, redshift, …
     #[arg(long, default_value = "generic")]
     dialect: String,
@@ -71,7 +74,12 @@ fn check(args: &Args) -> Result<u8, String> {
         roles: args.roles.clone(),
         ..Context::default()
     };
-    let verdict = guard.evaluate(&Action::sql(dialect, args.sql.clone()), &context);
+    let action = match (&args.sql, &args.shell) {
+        (Some(sql), _) => Action::sql(dialect, sql.clone()),
+        (None, Some(command)) => Action::shell(command.clone()),
+        (None, None) => return Err("give --sql or --shell".to_owned()),
+    };
+    let verdict = guard.evaluate(&action, &context);
     let mut out = std::io::stdout().lock();
     if args.json {
         let line = serde_json::to_string(&verdict).map_err(|e| e.to_string())?;

@@ -1,6 +1,7 @@
 //! Analysis: one analyzer per action kind, each turning an action into [`Fact`](crate::fact::Fact)s.
 //! This module dispatches on the action's kind and holds the single detector registry.
 
+pub(crate) mod shell;
 pub(crate) mod sql;
 
 use crate::action::Action;
@@ -24,14 +25,19 @@ pub(crate) struct Detector {
 
 /// Every detector of every analyzer.
 pub(crate) fn registry() -> impl Iterator<Item = &'static Detector> {
-    sql::detectors::ALL.iter().copied()
+    sql::detectors::ALL.iter().chain(shell::programs::ALL.iter()).copied()
 }
 
 /// What the analyzers need from the compiled policy.
 pub(crate) struct Analysis<'g> {
     pub(crate) limits: &'g Limits,
     pub(crate) sensitive_tables: &'g [crate::glob::Glob],
+    pub(crate) shell: &'g shell::ShellPolicy,
 }
+
+/// Bytes that make a command line need the full shell analysis even without a trigger word:
+/// quoting and escapes can spell any word (`r''m`), expansions and operators can run anything.
+const SHELL_SPECIAL: &[u8] = b"'\"`$\\|;&<>(){}";
 
 /// Analyses `action` into `facts`. `hits` is the prefilter's verdict on the action's text; with
 /// `force` every analyzer runs whatever the prefilter said.
@@ -49,6 +55,12 @@ pub(crate) fn analyze(
                 let dialect = sql::dialect::refine(*dialect, context.labels.get("engine").map(String::as_str));
                 let mut state = sql::SqlState::new(cx.limits, cx.sensitive_tables);
                 sql::analyze(text, dialect, None, &mut state, facts);
+            }
+        }
+        Action::Shell { command } => {
+            if force || hits.analyzer || command.bytes().any(|c| SHELL_SPECIAL.contains(&c)) {
+                let mut state = shell::ShellState::new(cx.limits, cx.shell, cx.sensitive_tables);
+                shell::analyze(command, None, &mut state, facts);
             }
         }
         other => facts.push(Fact {
@@ -83,7 +95,7 @@ mod tests {
         let mut seen = HashSet::new();
         for d in registry() {
             assert!(seen.insert(d.id), "duplicate detector id {}", d.id);
-            assert!(d.id.starts_with("sql/"), "{}", d.id);
+            assert!(d.id.starts_with("sql/") || d.id.starts_with("shell/"), "{}", d.id);
             assert!(!d.intents.is_empty(), "{} emits no intent", d.id);
         }
     }

@@ -98,7 +98,25 @@ pub(crate) struct CompiledPolicy {
     pub(crate) prefilter: Prefilter,
     pub(crate) sensitive_tables: Vec<Glob>,
     pub(crate) limits: Limits,
+    pub(crate) shell: crate::analyze::shell::ShellPolicy,
 }
+
+/// Branches protected from force pushes when the policy names none.
+const DEFAULT_PROTECTED_BRANCHES: &[&str] = &[
+    "main",
+    "master",
+    "trunk",
+    "develop",
+    "development",
+    "production",
+    "prod",
+    "staging",
+    "stable",
+    "release",
+    "release/*",
+    "release-*",
+    "hotfix",
+];
 
 /// Parses `text` into a document, with the line, column and field of any error.
 pub(crate) fn parse(text: &str, format: Format) -> Result<PolicyDoc, PolicyError> {
@@ -191,7 +209,20 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     let mut unanalyzable_default = None;
     let mut sensitive: Vec<Glob> = Vec::new();
     let mut limits = Limits::default();
+    let mut org_hosts: Vec<Glob> = Vec::new();
+    let mut protected: Option<Vec<Glob>> = None;
     for (src, doc) in &sources {
+        if let Some(org) = &doc.organization {
+            for d in &org.domains {
+                let d = d.trim_start_matches("*.");
+                org_hosts.push(Glob::new(d));
+                org_hosts.push(Glob::new(&format!("*.{d}")));
+            }
+            org_hosts.extend(org.hosts.iter().map(|h| Glob::new(h)));
+        }
+        if let Some(branches) = &doc.protected_branches {
+            protected = Some(branches.iter().map(|b| Glob::new(b)).collect());
+        }
         if let Some(d) = doc.defaults.unanalyzable {
             unanalyzable_default = Some(decision(d));
         }
@@ -280,6 +311,11 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
         }
     })?;
 
+    let shell = crate::analyze::shell::ShellPolicy {
+        org_hosts,
+        protected_branches: protected
+            .unwrap_or_else(|| DEFAULT_PROTECTED_BRANCHES.iter().map(|b| Glob::new(b)).collect()),
+    };
     Ok(CompiledPolicy {
         name,
         digest,
@@ -290,6 +326,7 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
         prefilter,
         sensitive_tables: sensitive,
         limits,
+        shell,
     })
 }
 

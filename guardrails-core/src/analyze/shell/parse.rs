@@ -1,0 +1,206 @@
+//! From tokens to simple commands: assignments, words and redirections, with pipelines linked,
+//! and words resolved against the variables assigned earlier on the same line.
+
+use std::collections::HashMap;
+
+use crate::fact::Span;
+
+use super::lexer::{Op, Part, Redir, Token, Word};
+
+/// A simple command.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Command {
+    /// `NAME=value` words before the command name.
+    pub(crate) assigns: Vec<(String, Word)>,
+    pub(crate) words: Vec<Word>,
+    pub(crate) redirs: Vec<Redir>,
+    pub(crate) span: Span,
+    /// The command whose output this one reads through `|`.
+    pub(crate) piped_from: Option<usize>,
+}
+
+/// Reserved words that may precede a command and change nothing about what it does.
+const PREFIX_KEYWORDS: &[&str] =
+    &["!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac"];
+
+/// Reserved words that start a clause whose words are not a command (`for x in a b`).
+const CLAUSE_KEYWORDS: &[&str] = &["for", "case", "select", "function"];
+
+/// Groups tokens into simple commands.
+pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
+    let mut out: Vec<Command> = Vec::new();
+    let mut cur = Command::default();
+    let mut pipe_next = false;
+    let mut skip_clause = false;
+    let finish = |out: &mut Vec<Command>, cur: &mut Command, pipe_next: &mut bool, piped: bool| {
+        let has_content = !cur.words.is_empty() || !cur.redirs.is_empty() || !cur.assigns.is_empty();
+        if has_content {
+            let mut c = std::mem::take(cur);
+            if *pipe_next {
+                c.piped_from = out.len().checked_sub(1);
+            }
+            out.push(c);
+        }
+        *pipe_next = piped && has_content;
+    };
+    for tok in tokens {
+        match tok {
+            Token::Op(op, _) => {
+                skip_clause = false;
+                finish(&mut out, &mut cur, &mut pipe_next, op == Op::Pipe);
+            }
+            Token::Redir(r, span) => {
+                extend(&mut cur.span, span);
+                cur.redirs.push(r);
+            }
+            Token::Word(w) => {
+                if skip_clause {
+                    continue;
+                }
+                if cur.words.is_empty() {
+                    let lit = literal(&w);
+                    if let Some(kw) = lit.as_deref() {
+                        if PREFIX_KEYWORDS.contains(&kw) {
+                            continue;
+                        }
+                        if CLAUSE_KEYWORDS.contains(&kw) {
+                            skip_clause = true;
+                            continue;
+                        }
+                    }
+                    if let Some((name, value)) = assignment(&w) {
+                        extend(&mut cur.span, w.span);
+                        cur.assigns.push((name, value));
+                        continue;
+                    }
+                }
+                extend(&mut cur.span, w.span);
+                cur.words.push(w);
+            }
+        }
+    }
+    finish(&mut out, &mut cur, &mut pipe_next, false);
+    out
+}
+
+fn extend(span: &mut Span, with: Span) {
+    if span.start == 0 && span.end == 0 {
+        *span = with;
+    } else {
+        span.start = span.start.min(with.start);
+        span.end = span.end.max(with.end);
+    }
+}
+
+/// The word's text when it is made only of literal parts.
+pub(crate) fn literal(w: &Word) -> Option<String> {
+    let mut s = String::new();
+    for p in &w.parts {
+        match p {
+            Part::Lit { text, .. } => s.push_str(text),
+            _ => return None,
+        }
+    }
+    Some(s)
+}
+
+/// `NAME=value`: an unquoted name, then `=`, then the rest of the word.
+fn assignment(w: &Word) -> Option<(String, Word)> {
+    let Some(Part::Lit { text, quoted: false }) = w.parts.first() else { return None };
+    let eq = text.find('=')?;
+    let name = &text[..eq];
+    let valid = name.bytes().next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+    if !valid {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let rest = &text[eq + 1..];
+    if !rest.is_empty() {
+        parts.push(Part::Lit { text: rest.to_owned(), quoted: false });
+    }
+    parts.extend(w.parts.iter().skip(1).cloned());
+    Some((name.to_owned(), Word { parts, span: w.span }))
+}
+
+/// A word's value, as far as it can be known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Arg {
+    /// The text; unknown expansions appear as `$NAME` or `$(…)`; the home directory as `~`.
+    pub(crate) value: String,
+    /// Some part could not be resolved.
+    pub(crate) dynamic: bool,
+    /// An unquoted `*`, `?` or `[` makes it a pattern.
+    pub(crate) glob: bool,
+    pub(crate) span: Span,
+    /// Command substitutions inside the word, to analyse as commands.
+    pub(crate) substs: Vec<Span>,
+    /// Process substitutions (`<(…)`).
+    pub(crate) proc_substs: Vec<Span>,
+}
+
+/// Resolves `w` with the variables known so far (`None` values are known to be unknown).
+pub(crate) fn resolve(w: &Word, vars: &HashMap<String, Option<String>>) -> Arg {
+    let mut a = Arg { span: w.span, ..Arg::default() };
+    for p in &w.parts {
+        match p {
+            Part::Lit { text, quoted } => {
+                if !quoted && text.bytes().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+                    a.glob = true;
+                }
+                a.value.push_str(text);
+            }
+            Part::Home => a.value.push('~'),
+            Part::Var { name, plain } => match (name.as_str(), vars.get(name)) {
+                (_, Some(Some(v))) if *plain => a.value.push_str(v),
+                ("HOME", None) if *plain => a.value.push('~'),
+                _ => {
+                    a.dynamic = true;
+                    a.value.push('$');
+                    a.value.push_str(name);
+                }
+            },
+            Part::Subst(s) => {
+                a.dynamic = true;
+                a.value.push_str("$(…)");
+                a.substs.push(*s);
+            }
+            Part::ProcSubst(s) => {
+                a.dynamic = true;
+                a.value.push_str("/dev/fd/63");
+                a.proc_substs.push(*s);
+            }
+            Part::Opaque => {
+                a.dynamic = true;
+                a.value.push_str("$?");
+            }
+        }
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::tokenize;
+    use super::*;
+
+    #[test]
+    fn pipelines_and_lists() {
+        let cmds = commands(tokenize("FOO=1 echo a | sh && if true; then rm -rf x; fi"));
+        assert_eq!(cmds.len(), 4);
+        assert_eq!(cmds[0].assigns[0].0, "FOO");
+        assert_eq!(cmds[1].piped_from, Some(0));
+        assert_eq!(literal(&cmds[3].words[0]).as_deref(), Some("rm"));
+    }
+
+    #[test]
+    fn variables_resolve() {
+        let cmds = commands(tokenize("rm -rf $D ${HOME} \"$X\"/*"));
+        let mut vars = HashMap::new();
+        vars.insert("D".to_owned(), Some("/".to_owned()));
+        let args: Vec<Arg> = cmds[0].words.iter().map(|w| resolve(w, &vars)).collect();
+        assert_eq!(args[2].value, "/");
+        assert_eq!(args[3].value, "~");
+        assert!(args[4].dynamic && args[4].glob);
+    }
+}

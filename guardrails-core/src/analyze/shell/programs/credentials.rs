@@ -1,0 +1,277 @@
+//! `shell/credential_read`
+//!
+//! ## What it catches
+//! Commands that read credential files into their output: private keys (`~/.ssh/id_*`, `*.pem`,
+//! `*.key`), cloud and tool credentials (`~/.aws/credentials`, gcloud's
+//! `application_default_credentials.json`, `~/.kube/config`, `~/.docker/config.json`,
+//! `~/.config/gh/hosts.yml`, `~/.netrc`, `~/.pgpass`, `~/.git-credentials`, …), `.env` files (but
+//! not `.env.example`), `/etc/shadow`, mounted secrets (`/run/secrets/*`), Terraform state. Also
+//! tracks what readers, archivers and dumps put on a pipe, for the exfiltration checks.
+//!
+//! ## Why it matters
+//! A secret read into an agent's transcript has left the machine.
+//!
+//! ## Blocks
+//! ```sh
+//! cat ~/.ssh/id_ecdsa
+//! sudo tail -n 5 /etc/shadow
+//! ```
+//!
+//! ## Passes
+//! ```sh
+//! cat ~/.ssh/config
+//! ls ~/.aws
+//! cp .env.example .env
+//! ```
+//!
+//! ## Known gaps
+//! Files are judged by their names; a secret in an ordinary file is not seen.
+//!
+//! ## Intents
+//! `credential.read`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::{Flow, Invocation, ShellState};
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "shell/credential_read",
+    intents: &[Intent::CredentialRead],
+    triggers: &[
+        "cat",
+        "less",
+        "more",
+        "head",
+        "tail",
+        "bat",
+        "nl",
+        "tac",
+        "strings",
+        "xxd",
+        "od",
+        "hexdump",
+        "base64",
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "awk",
+        "sed",
+        "cut",
+        "sort",
+        "uniq",
+        "jq",
+        "yq",
+        "cp",
+        "tar",
+        "zip",
+        "printenv",
+        "set",
+        "declare",
+        "export",
+        "compgen",
+        "ssh",
+        "aws",
+        "env",
+        "shadow",
+        "secrets",
+        "id_rsa",
+        "id_ed25519",
+        "id_ecdsa",
+    ],
+};
+
+/// Why `path` holds secrets, if it does.
+pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
+    let p = path.trim_matches(|c| c == '"' || c == '\'');
+    let base = p.rsplit('/').next().unwrap_or(p);
+    let lower = p.to_ascii_lowercase();
+    let base_lower = base.to_ascii_lowercase();
+    if base_lower.ends_with(".pub") {
+        return None;
+    }
+    if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"].iter().any(|k| base_lower == *k)
+        || (lower.contains(".ssh/") && base_lower.starts_with("id_"))
+        || lower.starts_with("/etc/ssh/ssh_host_") && base_lower.ends_with("_key")
+    {
+        return Some("a private SSH key");
+    }
+    if [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"].iter().any(|e| base_lower.ends_with(e)) {
+        return Some("a private key");
+    }
+    if base_lower == ".env"
+        || (base_lower.starts_with(".env.")
+            && !["example", "sample", "template", "dist", "defaults", "schema"].iter().any(|s| base_lower.ends_with(s)))
+        || base_lower.ends_with(".env") && !base_lower.contains("example")
+    {
+        return Some("environment secrets");
+    }
+    let known: &[(&str, &str)] = &[
+        (".aws/credentials", "AWS credentials"),
+        ("application_default_credentials.json", "Google Cloud credentials"),
+        (".config/gcloud/credentials.db", "Google Cloud credentials"),
+        (".config/gcloud/access_tokens.db", "Google Cloud tokens"),
+        (".config/gcloud/legacy_credentials", "Google Cloud credentials"),
+        (".azure/accesstokens.json", "Azure tokens"),
+        (".azure/msal_token_cache", "Azure tokens"),
+        (".kube/config", "Kubernetes credentials"),
+        ("kubeconfig", "Kubernetes credentials"),
+        (".docker/config.json", "registry credentials"),
+        (".netrc", "login credentials"),
+        (".pgpass", "database passwords"),
+        (".my.cnf", "database passwords"),
+        (".git-credentials", "git credentials"),
+        (".config/gh/hosts.yml", "a GitHub token"),
+        (".npmrc", "a package registry token"),
+        (".pypirc", "a package registry token"),
+        (".vault-token", "a Vault token"),
+        (".terraform.d/credentials.tfrc.json", "a Terraform Cloud token"),
+        (".gnupg/", "private GPG keys"),
+        (".password-store/", "stored passwords"),
+        ("/etc/shadow", "password hashes"),
+        ("/etc/gshadow", "password hashes"),
+        ("/run/secrets/", "a mounted secret"),
+        ("/var/run/secrets/", "a mounted secret"),
+        ("/proc/self/environ", "environment secrets"),
+        ("terraform.tfstate", "Terraform state with secrets"),
+        ("credentials.json", "credentials"),
+        ("secrets.yml", "secrets"),
+        ("secrets.yaml", "secrets"),
+        ("secrets.json", "secrets"),
+        ("service-account", "a service-account key"),
+    ];
+    known.iter().find(|(needle, _)| lower.contains(needle)).map(|(_, what)| *what)
+}
+
+/// Files whose content is bulk data.
+fn is_bulk_data(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        ".csv", ".tsv", ".sql", ".dump", ".sql.gz", ".bak", ".db", ".sqlite", ".sqlite3", ".parquet", ".xlsx",
+        ".jsonl", ".ndjson",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+        || ["/var/lib/mysql", "/var/lib/postgresql", "/var/lib/mongodb", "/exports/", "/backups/", "/dumps/"]
+            .iter()
+            .any(|d| lower.contains(d))
+}
+
+/// What a file puts on a pipe when read.
+pub(crate) fn flow_of_file(path: &str) -> Flow {
+    if let Some(what) = secret_kind(path) {
+        Flow::Secret(format!("{what} (`{path}`)"))
+    } else if is_bulk_data(path) {
+        Flow::Data(format!("the data file `{path}`"))
+    } else {
+        Flow::Unknown
+    }
+}
+
+/// Readers, archivers and filters: report credential reads; pass on what they read.
+pub(crate) fn readers(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let _ = st;
+    // Options that take a value, so it is not mistaken for a file.
+    let with_value: &[&str] = match name {
+        "head" | "tail" => &["-n", "-c", "--lines", "--bytes"],
+        "grep" | "egrep" | "fgrep" | "rg" => &["-e", "-f", "-m", "-A", "-B", "-C", "--max-count"],
+        "awk" => &["-F", "-v", "-f"],
+        "sed" => &["-e", "-f"],
+        "cut" => &["-d", "-f", "-c", "-b"],
+        "sort" => &["-k", "-t", "-o"],
+        _ => &[],
+    };
+    let mut files: Vec<&str> = Vec::new();
+    let mut i = 1;
+    let pattern_first = matches!(name, "grep" | "egrep" | "fgrep" | "rg" | "awk" | "sed" | "jq" | "yq");
+    let mut pattern_seen = !pattern_first;
+    while i < inv.args.len() {
+        let v = inv.args[i].value.as_str();
+        if v.starts_with('-') && v.len() > 1 {
+            if with_value.contains(&v) {
+                i += 1;
+            }
+        } else if !pattern_seen {
+            pattern_seen = true;
+        } else {
+            files.push(v);
+        }
+        i += 1;
+    }
+    // `cp SRC… DEST`: the last operand is written, not read.
+    if name == "cp" || name == "install" {
+        if let Some(dest) = files.pop() {
+            super::system::write_target(inv, dest, facts);
+        }
+    }
+    let mut out = match (&inv.stdin, name) {
+        (Flow::Terminal, _) => Flow::Unknown,
+        (other, _) => other.clone(),
+    };
+    for f in &files {
+        match flow_of_file(f) {
+            Flow::Secret(what) => {
+                facts.push(inv.fact(
+                    Intent::CredentialRead,
+                    Severity::High,
+                    DETECTOR.id,
+                    Some(Target { kind: "file", name: (*f).to_owned() }),
+                    format!("`{name}` reads {what}"),
+                ));
+                out = Flow::Secret(what);
+            }
+            Flow::Data(what) if !matches!(out, Flow::Secret(_)) => out = Flow::Data(what),
+            _ if matches!(name, "tar" | "zip") && !matches!(out, Flow::Secret(_) | Flow::Data(_)) => {
+                out = Flow::Data(format!("an archive of `{f}`"));
+            }
+            _ => {}
+        }
+    }
+    if name == "cp" || name == "install" {
+        return Flow::Unknown;
+    }
+    out
+}
+
+/// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds.
+pub(crate) fn environment(inv: &Invocation<'_>, name: &str) -> Flow {
+    let prints = match name {
+        "printenv" | "compgen" => true,
+        "set" => inv.args.len() == 1,
+        "export" | "declare" => inv.args.iter().skip(1).all(|a| a.value.starts_with('-')),
+        _ => false,
+    };
+    if prints {
+        Flow::Secret("the environment variables".to_owned())
+    } else {
+        Flow::Unknown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_kind;
+
+    #[test]
+    fn credential_files() {
+        for p in [
+            "~/.ssh/id_ecdsa",
+            "~/.aws/credentials",
+            ".env",
+            ".env.local",
+            "/etc/shadow",
+            "/run/secrets/db_password",
+            "~/.config/gh/hosts.yml",
+            "server.key",
+        ] {
+            assert!(secret_kind(p).is_some(), "{p}");
+        }
+        for p in
+            ["~/.ssh/config", "~/.ssh/id_ed25519.pub", ".env.example", "CHANGELOG.md", "~/.aws/config", "README.md"]
+        {
+            assert!(secret_kind(p).is_none(), "{p}");
+        }
+    }
+}

@@ -1,0 +1,578 @@
+//! `shell/recursive_delete`, `shell/device_write`, `shell/permission_change`
+//!
+//! ## What it catches
+//! - `rm -r` (every spelling: `-rf`, `-r -f`, `--recursive`), `find … -delete`, `find … -exec rm`,
+//!   `mv … /dev/null`, `truncate -s 0` of data files — by what they target: the root, system
+//!   directories, the home directory and the user's files are critical; unknown targets (`$DIR`)
+//!   and paths outside the project are high; the current directory is medium; project paths
+//!   (`./build`, `node_modules`) and `/tmp` pass.
+//! - `dd of=/dev/…`, `mkfs*`, `wipefs`, `shred`, `blkdiscard`, partition writers → `fs.device_write`.
+//! - `chmod -R 777 /`, `chown -R` on system directories → `fs.permissions`; setuid bits →
+//!   `privilege.escalate`.
+//!
+//! ## Why it matters
+//! These are the commands that lose a machine or a person's work in one line.
+//!
+//! ## Blocks
+//! ```sh
+//! rm -rf /boot
+//! rm -rf "$HOME"/..
+//! bash -c 'cd / && rm -rf *'
+//! find /var/lib -mindepth 1 -delete
+//! dd if=/dev/zero of=/dev/vda
+//! ```
+//!
+//! ## Passes
+//! ```sh
+//! rm -rf ./build node_modules .next
+//! find . -type d -name __pycache__ -exec rm -rf {} +
+//! rm -f core.12345
+//! ```
+//!
+//! ## Known gaps
+//! The engine never reads the file system: a relative path is judged by its text, not by what it
+//! resolves to (symlinks, a working directory set outside the command line).
+//!
+//! ## Intents
+//! `fs.delete_recursive`, `fs.device_write`, `fs.permissions`, `data.overwrite`, `privilege.escalate`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::{Flow, Invocation, ShellState};
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "shell/recursive_delete",
+    intents: &[Intent::FsDeleteRecursive, Intent::DataOverwrite],
+    triggers: &["rm", "unlink", "rmdir", "find", "mv", "truncate"],
+};
+
+pub(crate) const DEVICE_DETECTOR: Detector = Detector {
+    id: "shell/device_write",
+    intents: &[Intent::FsDeviceWrite],
+    triggers: &["dd", "mkfs", "mke2fs", "mkswap", "wipefs", "shred", "blkdiscard", "sgdisk", "sfdisk", "parted", "dev"],
+};
+
+pub(crate) const PERMISSIONS_DETECTOR: Detector = Detector {
+    id: "shell/permission_change",
+    intents: &[Intent::FsPermissions, Intent::PrivilegeEscalate],
+    triggers: &["chmod", "chown", "chgrp"],
+};
+
+/// Top-level directories of the operating system (Linux and macOS).
+const SYSTEM_DIRS: &[&str] = &[
+    "bin",
+    "boot",
+    "dev",
+    "etc",
+    "home",
+    "lib",
+    "lib32",
+    "lib64",
+    "libx32",
+    "opt",
+    "proc",
+    "root",
+    "run",
+    "sbin",
+    "srv",
+    "sys",
+    "usr",
+    "var",
+    "mnt",
+    "media",
+    "snap",
+    "Library",
+    "System",
+    "Applications",
+    "Users",
+    "Volumes",
+    "private",
+    "nix",
+];
+
+/// Directories under the home directory that only hold caches.
+const HOME_CACHES: &[&str] = &[
+    ".cache",
+    ".npm",
+    ".yarn",
+    ".pnpm-store",
+    ".gradle/caches",
+    ".m2/repository",
+    ".cargo/registry",
+    ".cargo/git",
+    "Library/Caches",
+    ".local/share/Trash",
+    "tmp",
+    ".tmp",
+    "go/pkg/mod",
+    ".rustup/tmp",
+    ".bun/install/cache",
+];
+
+/// Directory names that hold build output or dependencies, recreated at will.
+const DISPOSABLE: &[&str] = &[
+    "node_modules",
+    "build",
+    "dist",
+    "target",
+    "out",
+    ".next",
+    ".nuxt",
+    "venv",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    "coverage",
+    ".coverage",
+    ".turbo",
+    ".parcel-cache",
+    ".gradle",
+    "tmp",
+    ".tmp",
+    ".cache",
+];
+
+/// How dangerous deleting `path` recursively is, and why; `None` when routine.
+pub(crate) fn delete_severity(path: &str, glob: bool, dynamic: bool, cwd: Option<&str>) -> Option<(Severity, String)> {
+    let raw = path.trim();
+    if dynamic {
+        let prefix = raw.split('$').next().unwrap_or("");
+        if prefix.is_empty() || prefix == "\"" {
+            return Some((Severity::High, format!("`{raw}` is only known at run time")));
+        }
+        if prefix.starts_with('/') || prefix.starts_with('~') {
+            // `/$X`, `~/$X`: judge the known prefix as if everything under it were deleted.
+            let parent = prefix.trim_end_matches('/');
+            return delete_severity(&format!("{}/*", if parent.is_empty() { "" } else { parent }), true, false, cwd)
+                .map(|(s, _)| (s.max(Severity::High), format!("`{raw}` is only known at run time, under `{prefix}`")));
+        }
+        return None;
+    }
+    let absolute = match (raw.starts_with('/') || raw.starts_with('~'), cwd) {
+        (true, _) => raw.to_owned(),
+        (false, Some(dir)) => format!("{}/{raw}", dir.trim_end_matches('/')),
+        (false, None) => raw.to_owned(),
+    };
+    let norm = normalize(&absolute);
+    let parts: Vec<&str> = norm.split('/').filter(|p| !p.is_empty() && *p != "*" && *p != ".").collect();
+    let whole = |what: &str| Some((Severity::Critical, what.to_owned()));
+    if norm.starts_with('/') {
+        let Some(first) = parts.first() else { return whole("deletes the root file system") };
+        if parts.contains(&"..") {
+            return whole("climbs out of the directory it names");
+        }
+        if ["tmp", "var/tmp", "dev/shm"].iter().any(|t| norm.starts_with(&format!("/{t}/"))) {
+            return None;
+        }
+        if SYSTEM_DIRS.contains(first) {
+            return if parts.len() <= 2 || (glob && parts.len() <= 3) {
+                Some((Severity::Critical, format!("deletes the system directory `{norm}`")))
+            } else {
+                Some((Severity::High, format!("deletes `{norm}` on the host")))
+            };
+        }
+        return if parts.len() <= 1 {
+            Some((Severity::High, format!("deletes the top-level directory `{norm}`")))
+        } else {
+            Some((Severity::Medium, format!("deletes `{norm}`, outside the project")))
+        };
+    }
+    if norm.starts_with('~') {
+        let rest: Vec<&str> = parts.iter().skip(1).copied().collect();
+        if rest.is_empty() {
+            return whole("deletes the home directory");
+        }
+        if rest.contains(&"..") {
+            return whole("deletes above the home directory: every user's home");
+        }
+        let sub = rest.join("/");
+        if HOME_CACHES.iter().any(|c| sub == *c || sub.starts_with(&format!("{c}/"))) {
+            return None;
+        }
+        if rest.len() == 1 {
+            return Some((Severity::Critical, format!("deletes `~/{sub}`, the user's own files")));
+        }
+        if rest.last().is_some_and(|l| DISPOSABLE.contains(l)) {
+            return None;
+        }
+        return Some((Severity::High, format!("deletes `~/{sub}` in the home directory")));
+    }
+    // Relative to an unknown working directory.
+    if parts.first() == Some(&"..") {
+        return if parts.len() == 1 || parts.get(1) == Some(&"..") {
+            Some((Severity::High, format!("deletes `{raw}`, above the current directory")))
+        } else {
+            Some((Severity::Medium, format!("deletes `{raw}`, outside the current directory")))
+        };
+    }
+    if parts.is_empty() {
+        return Some((Severity::Medium, "deletes everything in the current directory".to_owned()));
+    }
+    None
+}
+
+/// Collapses `//`, `/./`, trailing `/`, and `a/..`; keeps leading `..` and `~`.
+fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut out: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => match out.last() {
+                Some(&p) if p != ".." && p != "~" => {
+                    out.pop();
+                }
+                _ if absolute => {}
+                _ => out.push(".."),
+            },
+            p => out.push(p),
+        }
+    }
+    let joined = out.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_owned()
+    } else {
+        joined
+    }
+}
+
+fn recursive_flag(v: &str) -> bool {
+    v == "--recursive" || (v.starts_with('-') && !v.starts_with("--") && (v.contains('r') || v.contains('R')))
+}
+
+/// `rm`, `find`, `mv`, `truncate`.
+pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let cwd = st.cwd.clone();
+    match name {
+        "rm" => {
+            let mut recursive = false;
+            let mut no_preserve = false;
+            let mut operands = Vec::new();
+            let mut options_done = false;
+            for a in inv.args.iter().skip(1) {
+                let v = a.value.as_str();
+                if !options_done && v == "--" {
+                    options_done = true;
+                } else if !options_done && v.starts_with('-') && v.len() > 1 {
+                    recursive |= recursive_flag(v);
+                    no_preserve |= v == "--no-preserve-root";
+                } else {
+                    operands.push(a);
+                }
+            }
+            for a in operands {
+                // Without -r only files go; a glob at the root or in a system directory still wipes it.
+                if !(recursive || (a.glob && a.value.starts_with('/'))) {
+                    continue;
+                }
+                if let Some((severity, why)) = delete_severity(&a.value, a.glob, a.dynamic, cwd.as_deref()) {
+                    let severity = if no_preserve { Severity::Critical } else { severity };
+                    report(inv, &a.value, severity, why, facts);
+                }
+            }
+        }
+        "find" => find(inv, st, facts),
+        "mv" => {
+            let ops: Vec<_> = inv.args.iter().skip(1).filter(|a| !a.value.starts_with('-')).collect();
+            if let Some((dest, sources)) = ops.split_last() {
+                super::system::write_target(inv, &dest.value, facts);
+                for s in sources {
+                    let gone = dest.value == "/dev/null";
+                    if let Some((severity, why)) = delete_severity(&s.value, s.glob, s.dynamic, cwd.as_deref()) {
+                        if gone || severity == Severity::Critical {
+                            report(inv, &s.value, severity, format!("moves away: {why}"), facts);
+                        }
+                    }
+                }
+            }
+        }
+        "truncate" => {
+            let zero = inv
+                .args
+                .iter()
+                .zip(inv.args.iter().skip(1))
+                .any(|(a, b)| (a.value == "-s" || a.value == "--size") && b.value == "0")
+                || inv.args.iter().any(|a| a.value == "-s0" || a.value == "--size=0");
+            if zero {
+                for a in inv.args.iter().skip(1).filter(|a| !a.value.starts_with('-') && a.value != "0") {
+                    if is_data_file(&a.value) {
+                        facts.push(inv.fact(
+                            Intent::DataOverwrite,
+                            Severity::High,
+                            DETECTOR.id,
+                            Some(Target { kind: "file", name: a.value.clone() }),
+                            format!("`truncate -s 0` empties the data file `{}`", a.value),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Flow::Unknown
+}
+
+fn report(inv: &Invocation<'_>, path: &str, severity: Severity, why: String, facts: &mut Facts) {
+    facts.push(inv.fact(
+        Intent::FsDeleteRecursive,
+        severity,
+        DETECTOR.id,
+        Some(Target { kind: "file", name: path.to_owned() }),
+        format!("recursive delete: {why}"),
+    ));
+}
+
+/// Files that hold data rather than logs or build output.
+pub(crate) fn is_data_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".db", ".sqlite", ".sqlite3", ".mdb", ".ibd", ".frm", ".parquet", ".csv", ".dump", ".bak", ".mdf", ".ldf"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+        || lower.starts_with("/var/lib/")
+}
+
+/// `find ROOT… [tests] (-delete | -exec CMD {} ;)`.
+fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
+    let args = &inv.args;
+    let mut i = 1;
+    let mut roots = Vec::new();
+    while i < args.len() {
+        let v = args[i].value.as_str();
+        if v.starts_with('-') || v == "!" || v == "(" {
+            break;
+        }
+        roots.push(&args[i]);
+        i += 1;
+    }
+    if roots.is_empty() {
+        return;
+    }
+    let filters = [
+        "-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-type", "-mtime", "-mmin", "-atime", "-newer",
+        "-size", "-user", "-group", "-perm", "-empty", "-links",
+    ];
+    let scoped = args[i..].iter().any(|a| filters.contains(&a.value.as_str()));
+    let cwd = st.cwd.clone();
+    let judge = |facts: &mut Facts, how: &str| {
+        for r in &roots {
+            let target = format!("{}/*", r.value.trim_end_matches('/'));
+            if let Some((severity, why)) = delete_severity(&target, true, r.dynamic, cwd.as_deref()) {
+                let severity = if scoped { severity.min(Severity::High) } else { severity };
+                let severity = if scoped && severity <= Severity::Medium { continue } else { severity };
+                report(inv, &r.value, severity, format!("{how} under `{}`: {why}", r.value), facts);
+            }
+        }
+    };
+    while i < args.len() {
+        match args[i].value.as_str() {
+            "-delete" => judge(facts, "find -delete deletes"),
+            "-exec" | "-execdir" | "-ok" | "-okdir" => {
+                let end =
+                    (i + 1..args.len()).find(|&k| args[k].value == ";" || args[k].value == "+").unwrap_or(args.len());
+                let root = roots.first().map(|r| r.value.trim_end_matches('/').to_owned()).unwrap_or_default();
+                let line: Vec<String> = args[i + 1..end]
+                    .iter()
+                    .map(|a| {
+                        let v = if a.value == "{}" { format!("{root}/*") } else { a.value.clone() };
+                        if a.value == "{}" {
+                            v
+                        } else {
+                            super::super::unwrap::shell_quote(&v)
+                        }
+                    })
+                    .collect();
+                let inner_facts_before = facts.items.len();
+                let mut inner = Facts::default();
+                super::super::nested(&line.join(" "), inv.report, st, &mut inner);
+                for mut f in inner.items {
+                    // A filter (-name, -mtime, …) scopes what the command gets.
+                    if scoped && f.intent == Intent::FsDeleteRecursive {
+                        if f.severity <= Severity::Medium {
+                            continue;
+                        }
+                        f.severity = f.severity.min(Severity::High);
+                    }
+                    facts.push(f);
+                }
+                let _ = inner_facts_before;
+                i = end;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// `dd of=/dev/…`, `mkfs`, `wipefs`, `shred`, …
+pub(crate) fn device(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
+    let values: Vec<&str> = inv.args.iter().skip(1).map(|a| a.value.as_str()).collect();
+    let target = match name {
+        "dd" => values.iter().find_map(|v| v.strip_prefix("of=")).map(str::to_owned),
+        "parted" => {
+            let writes = values.iter().any(|v| ["mklabel", "mkpart", "rm", "resizepart"].contains(v));
+            if !writes {
+                return;
+            }
+            values.iter().find(|v| v.starts_with("/dev/")).map(|v| (*v).to_owned())
+        }
+        "sfdisk" | "sgdisk" => {
+            if values.iter().any(|v| ["-l", "--list", "-d", "--dump", "-p", "--print"].contains(v)) {
+                return;
+            }
+            values.iter().find(|v| v.starts_with("/dev/")).map(|v| (*v).to_owned())
+        }
+        _ => values.iter().rev().find(|v| !v.starts_with('-')).map(|v| (*v).to_owned()),
+    };
+    let Some(target) = target else { return };
+    let on_device = is_block_device(&target);
+    if name == "dd" && !on_device {
+        return;
+    }
+    let (severity, what) = match name {
+        "shred" if !on_device => (Severity::High, format!("shred destroys the contents of `{target}` beyond recovery")),
+        "dd" => (Severity::Critical, format!("dd overwrites the device `{target}`")),
+        _ => (Severity::Critical, format!("`{name}` destroys the file system or partition table on `{target}`")),
+    };
+    facts.push(inv.fact(
+        Intent::FsDeviceWrite,
+        severity,
+        DEVICE_DETECTOR.id,
+        Some(Target { kind: "file", name: target }),
+        what,
+    ));
+}
+
+/// Block devices: disks, partitions, device-mapper volumes.
+pub(crate) fn is_block_device(path: &str) -> bool {
+    let Some(dev) = path.strip_prefix("/dev/") else { return false };
+    ["sd", "hd", "vd", "xvd", "nvme", "mmcblk", "disk", "md", "mapper/", "dm-", "loop", "rdisk"]
+        .iter()
+        .any(|p| dev.starts_with(p))
+}
+
+/// `chmod`, `chown`, `chgrp`.
+pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
+    let recursive = inv.args.iter().skip(1).any(|a| {
+        a.value == "-R"
+            || a.value == "--recursive"
+            || (a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains('R'))
+    });
+    let operands: Vec<_> = inv.args.iter().skip(1).filter(|a| !a.value.starts_with('-') || is_mode(&a.value)).collect();
+    let Some((mode, targets)) = operands.split_first() else { return };
+    if name == "chmod" && is_setuid(&mode.value) {
+        for t in targets {
+            facts.push(inv.fact(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                PERMISSIONS_DETECTOR.id,
+                Some(Target { kind: "file", name: t.value.clone() }),
+                format!("`chmod {}` makes `{}` run with its owner's privileges (setuid/setgid)", mode.value, t.value),
+            ));
+        }
+        return;
+    }
+    let broad = name != "chmod" || is_world_writable(&mode.value);
+    if !broad {
+        return;
+    }
+    for t in targets {
+        let Some((severity, _)) = delete_severity(&t.value, t.glob, t.dynamic, None) else { continue };
+        if severity < Severity::High || !(recursive || t.value == "/" || t.glob) {
+            continue;
+        }
+        let what = if name == "chmod" {
+            format!("makes `{}` writable by everyone", t.value)
+        } else {
+            format!("changes the owner of `{}`", t.value)
+        };
+        facts.push(inv.fact(
+            Intent::FsPermissions,
+            severity,
+            PERMISSIONS_DETECTOR.id,
+            Some(Target { kind: "file", name: t.value.clone() }),
+            format!("`{name}{}` {what}", if recursive { " -R" } else { "" }),
+        ));
+    }
+}
+
+fn is_mode(v: &str) -> bool {
+    v.starts_with('-') && v.len() > 1 && v[1..].bytes().all(|c| b"rwxXst".contains(&c))
+}
+
+fn is_setuid(mode: &str) -> bool {
+    let octal = mode.len() == 4
+        && mode.bytes().all(|c| c.is_ascii_digit())
+        && matches!(mode.as_bytes()[0], b'2' | b'4' | b'6' | b'7');
+    octal || (mode.contains('+') && mode.split('+').nth(1).is_some_and(|p| p.contains('s')))
+}
+
+fn is_world_writable(mode: &str) -> bool {
+    let octal = mode.bytes().all(|c| c.is_ascii_digit())
+        && mode.len() >= 3
+        && matches!(mode.as_bytes()[mode.len() - 1], b'2' | b'3' | b'6' | b'7');
+    let symbolic =
+        (mode.starts_with("a+") || mode.starts_with("o+") || mode.starts_with("+") || mode.starts_with("ugo+"))
+            && mode.contains('w');
+    octal || symbolic
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sev(p: &str) -> Option<Severity> {
+        delete_severity(p, p.contains('*'), p.contains('$'), None).map(|(s, _)| s)
+    }
+
+    #[test]
+    fn targets_are_classified() {
+        for (path, expected) in [
+            ("/", Some(Severity::Critical)),
+            ("/*", Some(Severity::Critical)),
+            ("/boot", Some(Severity::Critical)),
+            ("/var/lib", Some(Severity::Critical)),
+            ("/var/lib/app/cache/x", Some(Severity::High)),
+            ("~", Some(Severity::Critical)),
+            ("~/", Some(Severity::Critical)),
+            ("~/..", Some(Severity::Critical)),
+            ("~/Documents", Some(Severity::Critical)),
+            ("~/.cache/pip", None),
+            ("~/code/app/node_modules", None),
+            ("$DIR", Some(Severity::High)),
+            ("/$DIR", Some(Severity::Critical)),
+            ("./build", None),
+            ("node_modules", None),
+            (".next", None),
+            ("/tmp/x", None),
+            (".", Some(Severity::Medium)),
+            ("*", Some(Severity::Medium)),
+            ("../..", Some(Severity::High)),
+            ("/data", Some(Severity::High)),
+            ("/etc/../", Some(Severity::Critical)),
+        ] {
+            assert_eq!(sev(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn cwd_resolves_relative_targets() {
+        assert_eq!(delete_severity("*", true, false, Some("/")).map(|(s, _)| s), Some(Severity::Critical));
+    }
+
+    #[test]
+    fn modes() {
+        assert!(is_setuid("u+s") && is_setuid("4755") && !is_setuid("755"));
+        assert!(
+            is_world_writable("777")
+                && is_world_writable("a+rwx")
+                && !is_world_writable("755")
+                && !is_world_writable("u+x")
+        );
+    }
+}

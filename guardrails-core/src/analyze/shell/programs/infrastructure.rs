@@ -1,0 +1,642 @@
+//! `shell/infrastructure`
+//!
+//! ## What it catches
+//! - `infra.destroy`: `kubectl delete` (namespaces, `--all`, `-A`: critical), `helm uninstall`,
+//!   `terraform|tofu destroy` / `apply -destroy` / `apply -auto-approve` / `state rm`,
+//!   `pulumi destroy` / `up --yes`, `aws … delete-*` / `s3 rm --recursive` / `s3 rb`, `gcloud … delete`,
+//!   `az … delete`, `docker system|volume prune`, `docker rm -f`, `docker compose down -v`,
+//!   `vagrant destroy`, `virsh destroy|undefine`.
+//! - `system.disrupt`: `kubectl drain|cordon`, `kubectl scale --replicas=0`.
+//! - `credential.read`: `kubectl get secret -o yaml|json`, `aws secretsmanager get-secret-value`,
+//!   `aws ssm get-parameter --with-decryption`, `gcloud secrets versions access`,
+//!   `gcloud auth print-access-token`, `az keyvault secret show`, `az account get-access-token`.
+//! - `privilege.escalate`: cloud role grants of owner/admin roles, `AdministratorAccess` policies,
+//!   privileged containers and host mounts (`docker run --privileged`, `-v /:/host`, `-v /etc:…`).
+//! - `docker exec`/`kubectl exec … --` run their command through the analyzer.
+//!
+//! ## Why it matters
+//! One command removes a cluster, a bucket or a database with no undo.
+//!
+//! ## Blocks
+//! ```sh
+//! kubectl delete ns logistics --grace-period=0 --force
+//! aws rds delete-db-cluster --db-cluster-identifier x --skip-final-snapshot
+//! terraform destroy -auto-approve
+//! ```
+//!
+//! ## Passes
+//! ```sh
+//! kubectl get deploy -n prod
+//! terraform plan -var-file=prod.tfvars
+//! helm status api -n prod
+//! docker ps
+//! ```
+//!
+//! ## Known gaps
+//! Cloud CLIs have thousands of operations; only deletes, secret reads and owner-level grants are
+//! known.
+//!
+//! ## Intents
+//! `infra.destroy`, `system.disrupt`, `credential.read`, `privilege.escalate`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::unwrap::shell_quote;
+use super::super::{nested, Flow, Invocation, ShellState};
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "shell/infrastructure",
+    intents: &[Intent::InfraDestroy, Intent::SystemDisrupt, Intent::CredentialRead, Intent::PrivilegeEscalate],
+    triggers: &[
+        "kubectl",
+        "oc",
+        "helm",
+        "terraform",
+        "tofu",
+        "terragrunt",
+        "pulumi",
+        "aws",
+        "gcloud",
+        "gsutil",
+        "az",
+        "docker",
+        "podman",
+        "nerdctl",
+        "docker-compose",
+        "vagrant",
+        "virsh",
+    ],
+};
+
+pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let values: Vec<String> = inv.args.iter().map(|a| a.value.clone()).collect();
+    let v: Vec<&str> = values.iter().map(String::as_str).collect();
+    let has = |f: &str| v.iter().any(|a| *a == f || a.starts_with(&format!("{f}=")));
+    let fact = |facts: &mut Facts,
+                intent: Intent,
+                severity: Severity,
+                kind: &'static str,
+                target: &str,
+                message: String| {
+        facts.push(inv.fact(intent, severity, DETECTOR.id, Some(Target { kind, name: target.to_owned() }), message));
+    };
+    let line = v.join(" ");
+    match name {
+        "kubectl" | "oc" => {
+            let with_value = [
+                "-n",
+                "--namespace",
+                "--context",
+                "--cluster",
+                "--user",
+                "--kubeconfig",
+                "-s",
+                "--server",
+                "--token",
+                "-o",
+                "--output",
+                "-l",
+                "--selector",
+                "-f",
+                "--filename",
+                "-c",
+                "--container",
+            ];
+            let ops = operands(&v[1..], &with_value);
+            match ops.first().copied() {
+                Some("delete") => {
+                    let kind = ops.get(1).copied().unwrap_or("");
+                    let all = has("--all") || has("-A") || has("--all-namespaces");
+                    let (severity, what) = if ["ns", "namespace", "namespaces"].contains(&kind) {
+                        (
+                            Severity::Critical,
+                            format!(
+                                "deletes the namespace `{}` and everything in it",
+                                ops.get(2).copied().unwrap_or("")
+                            ),
+                        )
+                    } else if all {
+                        (Severity::Critical, format!("deletes every `{kind}`"))
+                    } else if ["po", "pod", "pods", "job", "jobs"].contains(&kind) || kind.starts_with("pod/") {
+                        (Severity::Medium, format!("deletes `{}`", ops[1..].join(" ")))
+                    } else {
+                        (Severity::High, format!("deletes `{}`", ops[1..].join(" ")))
+                    };
+                    fact(facts, Intent::InfraDestroy, severity, "cluster", kind, format!("kubectl {what}"));
+                }
+                Some("drain") | Some("cordon") => {
+                    let node = ops.get(1).copied().unwrap_or("");
+                    fact(
+                        facts,
+                        Intent::SystemDisrupt,
+                        Severity::High,
+                        "server",
+                        node,
+                        format!("kubectl {} takes node `{node}` out of service", ops[0]),
+                    );
+                }
+                Some("scale")
+                    if v.contains(&"--replicas=0") || v.windows(2).any(|w| w[0] == "--replicas" && w[1] == "0") =>
+                {
+                    fact(
+                        facts,
+                        Intent::SystemDisrupt,
+                        Severity::High,
+                        "cluster",
+                        ops.get(1).copied().unwrap_or(""),
+                        "kubectl scale --replicas=0 stops every replica".to_owned(),
+                    );
+                }
+                Some("get") if ops.get(1).is_some_and(|k| k.starts_with("secret")) && prints_data(&v) => {
+                    fact(
+                        facts,
+                        Intent::CredentialRead,
+                        Severity::High,
+                        "file",
+                        ops.get(2).copied().unwrap_or(""),
+                        "kubectl get secret with -o prints the secret's data".to_owned(),
+                    );
+                    return Flow::Secret("kubernetes secret".to_owned());
+                }
+                Some("exec") => {
+                    if let Some(dd) = v.iter().position(|a| *a == "--") {
+                        let line: Vec<String> = inv.args[dd + 1..].iter().map(|a| shell_quote(&a.value)).collect();
+                        return nested(&line.join(" "), inv.report, st, facts);
+                    }
+                }
+                _ => {}
+            }
+        }
+        "helm" => {
+            let ops = operands(&v[1..], &["-n", "--namespace", "--kube-context", "--kubeconfig"]);
+            if let Some(verb @ ("uninstall" | "delete" | "del" | "un")) = ops.first().copied() {
+                let release = ops.get(1).copied().unwrap_or("");
+                fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "cluster",
+                    release,
+                    format!("helm {verb} removes the release `{release}` and its resources"),
+                );
+            }
+        }
+        "terraform" | "tofu" | "terragrunt" => {
+            let ops = operands(&v[1..], &["-chdir"]);
+            let auto = has("-auto-approve") || has("--auto-approve");
+            match ops.first().copied() {
+                Some("destroy") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::Critical,
+                    "stack",
+                    "",
+                    format!("`{name} destroy` deletes every resource the configuration manages"),
+                ),
+                Some("apply") if has("-destroy") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::Critical,
+                    "stack",
+                    "",
+                    format!("`{name} apply -destroy` deletes every managed resource"),
+                ),
+                Some("apply") if auto => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "stack",
+                    "",
+                    format!("`{name} apply -auto-approve` changes infrastructure without a reviewed plan"),
+                ),
+                Some("state") if ops.get(1).is_some_and(|s| *s == "rm" || *s == "replace-provider") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "stack",
+                    "",
+                    format!("`{name} state {}` makes Terraform forget resources", ops[1]),
+                ),
+                Some("workspace") if ops.get(1) == Some(&"delete") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "stack",
+                    "",
+                    "deletes a Terraform workspace and its state".to_owned(),
+                ),
+                _ => {}
+            }
+        }
+        "pulumi" => {
+            let ops = operands(&v[1..], &["-s", "--stack", "-C", "--cwd"]);
+            match ops.first().copied() {
+                Some("destroy") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::Critical,
+                    "stack",
+                    "",
+                    "`pulumi destroy` deletes every resource of the stack".to_owned(),
+                ),
+                Some("up" | "update") if has("--yes") || has("-y") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "stack",
+                    "",
+                    "`pulumi up --yes` changes infrastructure without a preview".to_owned(),
+                ),
+                Some("stack") if ops.get(1) == Some(&"rm") => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "stack",
+                    "",
+                    "`pulumi stack rm` deletes a stack".to_owned(),
+                ),
+                _ => {}
+            }
+        }
+        "aws" => aws(&inv, &v, facts),
+        "gcloud" | "gsutil" => {
+            if name == "gsutil"
+                && (v.contains(&"rm") || v.contains(&"rb"))
+                && (has("-r")
+                    || has("-R")
+                    || v.contains(&"rb")
+                    || v.iter().any(|a| a.starts_with("-") && a.contains('r')))
+            {
+                fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    "location",
+                    v.last().copied().unwrap_or(""),
+                    "gsutil removes a bucket or its objects".to_owned(),
+                );
+            } else if v.contains(&"delete") {
+                let severity = if v.get(1) == Some(&"projects") { Severity::Critical } else { Severity::High };
+                fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    severity,
+                    "cloud",
+                    "",
+                    format!(
+                        "`{}` deletes cloud resources{}",
+                        short(&line),
+                        if has("--quiet") || has("-q") { " without asking" } else { "" }
+                    ),
+                );
+            } else if line.contains("secrets versions access")
+                || line.contains("auth print-access-token")
+                || line.contains("auth print-identity-token")
+            {
+                fact(
+                    facts,
+                    Intent::CredentialRead,
+                    Severity::High,
+                    "cloud",
+                    "",
+                    format!("`{}` prints a secret or token", short(&line)),
+                );
+                return Flow::Secret("cloud credentials".to_owned());
+            } else if line.contains("add-iam-policy-binding")
+                && ["roles/owner", "roles/editor", "roles/iam.securityAdmin", "roles/resourcemanager.projectIamAdmin"]
+                    .iter()
+                    .any(|r| line.contains(r))
+            {
+                fact(
+                    facts,
+                    Intent::PrivilegeEscalate,
+                    Severity::Critical,
+                    "role",
+                    "",
+                    "grants an owner-level role on a cloud project".to_owned(),
+                );
+            }
+        }
+        "az" => {
+            if v.contains(&"delete") {
+                let severity = if v.get(1) == Some(&"group") { Severity::Critical } else { Severity::High };
+                fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    severity,
+                    "cloud",
+                    "",
+                    format!("`{}` deletes Azure resources", short(&line)),
+                );
+            } else if line.contains("role assignment create")
+                && ["Owner", "Contributor", "User Access Administrator"].iter().any(|r| line.contains(r))
+            {
+                let who = value_of(&v, "--assignee").unwrap_or("");
+                fact(
+                    facts,
+                    Intent::PrivilegeEscalate,
+                    Severity::Critical,
+                    "role",
+                    who,
+                    format!("grants an owner-level Azure role to `{who}`"),
+                );
+            } else if line.contains("keyvault secret show") || line.contains("account get-access-token") {
+                fact(
+                    facts,
+                    Intent::CredentialRead,
+                    Severity::High,
+                    "cloud",
+                    "",
+                    format!("`{}` prints a secret or token", short(&line)),
+                );
+                return Flow::Secret("cloud credentials".to_owned());
+            }
+        }
+        "docker" | "podman" | "nerdctl" | "docker-compose" => return docker(inv, name, st, facts),
+        "vagrant" if v.get(1) == Some(&"destroy") => fact(
+            facts,
+            Intent::InfraDestroy,
+            Severity::High,
+            "server",
+            "",
+            "vagrant destroy deletes the virtual machine".to_owned(),
+        ),
+        "virsh" if v.get(1).is_some_and(|s| *s == "destroy" || *s == "undefine") => fact(
+            facts,
+            Intent::InfraDestroy,
+            Severity::High,
+            "server",
+            v.get(2).copied().unwrap_or(""),
+            format!("virsh {} stops or deletes a virtual machine", v[1]),
+        ),
+        _ => {}
+    }
+    Flow::Unknown
+}
+
+/// Whether `kubectl get` prints objects in full (`-o yaml|json|jsonpath=…`), not just names.
+fn prints_data(v: &[&str]) -> bool {
+    let format = v.iter().enumerate().find_map(|(i, a)| match *a {
+        "-o" | "--output" => v.get(i + 1).copied(),
+        _ => a.strip_prefix("--output=").or_else(|| a.strip_prefix("-o").filter(|f| !f.is_empty())),
+    });
+    format.is_some_and(|f| !f.starts_with("name") && f != "wide")
+}
+
+fn short(line: &str) -> String {
+    line.chars().take(80).collect()
+}
+
+/// Operands of a command line, skipping options (and the values of `with_value` options).
+fn operands<'a>(args: &[&'a str], with_value: &[&str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if a == "--" {
+            break;
+        }
+        if a.starts_with('-') {
+            if with_value.contains(&a) {
+                i += 1;
+            }
+        } else {
+            out.push(a);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The value of `--flag value` or `--flag=value`.
+fn value_of<'a>(args: &[&'a str], flag: &str) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, a)| {
+        if *a == flag {
+            args.get(i + 1).copied()
+        } else {
+            a.strip_prefix(flag).and_then(|r| r.strip_prefix('='))
+        }
+    })
+}
+
+fn aws(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
+    let ops = operands(&v[1..], &["--region", "--profile", "--output", "--endpoint-url", "--query"]);
+    let (Some(service), Some(op)) = (ops.first().copied(), ops.get(1).copied()) else { return };
+    let has = |f: &str| v.contains(&f);
+    let push = |facts: &mut Facts, intent: Intent, severity: Severity, target: &str, message: String| {
+        facts.push(inv.fact(
+            intent,
+            severity,
+            DETECTOR.id,
+            Some(Target { kind: "cloud", name: target.to_owned() }),
+            message,
+        ));
+    };
+    match (service, op) {
+        ("s3", "rm") if has("--recursive") => {
+            let target = ops.get(2).copied().unwrap_or("");
+            let bucket_root = target.trim_start_matches("s3://").trim_end_matches('/').split('/').count() <= 1;
+            let severity = if bucket_root { Severity::Critical } else { Severity::High };
+            push(
+                facts,
+                Intent::InfraDestroy,
+                severity,
+                target,
+                format!("`aws s3 rm --recursive` deletes every object under `{target}`"),
+            );
+        }
+        ("s3", "rb") => {
+            let target = ops.get(2).copied().unwrap_or("");
+            let severity = if has("--force") { Severity::Critical } else { Severity::High };
+            push(facts, Intent::InfraDestroy, severity, target, format!("`aws s3 rb` deletes the bucket `{target}`"));
+        }
+        ("s3", "sync") if has("--delete") => {
+            push(
+                facts,
+                Intent::InfraDestroy,
+                Severity::Medium,
+                ops.last().copied().unwrap_or(""),
+                "`aws s3 sync --delete` deletes objects missing from the source".to_owned(),
+            );
+        }
+        ("secretsmanager", "get-secret-value") | ("kms", "decrypt") => {
+            push(
+                facts,
+                Intent::CredentialRead,
+                Severity::High,
+                op,
+                format!("`aws {service} {op}` prints secret material"),
+            );
+        }
+        ("ssm", "get-parameter" | "get-parameters" | "get-parameters-by-path") if has("--with-decryption") => {
+            push(facts, Intent::CredentialRead, Severity::High, op, "`aws ssm` prints decrypted parameters".to_owned());
+        }
+        ("iam", op)
+            if (op.starts_with("attach-") || op.starts_with("put-"))
+                && v.iter().any(|a| {
+                    a.contains("AdministratorAccess") || a.contains("\"*\"") || a.contains("IAMFullAccess")
+                }) =>
+        {
+            push(
+                facts,
+                Intent::PrivilegeEscalate,
+                Severity::Critical,
+                op,
+                format!("`aws iam {op}` grants administrator access"),
+            );
+        }
+        ("iam", "create-access-key" | "create-login-profile" | "create-user") => {
+            push(facts, Intent::PrivilegeEscalate, Severity::High, op, format!("`aws iam {op}` creates credentials"));
+        }
+        (_, op)
+            if op.starts_with("delete-")
+                || op.starts_with("terminate-")
+                || op == "schedule-key-deletion"
+                || op.starts_with("deregister-") =>
+        {
+            let severity = if has("--skip-final-snapshot") || op == "schedule-key-deletion" {
+                Severity::Critical
+            } else {
+                Severity::High
+            };
+            let snapshot = if has("--skip-final-snapshot") { " without a final snapshot" } else { "" };
+            push(
+                facts,
+                Intent::InfraDestroy,
+                severity,
+                op,
+                format!("`aws {service} {op}` destroys cloud resources{snapshot}"),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn docker(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let v: Vec<&str> = inv.args.iter().map(|a| a.value.as_str()).collect();
+    let mut i = 1;
+    // docker compose … / docker-compose …
+    let compose = name == "docker-compose" || v.get(1) == Some(&"compose");
+    if v.get(1) == Some(&"compose") {
+        i = 2;
+    }
+    while i < v.len() && v[i].starts_with('-') {
+        i += if ["-H", "--host", "--context", "-c", "-f", "--file", "-p", "--project-name", "--config"].contains(&v[i])
+        {
+            2
+        } else {
+            1
+        };
+    }
+    let Some(sub) = v.get(i).copied() else { return Flow::Unknown };
+    let rest = &v[i + 1..];
+    let has = |f: &str| {
+        rest.iter()
+            .any(|a| *a == f || (f.len() == 2 && a.starts_with('-') && !a.starts_with("--") && a.contains(&f[1..])))
+    };
+    let push = |facts: &mut Facts, intent: Intent, severity: Severity, message: String| {
+        facts.push(inv.fact(
+            intent,
+            severity,
+            DETECTOR.id,
+            Some(Target { kind: "server", name: String::new() }),
+            message,
+        ));
+    };
+    match sub {
+        "down" if compose && (has("-v") || rest.contains(&"--volumes")) => push(
+            facts,
+            Intent::InfraDestroy,
+            Severity::High,
+            "`docker compose down -v` deletes the project's volumes and their data".to_owned(),
+        ),
+        "system" | "volume" | "image" | "container" | "network" | "builder"
+            if rest.first() == Some(&"prune") || rest.first() == Some(&"rm") =>
+        {
+            let volumes = sub == "volume" || rest.contains(&"--volumes");
+            let all = has("-a") || rest.contains(&"--all");
+            if volumes || all || sub == "system" {
+                let severity = if volumes { Severity::High } else { Severity::Medium };
+                push(
+                    facts,
+                    Intent::InfraDestroy,
+                    severity,
+                    format!(
+                        "`{name} {sub} {}` deletes {}",
+                        rest.join(" "),
+                        if volumes { "volumes and their data" } else { "containers and images" }
+                    ),
+                );
+            }
+        }
+        "rm" if has("-f") || rest.contains(&"--force") || has("-v") => {
+            let all = inv.args.iter().any(|a| a.dynamic);
+            let severity = if all { Severity::High } else { Severity::Medium };
+            push(
+                facts,
+                Intent::InfraDestroy,
+                severity,
+                format!(
+                    "`{name} rm -f` force-removes running containers{}",
+                    if all { " (a computed list)" } else { "" }
+                ),
+            );
+        }
+        "run" | "create" => {
+            let privileged = rest.contains(&"--privileged") || rest.contains(&"--pid=host");
+            let mounts: Vec<&str> = rest
+                .windows(2)
+                .filter(|w| w[0] == "-v" || w[0] == "--volume" || w[0] == "--mount")
+                .map(|w| w[1])
+                .chain(rest.iter().filter_map(|a| a.strip_prefix("--volume=").or_else(|| a.strip_prefix("-v="))))
+                .collect();
+            let host_mount = mounts.iter().find(|m| {
+                let src = m.split(':').next().unwrap_or("");
+                let src = src.strip_prefix("source=").unwrap_or(src);
+                src == "/"
+                    || src.starts_with("/etc")
+                    || src.starts_with("/root")
+                    || src.starts_with("/var/run/docker.sock")
+                    || src.starts_with("/boot")
+                    || src == "/var"
+                    || src == "/usr"
+            });
+            if privileged {
+                push(
+                    facts,
+                    Intent::PrivilegeEscalate,
+                    Severity::High,
+                    "a privileged container has root access to the host".to_owned(),
+                );
+            }
+            if let Some(m) = host_mount {
+                push(
+                    facts,
+                    Intent::PrivilegeEscalate,
+                    Severity::Critical,
+                    format!(
+                        "mounts the host's `{}` into a container, where root can rewrite it",
+                        m.split(':').next().unwrap_or("")
+                    ),
+                );
+            }
+        }
+        "exec" => {
+            let with_value = ["-u", "--user", "-w", "--workdir", "-e", "--env", "--env-file", "--detach-keys"];
+            let mut k = 0;
+            while k < rest.len() && rest[k].starts_with('-') {
+                k += if with_value.contains(&rest[k]) { 2 } else { 1 };
+            }
+            // rest[k] is the container; the command follows.
+            let start = i + 1 + k + 1;
+            if start < inv.args.len() {
+                let line: Vec<String> = inv.args[start..].iter().map(|a| shell_quote(&a.value)).collect();
+                return nested(&line.join(" "), inv.report, st, facts);
+            }
+        }
+        _ => {}
+    }
+    Flow::Unknown
+}

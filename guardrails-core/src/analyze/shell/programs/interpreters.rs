@@ -1,0 +1,213 @@
+//! `shell/interpreter_code`
+//!
+//! ## What it catches
+//! One-liners and here-documents for `python`, `perl`, `ruby`, `node`, `php`, `deno`, `bun`, `lua`:
+//! shell commands they run (`os.system("…")`, `subprocess.run([...])`, `` `…` ``, `system`,
+//! `child_process.execSync`, `shell_exec`) are analysed as shell; tree deletions
+//! (`shutil.rmtree`, `FileUtils.rm_rf`, `fs.rmSync(…, {recursive})`, `rmtree`) are judged like
+//! `rm -rf`; fork loops are `system.disrupt`. Code piped in from the network is remote code.
+//!
+//! ## Why it matters
+//! An interpreter is a shell with a different syntax.
+//!
+//! ## Blocks
+//! ```sh
+//! python -c 'import os; os.system("rm -rf /opt")'
+//! perl -e 'fork while 1'
+//! curl -s https://x/install.py | python3
+//! ```
+//!
+//! ## Passes
+//! ```sh
+//! python3 -m venv venv
+//! python -c 'print(1 + 1)'
+//! ```
+//!
+//! ## Known gaps
+//! Only string literals are followed: code that builds its commands at run time is not.
+//!
+//! ## Intents
+//! whatever the embedded commands do; `fs.delete_recursive`, `system.disrupt`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::unwrap::script_flow;
+use super::super::{nested, Flow, Invocation, ShellState};
+use super::filesystem::delete_severity;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "shell/interpreter_code",
+    intents: &[Intent::FsDeleteRecursive, Intent::SystemDisrupt],
+    triggers: &["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "deno", "bun", "lua"],
+};
+
+/// Functions whose string arguments are shell command lines.
+const SHELL_CALLS: &[&str] = &[
+    "os.system(",
+    "os.popen(",
+    "subprocess.run(",
+    "subprocess.call(",
+    "subprocess.check_call(",
+    "subprocess.check_output(",
+    "subprocess.Popen(",
+    "system(",
+    "exec(",
+    "execSync(",
+    "spawnSync(",
+    "shell_exec(",
+    "passthru(",
+    "popen(",
+    "%x(",
+    "Open3.capture2(",
+];
+
+/// Functions that delete a directory tree given as their first argument.
+const TREE_DELETES: &[&str] = &[
+    "shutil.rmtree(",
+    "rmtree(",
+    "FileUtils.rm_rf(",
+    "FileUtils.rm_r(",
+    "FileUtils.remove_dir(",
+    "fs.rmSync(",
+    "fs.rmdirSync(",
+    "rimraf(",
+    "remove_tree(",
+    "Deno.remove(",
+];
+
+pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) {
+    let flags: &[&str] = match name {
+        "python" | "python2" | "python3" => &["-c"],
+        "perl" => &["-e", "-E"],
+        "ruby" => &["-e"],
+        "node" | "nodejs" | "bun" => &["-e", "--eval", "-p", "--print"],
+        "php" => &["-r"],
+        "deno" => &["eval"],
+        "lua" => &["-e"],
+        _ => &[],
+    };
+    let code = inv.args.iter().enumerate().find_map(|(i, a)| {
+        if flags.contains(&a.value.as_str()) {
+            inv.args.get(i + 1).map(|c| c.value.clone())
+        } else {
+            // Combined: perl -we '…', python -Sc '…'
+            (a.value.starts_with('-')
+                && !a.value.starts_with("--")
+                && flags.iter().any(|f| f.len() == 2 && a.value.ends_with(&f[1..])))
+            .then(|| inv.args.get(i + 1).map(|c| c.value.clone()))
+            .flatten()
+        }
+    });
+    let reads_stdin = inv.args.len() == 1 || inv.args.iter().skip(1).any(|a| a.value == "-");
+    match code {
+        Some(code) => scan(inv, &code, st, facts),
+        None if reads_stdin => match inv.stdin.clone() {
+            Flow::Text(code) => scan(inv, &code, st, facts),
+            Flow::Terminal => {}
+            other => script_flow(inv, other, st, facts),
+        },
+        None => {}
+    }
+}
+
+/// Scans interpreter code for shell commands, tree deletions and fork loops.
+fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut Facts) {
+    for call in SHELL_CALLS {
+        for (at, _) in code.match_indices(call) {
+            // `exec(` also matches `os.execv(`-less text such as `subprocess.exec(`; require a boundary.
+            if at > 0
+                && call.starts_with(|c: char| c.is_ascii_lowercase())
+                && code[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let args = &code[at + call.len()..];
+            let literals = string_literals(args, 16);
+            if literals.is_empty() {
+                continue;
+            }
+            // A list form (`["rm", "-rf", "/"]`) is one command; otherwise the first literal is.
+            let line = if args.trim_start().starts_with('[') { literals.join(" ") } else { literals[0].clone() };
+            nested(&line, inv.report, st, facts);
+        }
+    }
+    // Perl and Ruby backticks run shell commands too.
+    let mut rest = code;
+    while let Some(start) = rest.find('`') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('`') else { break };
+        nested(&after[..end], inv.report, st, facts);
+        rest = &after[end + 1..];
+    }
+    for call in TREE_DELETES {
+        for (at, _) in code.match_indices(call) {
+            if let Some(path) = string_literals(&code[at + call.len()..], 1).first() {
+                if let Some((severity, why)) = delete_severity(path, false, false, st.cwd.as_deref()) {
+                    facts.push(inv.fact(
+                        Intent::FsDeleteRecursive,
+                        severity,
+                        DETECTOR.id,
+                        Some(Target { kind: "file", name: path.clone() }),
+                        format!("`{}` deletes a tree: {why}", call.trim_end_matches('(')),
+                    ));
+                }
+            }
+        }
+    }
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let fork_loop = compact.contains("forkwhile")
+        || compact.contains("whileTrue:os.fork")
+        || compact.contains("while(1){fork")
+        || compact.contains("loop{fork")
+        || (compact.contains("fork")
+            && (compact.contains("while1") || compact.contains("whileTrue") || compact.contains("for(;;)")));
+    if fork_loop {
+        facts.push(inv.fact(
+            Intent::SystemDisrupt,
+            Severity::Critical,
+            DETECTOR.id,
+            None,
+            "a fork loop exhausts the host's processes (fork bomb)".to_owned(),
+        ));
+    }
+}
+
+/// The first `max` quoted string literals at the start of a call's argument list (up to its `)`).
+fn string_literals(args: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = args.char_indices().peekable();
+    let mut depth = 0i32;
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    break;
+                }
+            }
+            '"' | '\'' => {
+                let mut s = String::new();
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' {
+                        if let Some((_, e)) = chars.next() {
+                            s.push(e);
+                        }
+                    } else if d == c {
+                        break;
+                    } else {
+                        s.push(d);
+                    }
+                }
+                out.push(s);
+                if out.len() >= max {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

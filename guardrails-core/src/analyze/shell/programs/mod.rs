@@ -1,0 +1,154 @@
+//! Per-program knowledge: what a program does with its arguments. One file per family of
+//! programs; each emits facts from one detector id, listed in [`ALL`].
+
+pub(crate) mod credentials;
+pub(crate) mod databases;
+pub(crate) mod filesystem;
+pub(crate) mod git;
+pub(crate) mod infrastructure;
+pub(crate) mod interpreters;
+pub(crate) mod network;
+pub(crate) mod redirections;
+pub(crate) mod system;
+
+use crate::analyze::Detector;
+use crate::fact::Facts;
+
+use super::parse::Arg;
+use super::{Flow, Invocation, ShellState};
+
+/// Every shell detector.
+pub(crate) const ALL: &[&Detector] = &[
+    &filesystem::DETECTOR,
+    &filesystem::DEVICE_DETECTOR,
+    &filesystem::PERMISSIONS_DETECTOR,
+    &git::DETECTOR,
+    &infrastructure::DETECTOR,
+    &databases::DETECTOR,
+    &network::DETECTOR,
+    &network::REMOTE_CODE_DETECTOR,
+    &credentials::DETECTOR,
+    &system::DETECTOR,
+    &system::PRIVILEGE_DETECTOR,
+    &system::PERSISTENCE_DETECTOR,
+    &interpreters::DETECTOR,
+    &DYNAMIC_DETECTOR,
+];
+
+/// `shell/dynamic_command`: code whose text is only known at run time.
+pub(crate) const DYNAMIC_DETECTOR: Detector = Detector {
+    id: "shell/dynamic_command",
+    intents: &[crate::intent::Intent::ExecDynamic],
+    triggers: &["eval", "source", "sh", "bash", "zsh", "dash", "ksh", "fish", "xargs", "exec", "env", "watch"],
+};
+
+/// Dispatches to the program's knowledge; returns what the program prints.
+pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    match name {
+        "rm" | "unlink" | "rmdir" | "find" | "mv" | "truncate" => filesystem::check(&inv, name, st, facts),
+        "dd" | "mkfs" | "mke2fs" | "mkswap" | "wipefs" | "shred" | "blkdiscard" | "sgdisk" | "sfdisk" | "parted" => {
+            filesystem::device(&inv, name, facts);
+            Flow::Unknown
+        }
+        n if n.starts_with("mkfs.") => {
+            filesystem::device(&inv, "mkfs", facts);
+            Flow::Unknown
+        }
+        "chmod" | "chown" | "chgrp" => {
+            filesystem::permissions(&inv, name, facts);
+            Flow::Unknown
+        }
+        "git" => git::check(&inv, st, facts),
+        n if n.starts_with("git-") => git::check(&inv, st, facts),
+        "kubectl" | "oc" | "helm" | "terraform" | "tofu" | "terragrunt" | "pulumi" | "aws" | "gcloud" | "gsutil"
+        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" => {
+            infrastructure::check(inv, name, st, facts)
+        }
+        "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "clickhouse" | "snowsql" | "bq"
+        | "duckdb" | "cockroach" | "dropdb" | "mysqladmin" | "pg_dropcluster" | "redis-cli" | "mongosh" | "mongo"
+        | "pg_dump" | "pg_dumpall" | "mysqldump" | "mongodump" => databases::check(&inv, name, st, facts),
+        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "rsync" | "sftp" => {
+            network::check(&inv, name, st, facts)
+        }
+        "echo" | "printf" => Flow::Text(print_text(&inv.args, name)),
+        "base64" => decode_base64(&inv),
+        "gzip" | "gunzip" | "xz" | "zstd" | "bzip2" | "openssl" | "gpg" | "tee" | "cat" | "tr" | "rev" | "head"
+        | "tail" | "less" | "more" | "bat" | "nl" | "tac" | "strings" | "xxd" | "od" | "hexdump" | "grep" | "egrep"
+        | "fgrep" | "rg" | "awk" | "sed" | "cut" | "sort" | "uniq" | "jq" | "yq" | "cp" | "tar" | "zip" | "install" => {
+            credentials::readers(&inv, name, st, facts)
+        }
+        "printenv" | "set" | "declare" | "export" | "compgen" => credentials::environment(&inv, name),
+        _ => system::check(&inv, name, st, facts),
+    }
+}
+
+/// What `echo` or `printf` prints (printf's format is applied only for `%s`).
+fn print_text(args: &[Arg], name: &str) -> String {
+    let mut operands: Vec<&str> = args.iter().skip(1).map(|a| a.value.as_str()).collect();
+    while operands
+        .first()
+        .is_some_and(|o| o.len() > 1 && o.starts_with('-') && o[1..].bytes().all(|c| b"neE".contains(&c)))
+    {
+        operands.remove(0);
+    }
+    if name == "printf" && !operands.is_empty() {
+        let format = operands.remove(0);
+        if format.contains("%s") && !operands.is_empty() {
+            let rendered: Vec<String> = operands.iter().map(|o| format.replace("%s", o).replace("\\n", "\n")).collect();
+            return rendered.concat();
+        }
+        return format.replace("\\n", "\n");
+    }
+    operands.join(" ")
+}
+
+/// `base64 -d` decodes a literal payload; `base64` encodes (same secrecy as its input).
+fn decode_base64(inv: &Invocation<'_>) -> Flow {
+    let decode = inv.args.iter().skip(1).any(|a| a.value == "-d" || a.value == "--decode" || a.value == "-D");
+    match (&inv.stdin, decode) {
+        (Flow::Text(t), true) => match decode_b64(t.trim()) {
+            Some(text) => Flow::Text(text),
+            None => Flow::Unknown,
+        },
+        (other, _) => other.clone(),
+    }
+}
+
+/// Standard or URL-safe base64, padding optional, whitespace ignored. Hand-written: a guard only
+/// needs to decode small literal payloads, which does not justify a dependency.
+pub(crate) fn decode_b64(s: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b'\n' | b'\r' | b' ' | b'\t' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_b64;
+
+    #[test]
+    fn base64_decodes() {
+        assert_eq!(decode_b64("cm0gLXJmIH4=").as_deref(), Some("rm -rf ~"));
+        assert_eq!(decode_b64("cm0gLXJmIH4").as_deref(), Some("rm -rf ~"));
+        assert_eq!(decode_b64("not base64!"), None);
+    }
+}

