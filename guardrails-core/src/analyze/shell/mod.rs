@@ -118,6 +118,16 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
         ));
         return Flow::Unknown;
     }
+    if programs::system::is_fork_bomb(text) {
+        facts.push(Fact {
+            intent: Intent::SystemDisrupt,
+            severity: Severity::Critical,
+            span: whole,
+            detector: programs::system::DETECTOR.id,
+            target: None,
+            message: "a fork bomb exhausts the host's processes".to_owned(),
+        });
+    }
     let commands = parse::commands(lexer::tokenize(text));
     let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
     for cmd in &commands {

@@ -169,14 +169,17 @@ fn sudo(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Fa
         i += 1;
     }
     let rest: Vec<&str> = inv.args[i.min(inv.args.len())..].iter().map(|a| a.value.as_str()).collect();
-    let root_shell = match rest.first().map(|p| program_name(p)) {
-        None => shell_flag,
-        Some("su") => true,
-        Some("bash" | "sh" | "zsh" | "dash" | "ksh" | "fish") => {
-            rest.len() == 1 || rest.iter().skip(1).all(|a| a.starts_with('-') && *a != "-c")
-        }
-        _ => false,
-    };
+    // A shell fed by a pipe or here-document runs that input, not a terminal session.
+    let interactive = matches!(inv.stdin, Flow::Terminal);
+    let root_shell = interactive
+        && match rest.first().map(|p| program_name(p)) {
+            None => shell_flag,
+            Some("su") => true,
+            Some("bash" | "sh" | "zsh" | "dash" | "ksh" | "fish") => {
+                rest.len() == 1 || rest.iter().skip(1).all(|a| a.starts_with('-') && *a != "-c")
+            }
+            _ => false,
+        };
     if root_shell {
         facts.push(inv.fact(
             Intent::PrivilegeEscalate,

@@ -137,7 +137,7 @@ const DISPOSABLE: &[&str] = &[
 ];
 
 /// How dangerous deleting `path` recursively is, and why; `None` when routine.
-pub(crate) fn delete_severity(path: &str, glob: bool, dynamic: bool, cwd: Option<&str>) -> Option<(Severity, String)> {
+pub(crate) fn delete_severity(path: &str, dynamic: bool, cwd: Option<&str>) -> Option<(Severity, String)> {
     let raw = path.trim();
     if dynamic {
         let prefix = raw.split('$').next().unwrap_or("");
@@ -147,7 +147,7 @@ pub(crate) fn delete_severity(path: &str, glob: bool, dynamic: bool, cwd: Option
         if prefix.starts_with('/') || prefix.starts_with('~') {
             // `/$X`, `~/$X`: judge the known prefix as if everything under it were deleted.
             let parent = prefix.trim_end_matches('/');
-            return delete_severity(&format!("{}/*", if parent.is_empty() { "" } else { parent }), true, false, cwd)
+            return delete_severity(&format!("{}/*", if parent.is_empty() { "" } else { parent }), false, cwd)
                 .map(|(s, _)| (s.max(Severity::High), format!("`{raw}` is only known at run time, under `{prefix}`")));
         }
         return None;
@@ -169,7 +169,7 @@ pub(crate) fn delete_severity(path: &str, glob: bool, dynamic: bool, cwd: Option
             return None;
         }
         if SYSTEM_DIRS.contains(first) {
-            return if parts.len() <= 2 || (glob && parts.len() <= 3) {
+            return if parts.len() <= 2 {
                 Some((Severity::Critical, format!("deletes the system directory `{norm}`")))
             } else {
                 Some((Severity::High, format!("deletes `{norm}` on the host")))
@@ -271,7 +271,7 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 if !(recursive || (a.glob && a.value.starts_with('/'))) {
                     continue;
                 }
-                if let Some((severity, why)) = delete_severity(&a.value, a.glob, a.dynamic, cwd.as_deref()) {
+                if let Some((severity, why)) = delete_severity(&a.value, a.dynamic, cwd.as_deref()) {
                     let severity = if no_preserve { Severity::Critical } else { severity };
                     report(inv, &a.value, severity, why, facts);
                 }
@@ -284,7 +284,7 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 super::system::write_target(inv, &dest.value, facts);
                 for s in sources {
                     let gone = dest.value == "/dev/null";
-                    if let Some((severity, why)) = delete_severity(&s.value, s.glob, s.dynamic, cwd.as_deref()) {
+                    if let Some((severity, why)) = delete_severity(&s.value, s.dynamic, cwd.as_deref()) {
                         if gone || severity == Severity::Critical {
                             report(inv, &s.value, severity, format!("moves away: {why}"), facts);
                         }
@@ -362,9 +362,8 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
     let judge = |facts: &mut Facts, how: &str| {
         for r in &roots {
             let target = format!("{}/*", r.value.trim_end_matches('/'));
-            if let Some((severity, why)) = delete_severity(&target, true, r.dynamic, cwd.as_deref()) {
-                let severity = if scoped { severity.min(Severity::High) } else { severity };
-                let severity = if scoped && severity <= Severity::Medium { continue } else { severity };
+            if let Some((severity, why)) = delete_severity(&target, r.dynamic, cwd.as_deref()) {
+                let Some(severity) = scope(severity, scoped) else { continue };
                 report(inv, &r.value, severity, format!("{how} under `{}`: {why}", r.value), facts);
             }
         }
@@ -392,11 +391,9 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
                 super::super::nested(&line.join(" "), inv.report, st, &mut inner);
                 for mut f in inner.items {
                     // A filter (-name, -mtime, …) scopes what the command gets.
-                    if scoped && f.intent == Intent::FsDeleteRecursive {
-                        if f.severity <= Severity::Medium {
-                            continue;
-                        }
-                        f.severity = f.severity.min(Severity::High);
+                    if f.intent == Intent::FsDeleteRecursive {
+                        let Some(severity) = scope(f.severity, scoped) else { continue };
+                        f.severity = severity;
                     }
                     facts.push(f);
                 }
@@ -406,6 +403,16 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
             _ => {}
         }
         i += 1;
+    }
+}
+
+/// A `find` filter (`-name`, `-mtime`, …) selects some entries, not the whole tree: one level less
+/// severe, and nothing below high (log retention under `/var/log/app` is routine).
+fn scope(severity: Severity, scoped: bool) -> Option<Severity> {
+    match (scoped, severity) {
+        (false, s) => Some(s),
+        (true, Severity::Critical) => Some(Severity::High),
+        (true, _) => None,
     }
 }
 
@@ -482,7 +489,7 @@ pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
         return;
     }
     for t in targets {
-        let Some((severity, _)) = delete_severity(&t.value, t.glob, t.dynamic, None) else { continue };
+        let Some((severity, _)) = delete_severity(&t.value, t.dynamic, None) else { continue };
         if severity < Severity::High || !(recursive || t.value == "/" || t.glob) {
             continue;
         }
@@ -527,7 +534,7 @@ mod tests {
     use super::*;
 
     fn sev(p: &str) -> Option<Severity> {
-        delete_severity(p, p.contains('*'), p.contains('$'), None).map(|(s, _)| s)
+        delete_severity(p, p.contains('$'), None).map(|(s, _)| s)
     }
 
     #[test]
@@ -562,7 +569,7 @@ mod tests {
 
     #[test]
     fn cwd_resolves_relative_targets() {
-        assert_eq!(delete_severity("*", true, false, Some("/")).map(|(s, _)| s), Some(Severity::Critical));
+        assert_eq!(delete_severity("*", false, Some("/")).map(|(s, _)| s), Some(Severity::Critical));
     }
 
     #[test]

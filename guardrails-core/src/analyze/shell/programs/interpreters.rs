@@ -144,7 +144,7 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
     for call in TREE_DELETES {
         for (at, _) in code.match_indices(call) {
             if let Some(path) = string_literals(&code[at + call.len()..], 1).first() {
-                if let Some((severity, why)) = delete_severity(path, false, false, st.cwd.as_deref()) {
+                if let Some((severity, why)) = delete_severity(path, false, st.cwd.as_deref()) {
                     facts.push(inv.fact(
                         Intent::FsDeleteRecursive,
                         severity,

@@ -265,6 +265,17 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
     Flow::Unknown
 }
 
+/// A fork bomb: a function that calls itself twice through a pipe, in the background
+/// (`:(){ :|:& };:`, `bomb(){ bomb|bomb& }; bomb`).
+pub(crate) fn is_fork_bomb(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.match_indices("(){").any(|(at, _)| {
+        let name_start = compact[..at].rfind([';', '&', '|', '\n', '(', ')', '{', '}']).map_or(0, |i| i + 1);
+        let name = &compact[name_start..at];
+        !name.is_empty() && compact[at + 3..].starts_with(&format!("{name}|{name}&"))
+    })
+}
+
 /// `crontab -` / `crontab FILE`: installs a schedule; its commands are analysed.
 fn crontab(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
     let rest: Vec<&str> = inv.args.iter().skip(1).map(|a| a.value.as_str()).collect();
