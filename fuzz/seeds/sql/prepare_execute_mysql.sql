@@ -1,0 +1,1 @@
+SET @q := CONCAT('DROP ', 'TABLE t'); PREPARE s FROM @q; EXECUTE s;

