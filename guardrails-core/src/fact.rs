@@ -97,9 +97,21 @@ impl Fact {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Facts {
     pub(crate) items: Vec<Fact>,
+    /// Hashes of `items`, so that a duplicate is found in constant time.
+    seen: std::collections::HashSet<u64>,
 }
 
 impl Facts {
+    /// Keeps, of the facts from index `start` on, only those `keep` accepts.
+    pub(crate) fn retain_from(&mut self, start: usize, mut keep: impl FnMut(&Fact) -> bool) {
+        let mut index = 0;
+        self.items.retain(|f| {
+            let k = index < start || keep(f);
+            index += 1;
+            k
+        });
+    }
+
     pub(crate) fn push(&mut self, fact: Fact) {
         debug_assert!(
             crate::analyze::registry().filter(|d| d.id == fact.detector).all(|d| d.intents.contains(&fact.intent))
@@ -108,7 +120,10 @@ impl Facts {
             fact.detector,
             fact.intent
         );
-        if !self.items.contains(&fact) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        fact.hash(&mut hasher);
+        if self.seen.insert(hasher.finish()) {
             self.items.push(fact);
         }
     }

@@ -17,9 +17,10 @@ impl Glob {
         &self.pattern
     }
 
-    /// The longest run of literal characters, for the prefilter (may be empty).
+    /// The longest run of identifier characters, for the prefilter (may be empty). Dots and
+    /// other punctuation are left out: `"billing"."invoices"` must still hit `billing.*`.
     pub(crate) fn literal(&self) -> &str {
-        self.pattern.split(['*', '?']).max_by_key(|s| s.len()).unwrap_or("")
+        self.pattern.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).max_by_key(|s| s.len()).unwrap_or("")
     }
 
     /// Whether `text` matches, ignoring ASCII case. Linear time: classic two-pointer matching with
@@ -76,6 +77,7 @@ mod tests {
 
     #[test]
     fn literal_is_the_longest_fixed_run() {
-        assert_eq!(Glob::new("*.card_numbers").literal(), ".card_numbers");
+        assert_eq!(Glob::new("*.card_numbers").literal(), "card_numbers");
+        assert_eq!(Glob::new("billing.*").literal(), "billing");
     }
 }

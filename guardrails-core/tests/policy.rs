@@ -562,7 +562,8 @@ fn message_is_appended_to_the_reason() {
 fn unanalyzable_default_decides_what_no_rule_names() {
     // Over the size limit, and over the statement limit: both unanalyzable whatever analyzers exist.
     let oversized = pg(&format!("DELETE FROM ledger_lines WHERE id IN ({})", vec!["1"; 100].join(", ")));
-    let batch = pg("DELETE FROM a WHERE id=1;DELETE FROM b WHERE id=2;SELECT 3");
+    // Only statements that need analysis count (so the fast path and full analysis agree).
+    let batch = pg("DELETE FROM a WHERE id=1;DELETE FROM b WHERE id=2;DELETE FROM c WHERE id=3");
     for (default, expected) in
         [("allow", Decision::Allow), ("require_approval", Decision::RequireApproval), ("deny", Decision::Deny)]
     {
@@ -750,8 +751,12 @@ fn oversized_input_is_unanalyzable_and_needs_approval_under_recommended() {
 
 #[test]
 fn too_many_statements_are_unanalyzable() {
+    // Statements without a trigger word cost nothing and are not counted.
+    let g3 = Guard::builder().max_statements(3).build_yaml(guardrails_core::RECOMMENDED_YAML).expect("loads");
+    let selects = "SELECT 1; SELECT 2; SELECT 3; SELECT 4; DELETE FROM ledger_lines WHERE id = 4";
+    assert_eq!(decide(&g3, &pg(selects), &prod_agent()).decision, Decision::Allow);
     let g = Guard::builder().max_statements(3).build_yaml(guardrails_core::RECOMMENDED_YAML).expect("loads");
-    let batch = "SELECT 1; SELECT 2; SELECT 3; DELETE FROM ledger_lines WHERE id = 4";
+    let batch = "DELETE FROM a WHERE id = 1; DELETE FROM b WHERE id = 2; DELETE FROM c WHERE id = 3; DELETE FROM ledger_lines WHERE id = 4";
     let v = decide(&g, &pg(batch), &prod_agent());
     assert_eq!(v.decision, Decision::RequireApproval);
     assert_eq!(v.findings[0].intent, Intent::Unanalyzable);

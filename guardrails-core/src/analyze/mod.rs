@@ -37,7 +37,7 @@ pub(crate) struct Analysis<'g> {
 
 /// Bytes that make a command line need the full shell analysis even without a trigger word:
 /// quoting and escapes can spell any word (`r''m`), expansions and operators can run anything.
-const SHELL_SPECIAL: &[u8] = b"'\"`$\\|;&<>(){}";
+const SHELL_SPECIAL: &[u8] = b"'\"`$\\|;&<>(){}\n";
 
 /// Analyses `action` into `facts`. `hits` is the prefilter's verdict on the action's text; with
 /// `force` every analyzer runs whatever the prefilter said.
@@ -51,14 +51,21 @@ pub(crate) fn analyze(
 ) {
     match action {
         Action::Sql { dialect, text } => {
-            if force || hits.analyzer || hits.sensitive {
+            // psql meta-commands (`\!`, `\copy`) carry no trigger word; oversized text is
+            // unanalyzable whatever it says.
+            if force || hits.analyzer || hits.sensitive || text.contains('\\') || text.len() > cx.limits.max_input_bytes
+            {
                 let dialect = sql::dialect::refine(*dialect, context.labels.get("engine").map(String::as_str));
                 let mut state = sql::SqlState::new(cx.limits, cx.sensitive_tables);
                 sql::analyze(text, dialect, None, &mut state, facts);
             }
         }
         Action::Shell { command } => {
-            if force || hits.analyzer || command.bytes().any(|c| SHELL_SPECIAL.contains(&c)) {
+            if force
+                || hits.analyzer
+                || command.len() > cx.limits.max_input_bytes
+                || command.bytes().any(|c| SHELL_SPECIAL.contains(&c))
+            {
                 let mut state = shell::ShellState::new(cx.limits, cx.shell, cx.sensitive_tables);
                 shell::analyze(command, None, &mut state, facts);
             }

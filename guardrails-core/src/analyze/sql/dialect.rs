@@ -29,13 +29,18 @@ pub(crate) struct Syntax {
     pub(crate) hash_temp_tables: bool,
     /// Statements need no `;` between them (T-SQL: `SELECT 1 DROP TABLE t` is two statements).
     pub(crate) optional_semicolons: bool,
+    /// `--` starts a comment only when a space follows (MySQL: `SELECT 1--1` is `1 - -1`).
+    pub(crate) dash_comment_needs_space: bool,
+    /// Triple-quoted strings (BigQuery).
+    pub(crate) triple_quotes: bool,
 }
 
 impl Syntax {
     /// The lexical rules of `dialect`.
     ///
     /// Generic SQL takes the reading that exposes the most code: no backslash escapes (an escaped
-    /// quote ends the string, so what follows is lexed as code), conditional comments as code.
+    /// quote ends the string, so what follows is lexed as code), conditional comments as code, no
+    /// nested comments or dollar quoting, and `--x` not a comment.
     pub(crate) fn of(dialect: Dialect) -> Syntax {
         let mysqlish = matches!(dialect, Dialect::Mysql);
         let hive_like = matches!(dialect, Dialect::Hive | Dialect::Bigquery);
@@ -45,11 +50,13 @@ impl Syntax {
             bracket_identifiers: matches!(dialect, Dialect::Mssql | Dialect::Sqlite),
             dollar_quotes: matches!(
                 dialect,
-                Dialect::Postgres | Dialect::Redshift | Dialect::Snowflake | Dialect::Duckdb | Dialect::Generic
+                Dialect::Postgres | Dialect::Redshift | Dialect::Snowflake | Dialect::Duckdb
             ),
-            hash_comments: mysqlish,
-            nested_comments: matches!(dialect, Dialect::Postgres | Dialect::Generic | Dialect::Duckdb),
+            hash_comments: mysqlish || matches!(dialect, Dialect::Bigquery),
+            nested_comments: matches!(dialect, Dialect::Postgres | Dialect::Duckdb | Dialect::Mssql),
             conditional_comments: mysqlish || matches!(dialect, Dialect::Generic),
+            dash_comment_needs_space: mysqlish || matches!(dialect, Dialect::Generic),
+            triple_quotes: matches!(dialect, Dialect::Bigquery),
             hash_temp_tables: matches!(dialect, Dialect::Mssql),
             optional_semicolons: matches!(dialect, Dialect::Mssql),
         }

@@ -53,6 +53,15 @@ impl Token {
         self.kind == TokenKind::Word && self.text(src).eq_ignore_ascii_case(kw)
     }
 
+    /// The name this token spells, quoted or not (`drop`, `"pg_authid"`, `[xp_cmdshell]`).
+    pub(crate) fn ident<'a>(&self, src: &'a str) -> Option<&'a str> {
+        match self.kind {
+            TokenKind::Word => Some(self.text(src)),
+            TokenKind::QuotedIdent => src.get(self.inner.range()),
+            _ => None,
+        }
+    }
+
     /// Whether this is the punctuation `p`.
     pub(crate) fn is_punct(&self, src: &str, p: &str) -> bool {
         self.kind == TokenKind::Punct && self.text(src) == p
@@ -121,7 +130,9 @@ impl<'a> Lexer<'a> {
             }
             if b.is_ascii_whitespace() {
                 self.pos += 1;
-            } else if (b == b'-' && self.peek(1) == b'-') || (b == b'#' && self.syntax.hash_comments) {
+            } else if (b == b'-' && self.peek(1) == b'-' && self.dash_comment())
+                || (b == b'#' && self.syntax.hash_comments)
+            {
                 self.skip_line();
             } else if b == b'/' && self.peek(1) == b'*' {
                 if self.peek(2) == b'!' && self.syntax.conditional_comments {
@@ -141,6 +152,11 @@ impl<'a> Lexer<'a> {
                 return true;
             }
         }
+    }
+
+    /// Whether `--` at `pos` starts a comment in this dialect.
+    fn dash_comment(&self) -> bool {
+        !self.syntax.dash_comment_needs_space || matches!(self.peek(2), 0 | b' ' | b'\t' | b'\n' | b'\r')
     }
 
     fn skip_line(&mut self) {
@@ -251,6 +267,22 @@ impl<'a> Lexer<'a> {
         if matches!(b, b'u' | b'U') && b1 == b'&' && self.peek(2) == b'\'' {
             self.pos += 2;
             return Some(self.string_token(start, b'\'', false));
+        }
+        if syn.triple_quotes && (b == b'\'' || b == b'"') && b1 == b && self.peek(2) == b {
+            let body_start = self.pos + 3;
+            let close = [b, b, b];
+            let end = self.bytes[body_start..]
+                .windows(3)
+                .position(|w| w == close)
+                .map_or(self.bytes.len(), |i| body_start + i);
+            self.pos = (end + 3).min(self.bytes.len());
+            return Some(Token {
+                kind: TokenKind::Str,
+                span: Span::new(start, self.pos),
+                inner: Span::new(body_start, end),
+                backslash: syn.backslash_escapes,
+                quote: 0,
+            });
         }
         match b {
             b'\'' => Some(self.string_token(start, b'\'', syn.backslash_escapes)),
@@ -427,7 +459,7 @@ fn split_unterminated(src: &str, tokens: &[Token], range: std::ops::Range<usize>
         let boundary = match word.as_str() {
             "DROP" => !head_is(&["ALTER", "GRANT", "DENY", "REVOKE"]),
             "DELETE" | "UPDATE" | "INSERT" => {
-                !prev_is(&["ON", "FOR", "THEN", "KEY", "DO", "OR"]) && !head_is(&["GRANT", "DENY", "REVOKE"])
+                !prev_is(&["ON", "FOR", "THEN", "KEY", "DO", "OR", "BULK"]) && !head_is(&["GRANT", "DENY", "REVOKE"])
             }
             "TRUNCATE" | "MERGE" | "DECLARE" => !head_is(&["GRANT", "DENY", "REVOKE"]),
             "EXEC" | "EXECUTE" => {
@@ -436,6 +468,13 @@ fn split_unterminated(src: &str, tokens: &[Token], range: std::ops::Range<usize>
             "GRANT" => !prev_is(&["WITH"]) && !head_is(&["ALTER", "REVOKE"]),
             "ALTER" | "CREATE" => !head_is(&["GRANT", "DENY", "REVOKE"]) && !prev_is(&[","]),
             "SET" => !head_is(&["UPDATE", "MERGE", "ALTER"]),
+            "SELECT" => {
+                !head_is(&["INSERT", "CREATE", "ALTER", "WITH", "DECLARE", "SET", "SELECT", "GRANT", "DENY", "REVOKE"])
+                    && !prev_is(&["UNION", "ALL", "EXCEPT", "INTERSECT", "DISTINCT", "AS"])
+            }
+            "COMMIT" | "ROLLBACK" | "PRINT" | "RETURN" | "GO" | "USE" | "BEGIN" => {
+                !head_is(&["GRANT", "DENY", "REVOKE"])
+            }
             _ => false,
         };
         if boundary {
@@ -520,6 +559,14 @@ mod tests {
         assert_eq!(split("UPDATE t SET a = 1 WHERE id = 2"), ["UPDATE t SET a = 1 WHERE id = 2"]);
         assert_eq!(split("SELECT * FROM t FOR UPDATE DELETE FROM u"), ["SELECT * FROM t FOR UPDATE", "DELETE FROM u"]);
         assert_eq!(split("GRANT SELECT ON t TO u WITH GRANT OPTION"), ["GRANT SELECT ON t TO u WITH GRANT OPTION"]);
+        assert_eq!(
+            split("BEGIN TRAN UPDATE t SET a = 1 WHERE id = 2 SELECT @@ROWCOUNT COMMIT"),
+            ["BEGIN TRAN", "UPDATE t SET a = 1 WHERE id = 2", "SELECT @@ROWCOUNT", "COMMIT"]
+        );
+        assert_eq!(
+            split("INSERT INTO t SELECT a FROM s UNION SELECT b FROM u"),
+            ["INSERT INTO t SELECT a FROM s UNION SELECT b FROM u"]
+        );
     }
 
     #[test]

@@ -71,18 +71,45 @@ pub(crate) fn analyze(text: &str, dialect: Dialect, report: Option<Span>, state:
     }
     let syntax = Syntax::of(dialect);
     let tokens = lexer::tokenize(text, syntax);
+    let first_fact = facts.items.len();
+    let mut temporary: Vec<String> = Vec::new();
     for range in lexer::statements(text, &tokens, syntax) {
-        if state.statements_left == 0 {
-            facts.push(unanalyzable(whole, "the batch has more statements than the limit".to_owned()));
-            return;
-        }
-        state.statements_left -= 1;
         let toks = &tokens[range];
         let (Some(first), Some(last)) = (toks.first(), toks.last()) else { continue };
         let span = report.unwrap_or(Span::new(first.span.start, last.span.end));
         let stmt = Stmt { src: text, tokens: toks, report: span, dialect };
+        if let Some(name) = created_temporary_table(&stmt) {
+            temporary.push(name.to_ascii_lowercase());
+        }
         analyze_statement(&stmt, state, facts);
     }
+    // A temporary table created in this batch holds nothing that outlives the session.
+    if !temporary.is_empty() {
+        facts.retain_from(first_fact, |f| {
+            !f.target.as_ref().is_some_and(|t| {
+                matches!(t.kind, "table" | "partition") && temporary.contains(&t.name.to_ascii_lowercase())
+            })
+        });
+    }
+}
+
+/// `CREATE [GLOBAL|LOCAL] TEMP|TEMPORARY TABLE [IF NOT EXISTS] name`: the name.
+fn created_temporary_table(stmt: &Stmt<'_>) -> Option<String> {
+    if !stmt.is_kw(0, "CREATE") {
+        return None;
+    }
+    let mut i = 1;
+    if stmt.is_kw(i, "GLOBAL") || stmt.is_kw(i, "LOCAL") {
+        i += 1;
+    }
+    if !(stmt.is_kw(i, "TEMP") || stmt.is_kw(i, "TEMPORARY")) || !stmt.is_kw(i + 1, "TABLE") {
+        return None;
+    }
+    i += 2;
+    if stmt.seq(i, &["IF", "NOT", "EXISTS"]) {
+        i += 3;
+    }
+    Some(stmt.name_at(i).0).filter(|n| !n.is_empty())
 }
 
 /// One statement, as tokens over the analysed text.
@@ -167,8 +194,13 @@ impl<'a> Stmt<'a> {
 
     /// Whether some word of the statement (outside strings and comments) is a trigger word.
     fn has_trigger(&self) -> bool {
-        self.tokens.iter().any(|t| t.kind == TokenKind::Word && detectors::is_trigger(t.text(self.src)))
-            || self.tokens.iter().any(|t| t.kind == TokenKind::Meta)
+        self.tokens.iter().any(|t| match t.kind {
+            TokenKind::Word | TokenKind::QuotedIdent => t.ident(self.src).is_some_and(detectors::is_trigger),
+            // `@@global.x`, `@@GLOBAL.x`
+            TokenKind::Variable => detectors::is_trigger(t.text(self.src).trim_start_matches('@')),
+            TokenKind::Meta => true,
+            _ => false,
+        })
     }
 }
 
@@ -176,7 +208,15 @@ pub(crate) fn unanalyzable(span: Span, why: String) -> Fact {
     Fact::unanalyzable(span, "sql/unanalyzable", format!("the SQL could not be analysed: {why}"))
 }
 
-fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) {
+pub(crate) fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) {
+    // Snowflake and MariaDB blocks: `BEGIN [NOT ATOMIC] DROP DATABASE x; END;` runs the statement.
+    if stmt.is_kw(0, "BEGIN") {
+        let skip = if stmt.seq(1, &["NOT", "ATOMIC"]) { 3 } else { 1 };
+        let next = stmt.word(skip).unwrap_or("");
+        if detectors::dynamic_sql::STATEMENT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(next)) {
+            return analyze_statement(&Stmt { tokens: &stmt.tokens[skip..], ..*stmt }, state, facts);
+        }
+    }
     // Variables are recorded even when the statement itself is harmless: a later
     // `PREPARE p FROM @q` runs what `SET @q := …` built.
     let dynamic = detectors::dynamic_sql::check(stmt, state, facts);
@@ -184,6 +224,13 @@ fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Fact
     if dynamic || !stmt.has_trigger() {
         return;
     }
+    // Only statements that need analysis spend from the budget, so the fast path (which skips
+    // text without trigger words) and full analysis always agree.
+    if state.statements_left == 0 {
+        facts.push(unanalyzable(stmt.report, "the batch has more statements to analyse than the limit".to_owned()));
+        return;
+    }
+    state.statements_left -= 1;
     let before = facts.items.len();
     detectors::drop_statement::check(stmt, facts);
     detectors::truncate_statement::check(stmt, facts);
@@ -194,6 +241,7 @@ fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Fact
     detectors::table_overwrite::check(stmt, facts);
     detectors::dangerous_function::check(stmt, facts);
     detectors::credential_catalog_read::check(stmt, facts);
+    detectors::code_loading::check(stmt, facts);
 
     let structural = detectors::needs_parse(stmt);
     if !structural && facts.items.len() > before {
@@ -217,13 +265,67 @@ fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Fact
     }
 }
 
+/// Statements longer than this, or with more boolean and comparison operators, are not handed to
+/// sqlparser: it builds operator chains (`a OR b OR …`) as trees as deep as they are long, which
+/// are walked and dropped recursively and would overflow the stack.
+const MAX_PARSE_TOKENS: usize = 5_000;
+const MAX_PARSE_OPERATORS: usize = 256;
+
+/// Whether `tokens` are small enough to parse safely.
+pub(crate) fn parseable(src: &str, tokens: &[Token]) -> Result<(), String> {
+    if tokens.len() > MAX_PARSE_TOKENS {
+        return Err(format!(
+            "the statement has {} tokens, over the {MAX_PARSE_TOKENS} the parser is given",
+            tokens.len()
+        ));
+    }
+    let operators = tokens
+        .iter()
+        .filter(|t| match t.kind {
+            TokenKind::Word => ["AND", "OR", "NOT", "XOR"].iter().any(|k| t.is_word(src, k)),
+            TokenKind::Punct => {
+                ["=", "<>", "!=", "<", ">", "<=", ">=", "||", "+", "-", "*", "/", "%", "&&"].contains(&t.text(src))
+            }
+            _ => false,
+        })
+        .count();
+    if operators > MAX_PARSE_OPERATORS {
+        return Err(format!(
+            "the statement chains {operators} operators, over the {MAX_PARSE_OPERATORS} the parser is given"
+        ));
+    }
+    Ok(())
+}
+
 fn parse(stmt: &Stmt<'_>, state: &SqlState<'_>) -> Result<Vec<Statement>, String> {
+    parseable(stmt.src, stmt.tokens)?;
     let dialect = parser_dialect(stmt.dialect);
+    let text = mysql_pipes_as_or(stmt);
     Parser::new(dialect)
         .with_recursion_limit(state.limits.max_depth.saturating_mul(4).max(8))
-        .try_with_sql(stmt.text())
+        .try_with_sql(&text)
         .and_then(|mut p| p.parse_statements())
         .map_err(|e| format!("{} could not parse it ({e})", stmt.dialect))
+}
+
+/// MySQL reads `||` as OR (unless PIPES_AS_CONCAT is set), with OR's precedence; sqlparser reads
+/// it as concatenation. The statement's text with each `||` spelled `OR`.
+fn mysql_pipes_as_or(stmt: &Stmt<'_>) -> String {
+    let text = stmt.text();
+    let pipes: Vec<&Token> = stmt.tokens.iter().filter(|t| t.is_punct(stmt.src, "||")).collect();
+    if stmt.dialect != Dialect::Mysql || pipes.is_empty() {
+        return text.to_owned();
+    }
+    let base = stmt.tokens.first().map_or(0, |t| t.span.start);
+    let mut out = String::with_capacity(text.len() + pipes.len() * 2);
+    let mut last = 0;
+    for p in pipes {
+        out.push_str(text.get(last..p.span.start - base).unwrap_or(""));
+        out.push_str(" OR ");
+        last = p.span.end - base;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+    out
 }
 
 /// Runs the AST detectors on `statement` and every statement nested in it, except inside a plain

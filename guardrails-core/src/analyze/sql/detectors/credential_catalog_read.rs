@@ -30,13 +30,13 @@ use crate::analyze::Detector;
 use crate::fact::{Facts, Severity, Target};
 use crate::intent::Intent;
 
-use super::super::lexer::TokenKind;
 use super::super::Stmt;
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/credential_catalog_read",
     intents: &[Intent::CredentialRead],
     triggers: &[
+        "user$",
         "pg_authid",
         "pg_shadow",
         "pg_user_mapping",
@@ -59,13 +59,13 @@ const QUALIFIED: &[(&str, &str)] = &[("mysql", "user"), ("sys", "credentials"), 
 /// Finds references to credential catalogs.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     for (i, t) in stmt.tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let word = t.text(stmt.src);
+        let Some(word) = t.ident(stmt.src) else { continue };
         let bare = BARE.iter().find(|b| b.eq_ignore_ascii_case(word)).map(|b| (*b).to_owned());
         let qualified = QUALIFIED.iter().find(|(schema, table)| {
-            table.eq_ignore_ascii_case(word) && i >= 2 && stmt.is_punct(i - 1, ".") && stmt.is_kw(i - 2, schema)
+            table.eq_ignore_ascii_case(word)
+                && i >= 2
+                && stmt.is_punct(i - 1, ".")
+                && stmt.tokens[i - 2].ident(stmt.src).is_some_and(|s| s.eq_ignore_ascii_case(schema))
         });
         let name = match (bare, qualified) {
             (Some(b), _) => b,

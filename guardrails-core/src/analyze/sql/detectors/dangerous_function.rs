@@ -33,7 +33,6 @@ use crate::analyze::Detector;
 use crate::fact::{Facts, Severity, Target};
 use crate::intent::Intent;
 
-use super::super::lexer::TokenKind;
 use super::super::Stmt;
 
 /// Name, intent, severity, what it does.
@@ -123,10 +122,7 @@ pub(crate) const DETECTOR: Detector = Detector {
 /// Finds calls of the functions above.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     for (i, t) in stmt.tokens.iter().enumerate() {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let word = t.text(stmt.src);
+        let Some(word) = t.ident(stmt.src) else { continue };
         let Some((name, intent, severity, effect)) = FUNCTIONS.iter().find(|f| f.0.eq_ignore_ascii_case(word)) else {
             continue;
         };
@@ -155,7 +151,7 @@ pub(crate) fn is_call(stmt: &Stmt<'_>, i: usize) -> bool {
         while j >= 1 && stmt.is_punct(j - 1, ".") {
             j -= 1;
         }
-        if j >= 1 && matches!(stmt.tokens[j - 1].kind, TokenKind::Word | TokenKind::QuotedIdent) {
+        if j >= 1 && stmt.tokens[j - 1].ident(stmt.src).is_some() {
             j -= 1;
         }
     }

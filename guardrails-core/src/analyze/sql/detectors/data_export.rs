@@ -41,7 +41,7 @@ use super::super::Stmt;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/data_export",
     intents: &[Intent::DataExport, Intent::ExecRemoteCode, Intent::CredentialRead],
-    triggers: &["copy", "outfile", "dumpfile", "unload", "export"],
+    triggers: &["copy", "outfile", "dumpfile", "unload", "export", "load", "bulk", "directory"],
 };
 
 /// Finds every export form in the statement.
@@ -74,6 +74,43 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, facts: &mut Facts) {
                 ),
             );
         }
+    }
+    // MySQL LOAD DATA INFILE (not LOCAL) and SQL Server BULK INSERT read files on the server.
+    let load_at = (0..stmt.tokens.len().min(4)).find(|&i| stmt.seq(i, &["LOAD", "DATA"]));
+    if let Some(l) = load_at {
+        if !stmt.is_kw(l + 2, "LOCAL") && !stmt.is_kw(l + 3, "LOCAL") {
+            if let Some(f) = stmt.find_kw(l, "INFILE").and_then(|k| stmt.tokens.get(k + 1)) {
+                let file = f.string_value(stmt.src);
+                facts.push(stmt.fact(
+                    Intent::CredentialRead,
+                    Severity::Medium,
+                    DETECTOR.id,
+                    Some(Target { kind: "file", name: file.clone() }),
+                    format!("LOAD DATA INFILE reads the server file `{file}`"),
+                ));
+            }
+        }
+    }
+    if stmt.seq(0, &["BULK", "INSERT"]) {
+        if let Some(f) = stmt.find_kw(2, "FROM").and_then(|k| stmt.tokens.get(k + 1)) {
+            let file = f.string_value(stmt.src);
+            facts.push(stmt.fact(
+                Intent::CredentialRead,
+                Severity::Medium,
+                DETECTOR.id,
+                Some(Target { kind: "file", name: file.clone() }),
+                format!("BULK INSERT reads the server file `{file}`"),
+            ));
+        }
+    }
+    // Hive: INSERT OVERWRITE [LOCAL] DIRECTORY '/out' SELECT … writes files.
+    if let Some(d) = (0..stmt.tokens.len()).find(|&i| {
+        stmt.seq(i, &["INSERT", "OVERWRITE"])
+            && (stmt.is_kw(i + 2, "DIRECTORY") || stmt.seq(i + 2, &["LOCAL", "DIRECTORY"]))
+    }) {
+        let at = if stmt.is_kw(d + 2, "LOCAL") { d + 4 } else { d + 3 };
+        let dir = stmt.tokens.get(at).map(|t| t.string_value(stmt.src)).unwrap_or_default();
+        export(facts, "location", dir.clone(), format!("INSERT OVERWRITE DIRECTORY writes query results to `{dir}`"));
     }
     if stmt.is_kw(0, "UNLOAD") {
         let to = stmt
@@ -152,6 +189,11 @@ fn copy(stmt: &Stmt<'_>, facts: &mut Facts) {
                 }
             } else if let Some(t) = stmt.tokens.get(i + 1).filter(|t| t.kind == TokenKind::Str) {
                 let file = t.string_value(stmt.src);
+                // `COPY t FROM 's3://…'` (Redshift, Snowflake) loads from object storage: routine.
+                let server_file = file.starts_with('/') || file.get(1..3) == Some(":\\") || file.starts_with("\\\\");
+                if !to && !server_file {
+                    return;
+                }
                 if to {
                     facts.push(stmt.fact(
                         Intent::DataExport,

@@ -30,8 +30,11 @@ use crate::intent::Intent;
 
 use super::super::Stmt;
 
-pub(crate) const DETECTOR: Detector =
-    Detector { id: "sql/destructive_alter", intents: &[Intent::SchemaAlterDestructive], triggers: &["alter"] };
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "sql/destructive_alter",
+    intents: &[Intent::SchemaAlterDestructive, Intent::SchemaTruncate],
+    triggers: &["alter"],
+};
 
 /// Finds `DROP` clauses of `ALTER TABLE`.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
@@ -51,9 +54,20 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             depth += 1;
         } else if stmt.is_punct(i, ")") {
             depth = depth.saturating_sub(1);
+        } else if depth == 0 && stmt.is_kw(i, "TRUNCATE") && stmt.is_kw(i + 1, "PARTITION") {
+            let (name, _) = stmt.name_at(i + 2);
+            facts.push(stmt.fact(
+                Intent::SchemaTruncate,
+                Severity::High,
+                DETECTOR.id,
+                Some(Target { kind: "partition", name: format!("{table}.{name}") }),
+                format!("TRUNCATE PARTITION empties partition `{name}` of table `{table}`"),
+            ));
         } else if depth == 0 && stmt.is_kw(i, "DROP") && !stmt.is_kw(i.wrapping_sub(1), "COLUMN") {
             // `ALTER COLUMN c DROP DEFAULT | NOT NULL | EXPRESSION | IDENTITY` keeps the data.
-            let prev_alter_column = (i >= 2 && stmt.is_kw(i - 2, "COLUMN")) || (i >= 3 && stmt.is_kw(i - 3, "ALTER"));
+            // `ALTER [COLUMN] c DROP …`: the ALTER that names a column, not the statement's head.
+            let prev_alter_column = (i >= 3 && stmt.is_kw(i - 3, "ALTER") && stmt.is_kw(i - 2, "COLUMN"))
+                || (i >= 3 && stmt.is_kw(i - 2, "ALTER"));
             let (kind, skip) = if stmt.is_kw(i + 1, "COLUMN") {
                 ("column", 2)
             } else if stmt.is_kw(i + 1, "CONSTRAINT") {

@@ -12,6 +12,7 @@
 //! ```sql
 //! DROP TABLE IF EXISTS members, branches CASCADE;
 //! DROP /* housekeeping */ SCHEMA campus CASCADE;
+//! CREATE OR REPLACE DATABASE analytics;   -- Snowflake: the old database is dropped
 //! ```
 //!
 //! ## Passes
@@ -35,7 +36,7 @@ use crate::intent::Intent;
 use super::super::Stmt;
 
 pub(crate) const DETECTOR: Detector =
-    Detector { id: "sql/drop_statement", intents: &[Intent::SchemaDrop], triggers: &["drop"] };
+    Detector { id: "sql/drop_statement", intents: &[Intent::SchemaDrop], triggers: &["drop", "replace"] };
 
 /// Object kinds, longest keyword sequence first, with the severity of dropping one.
 const OBJECTS: &[(&[&str], &str, Severity)] = &[
@@ -70,6 +71,29 @@ const OBJECTS: &[(&[&str], &str, Severity)] = &[
 
 /// Finds `DROP <object> …` at the head of the statement.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    // Snowflake: CREATE OR REPLACE DATABASE|SCHEMA drops the old one and everything in it.
+    if stmt.seq(0, &["CREATE", "OR", "REPLACE"]) {
+        let mut i = 3;
+        if stmt.is_kw(i, "TRANSIENT") {
+            i += 1;
+        }
+        let kind = if stmt.is_kw(i, "DATABASE") {
+            "database"
+        } else if stmt.is_kw(i, "SCHEMA") {
+            "schema"
+        } else {
+            return;
+        };
+        let name = stmt.name_at(i + 1).0;
+        facts.push(stmt.fact(
+            Intent::SchemaDrop,
+            Severity::Critical,
+            DETECTOR.id,
+            Some(Target { kind, name: name.clone() }),
+            format!("CREATE OR REPLACE {} drops the existing `{name}` and everything in it", kind.to_ascii_uppercase()),
+        ));
+        return;
+    }
     if !stmt.is_kw(0, "DROP") {
         return;
     }

@@ -32,6 +32,7 @@
 //! ## Intents
 //! whatever the rebuilt SQL does; `exec.dynamic` when it cannot be rebuilt
 
+use crate::action::Dialect;
 use crate::analyze::Detector;
 use crate::fact::{Facts, Severity};
 use crate::intent::Intent;
@@ -41,7 +42,7 @@ use super::super::{analyze, analyze_statement, dialect::Syntax, unanalyzable, Sq
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/dynamic_sql",
-    intents: &[Intent::ExecDynamic],
+    intents: &[Intent::ExecDynamic, Intent::ExecRemoteCode],
     triggers: &["do", "execute", "exec", "prepare", "immediate", "sp_executesql"],
 };
 
@@ -70,65 +71,93 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts
     }
     if s.is_kw(0, "PREPARE") {
         let name = s.word(1).map(str::to_ascii_lowercase).unwrap_or_default();
-        if let Some(from) = (2..s.tokens.len()).find(|&i| s.is_kw(i, "FROM")) {
-            let value = eval(s, from + 1, s.tokens.len(), state);
+        // PostgreSQL: PREPARE name [(types)] AS statement. MySQL: PREPARE name FROM expr.
+        let mut k = 2;
+        if s.is_punct(k, "(") {
+            k = matching(s, k, s.tokens.len()) + 1;
+        }
+        if s.is_kw(k, "AS") {
+            state.prepared.insert(name, s.src.get(s.tokens[k].span.end..).unwrap_or("").to_owned());
+            let inner = Stmt { tokens: &s.tokens[k + 1..], ..*s };
+            nested(&inner, state, facts);
+            return true;
+        }
+        if s.is_kw(k, "FROM") {
+            let value = eval(s, k + 1, s.tokens.len(), state);
             if let Some(text) = value.known() {
                 state.prepared.insert(name, text);
             }
             run(s, value, state, facts);
             return true;
         }
-        if let Some(as_at) = (2..s.tokens.len()).find(|&i| s.is_kw(i, "AS")) {
-            state.prepared.insert(name, s.src.get(s.tokens[as_at].span.end..).unwrap_or("").to_owned());
-            let inner = Stmt { tokens: &s.tokens[as_at + 1..], ..*s };
-            nested(&inner, state, facts);
-            return true;
-        }
         return false;
     }
-    let exec = s.is_kw(0, "EXECUTE") || s.is_kw(0, "EXEC");
-    if !exec || s.is_kw(1, "AS") {
+    let exec_keyword = s.is_kw(0, "EXEC");
+    if !(exec_keyword || s.is_kw(0, "EXECUTE")) || s.is_kw(1, "AS") {
         return false;
     }
     let mut i = 1;
     if s.is_kw(i, "IMMEDIATE") {
         i += 1;
     }
-    if s.is_kw(i, "sp_executesql")
-        || (s.is_punct(i + 1, ".") && s.tokens.iter().skip(i).take(5).any(|t| t.is_word(s.src, "sp_executesql")))
+    // EXEC [db.schema.]sp_executesql [@stmt =] N'…'
+    if let Some(at) = (i..s.tokens.len().min(i + 6))
+        .find(|&k| s.tokens[k].ident(s.src).is_some_and(|w| w.eq_ignore_ascii_case("sp_executesql")))
     {
-        let at = (i..s.tokens.len()).find(|&k| s.is_kw(k, "sp_executesql")).map_or(i, |k| k + 1);
+        let mut at = at + 1;
+        if s.tokens.get(at).is_some_and(|t| t.kind == TokenKind::Variable) && s.is_punct(at + 1, "=") {
+            at += 2;
+        }
         let end = arg_end(s, at);
         let value = eval(s, at, end, state);
         run(s, value, state, facts);
         return true;
     }
+    // T-SQL runs stored procedures: EXEC proc args; EXEC @name args runs the procedure @name holds.
+    let procedures = exec_keyword || s.dialect == Dialect::Mssql;
+    let expression_end =
+        (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
     match s.tokens.get(i) {
+        Some(t) if t.kind == TokenKind::Variable && procedures && !s.is_punct(i + 1, "(") && s.tokens.len() > i + 1 => {
+            let name = state.vars.get(&var_key(t.text(s.src))).cloned().flatten();
+            match name {
+                Some(proc) => {
+                    let rest = s.tokens.last().and_then(|l| s.src.get(t.span.end..l.span.end)).unwrap_or("");
+                    run(s, Dyn { text: format!("EXEC {proc}{rest}"), literal: true, opaque: false }, state, facts);
+                }
+                None => facts.push(s.fact(
+                    Intent::ExecDynamic,
+                    Severity::Medium,
+                    DETECTOR.id,
+                    None,
+                    format!("EXEC runs the procedure named by `{}`, which is not known here", t.text(s.src)),
+                )),
+            }
+            true
+        }
         Some(t) if t.kind == TokenKind::Str || t.kind == TokenKind::Variable || t.is_punct(s.src, "(") => {
-            let end =
-                (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
-            let value = eval(s, i, end, state);
+            let value = eval(s, i, expression_end, state);
             run(s, value, state, facts);
             true
         }
-        Some(t) if t.kind == TokenKind::Word && s.is_punct(i + 1, "(") && is_string_function(t.text(s.src)) => {
-            let end =
-                (i..s.tokens.len()).find(|&k| s.is_kw(k, "USING") || s.is_kw(k, "INTO")).unwrap_or(s.tokens.len());
-            let value = eval(s, i, end, state);
-            run(s, value, state, facts);
-            true
-        }
-        Some(t)
-            if t.kind == TokenKind::Word
-                && !s.is_punct(i + 1, ".")
-                && state.prepared.contains_key(&t.text(s.src).to_ascii_lowercase()) =>
-        {
+        Some(t) if t.kind == TokenKind::Word && state.prepared.contains_key(&t.text(s.src).to_ascii_lowercase()) => {
             // Already analysed when it was prepared.
             true
         }
-        Some(t) if t.kind == TokenKind::Word && s.tokens.len() == i + 1 || s.is_kw(i + 1, "USING") => {
+        // EXECUTE f(…): any expression, including functions this engine cannot evaluate.
+        Some(t) if t.kind == TokenKind::Word && s.is_punct(i + 1, "(") && !procedures => {
+            let value = eval(s, i, expression_end, state);
+            run(s, value, state, facts);
+            true
+        }
+        Some(t) if t.kind == TokenKind::Word && procedures => {
+            // A stored procedure call: the dangerous ones are known by name to other detectors.
+            let _ = t;
+            false
+        }
+        Some(t) if t.kind == TokenKind::Word => {
             // EXECUTE p of a statement prepared elsewhere, or a PL/pgSQL variable.
-            let name = t_text(s, i);
+            let name = t.text(s.src);
             match state.vars.get(&name.to_ascii_lowercase()).cloned().flatten() {
                 Some(text) => run(s, Dyn { text, literal: true, opaque: false }, state, facts),
                 None => facts.push(s.fact(
@@ -145,18 +174,8 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts
     }
 }
 
-fn t_text<'a>(s: &Stmt<'a>, i: usize) -> &'a str {
-    s.tokens.get(i).map_or("", |t| t.text(s.src))
-}
-
 fn var_key(name: &str) -> String {
     name.trim_start_matches('@').to_ascii_lowercase()
-}
-
-fn is_string_function(name: &str) -> bool {
-    ["format", "concat", "concat_ws", "char", "chr", "nchar", "replace", "lower", "upper"]
-        .iter()
-        .any(|f| f.eq_ignore_ascii_case(name))
 }
 
 /// The end of the first comma-separated argument starting at `from`.
@@ -172,6 +191,27 @@ fn arg_end(s: &Stmt<'_>, from: usize) -> usize {
         }
     }
     s.tokens.len()
+}
+
+/// A literal's value: hexadecimal (`X'44524F50'`, `0x4452…`) and bit (`b'0100…'`) literals are
+/// decoded to the text they spell, as MySQL does when they are used as strings.
+fn literal_value(t: &Token, src: &str) -> String {
+    let text = t.text(src);
+    let body = t.string_value(src);
+    let decode = |digits: &str, radix: u32, width: usize| -> Option<String> {
+        let digits: Vec<char> = digits.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.is_empty() || digits.len() % width != 0 {
+            return None;
+        }
+        let bytes: Option<Vec<u8>> =
+            digits.chunks(width).map(|c| u8::from_str_radix(&c.iter().collect::<String>(), radix).ok()).collect();
+        bytes.and_then(|b| String::from_utf8(b).ok())
+    };
+    match text.as_bytes().first() {
+        Some(b'x' | b'X') if text.get(1..2) == Some("'") => decode(&body, 16, 2).unwrap_or(body),
+        Some(b'b' | b'B') if text.get(1..2) == Some("'") => decode(&body, 2, 8).unwrap_or(body),
+        _ => body,
+    }
 }
 
 /// The rebuilt text of a dynamic-SQL expression.
@@ -210,10 +250,28 @@ fn eval_nested(s: &Stmt<'_>, from: usize, to: usize, state: &SqlState<'_>, depth
         let t = &s.tokens[i];
         match t.kind {
             TokenKind::Str => {
-                out.text.push_str(&t.string_value(s.src));
+                push_capped(&mut out, &literal_value(t, s.src));
                 out.literal = true;
             }
-            TokenKind::Number => out.text.push_str(t.text(s.src)),
+            TokenKind::Number => {
+                let n = t.text(s.src);
+                match n.strip_prefix("0x").or_else(|| n.strip_prefix("0X")) {
+                    Some(hex) if hex.len() % 2 == 0 => {
+                        let bytes: Option<Vec<u8>> = (0..hex.len())
+                            .step_by(2)
+                            .map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                            .collect();
+                        match bytes.and_then(|b| String::from_utf8(b).ok()) {
+                            Some(text) => {
+                                push_capped(&mut out, &text);
+                                out.literal = true;
+                            }
+                            None => push_capped(&mut out, n),
+                        }
+                    }
+                    _ => push_capped(&mut out, n),
+                }
+            }
             TokenKind::Variable => push_var(&mut out, state, t.text(s.src)),
             TokenKind::Word if s.is_punct(i + 1, "(") => {
                 let close = matching(s, i + 1, to);
@@ -243,7 +301,7 @@ fn eval_nested(s: &Stmt<'_>, from: usize, to: usize, state: &SqlState<'_>, depth
 fn push_var(out: &mut Dyn, state: &SqlState<'_>, name: &str) {
     match state.vars.get(&var_key(name)) {
         Some(Some(v)) => {
-            out.text.push_str(v);
+            push_capped(out, v);
             out.literal = true;
         }
         _ => out.text.push_str(PLACEHOLDER),
@@ -251,9 +309,21 @@ fn push_var(out: &mut Dyn, state: &SqlState<'_>, name: &str) {
 }
 
 fn merge(out: &mut Dyn, inner: Dyn) {
-    out.text.push_str(&inner.text);
+    push_capped(out, &inner.text);
     out.literal |= inner.literal;
     out.opaque |= inner.opaque;
+}
+
+/// Rebuilt SQL never grows past this: `SET @a = CONCAT(@a, @a, …)` repeated would double it each
+/// time. Past it the text is opaque (`exec.dynamic`), never silently shortened.
+const MAX_DYNAMIC_BYTES: usize = 64 * 1024;
+
+fn push_capped(out: &mut Dyn, text: &str) {
+    if out.text.len() + text.len() > MAX_DYNAMIC_BYTES {
+        out.opaque = true;
+        return;
+    }
+    out.text.push_str(text);
 }
 
 /// The index of the `)` matching the `(` at `open`, or `to`.
@@ -302,7 +372,7 @@ fn call(out: &mut Dyn, s: &Stmt<'_>, name: &str, args: &[(usize, usize)], state:
             let sep = it.next().unwrap_or_default();
             for (n, v) in it.enumerate() {
                 if n > 0 {
-                    out.text.push_str(&sep.text);
+                    push_capped(out, &sep.text);
                 }
                 merge(out, v);
             }
@@ -353,8 +423,9 @@ fn call(out: &mut Dyn, s: &Stmt<'_>, name: &str, args: &[(usize, usize)], state:
                 merge(out, v);
             }
         }
-        "replace" if vals.len() == 3 && vals.iter().all(|v| v.literal && !v.opaque) => {
-            out.text.push_str(&vals[0].text.replace(&vals[1].text, &vals[2].text));
+        "replace" if vals.len() == 3 && vals.iter().all(|v| v.literal && !v.opaque) && !vals[1].text.is_empty() => {
+            let replaced = vals[0].text.replace(&vals[1].text, &vals[2].text);
+            push_capped(out, &replaced);
             out.literal = true;
         }
         _ => {
@@ -420,9 +491,16 @@ fn do_block(s: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) -> bool {
     let language =
         (0..s.tokens.len()).find(|&i| s.is_kw(i, "LANGUAGE")).and_then(|i| s.word(i + 1)).unwrap_or("plpgsql");
     if !language.eq_ignore_ascii_case("plpgsql") && !language.eq_ignore_ascii_case("sql") {
+        // Untrusted languages (plpython3u, plperlu, pltclu, plsh) reach the operating system.
+        let untrusted = language.to_ascii_lowercase().ends_with('u') || language.eq_ignore_ascii_case("plsh");
+        let (intent, severity) = if untrusted {
+            (Intent::ExecRemoteCode, Severity::Critical)
+        } else {
+            (Intent::ExecDynamic, Severity::High)
+        };
         facts.push(s.fact(
-            Intent::ExecDynamic,
-            Severity::High,
+            intent,
+            severity,
             DETECTOR.id,
             None,
             format!("DO runs a {language} program inside the database server"),
@@ -444,7 +522,7 @@ fn do_block(s: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) -> bool {
 const BLOCK_WORDS: &[&str] = &["BEGIN", "LOOP", "THEN", "ELSE", "ELSIF", "DECLARE", "EXCEPTION", "END"];
 
 /// Words that start a SQL statement inside procedural code.
-const STATEMENT_WORDS: &[&str] = &[
+pub(crate) const STATEMENT_WORDS: &[&str] = &[
     "SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "TRUNCATE", "ALTER", "CREATE", "GRANT", "REVOKE", "COPY",
     "EXECUTE", "EXEC", "PERFORM", "MERGE", "WITH", "CALL", "SET", "PREPARE", "SHUTDOWN", "KILL", "DO",
 ];

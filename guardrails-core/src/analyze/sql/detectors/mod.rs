@@ -2,6 +2,7 @@
 //! words. A detector may only fire when one of its trigger words appears as a word of the
 //! statement; the prefilter relies on that to skip analysis soundly.
 
+pub(crate) mod code_loading;
 pub(crate) mod credential_catalog_read;
 pub(crate) mod dangerous_function;
 pub(crate) mod data_export;
@@ -34,6 +35,7 @@ pub(crate) const ALL: &[&Detector] = &[
     &system_change::DETECTOR,
     &dynamic_sql::DETECTOR,
     &sensitive_table_access::DETECTOR,
+    &code_loading::DETECTOR,
 ];
 
 /// Whether `word` is a trigger word of some detector (ASCII case-insensitive).
@@ -64,6 +66,9 @@ const ACTION_WORDS: &[&str] = &[
     "kill",
     "outfile",
     "dumpfile",
+    "load",
+    "install",
+    "bulk",
 ];
 
 /// Whether token `i` begins a statement: first in the statement, or right after `(` (a
@@ -111,8 +116,16 @@ pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
     {
         return false;
     }
+    // ALTER statements are fully classified by the token detectors (destructive clauses, roles,
+    // system settings); a stored-procedure call's danger is known by its name.
+    if stmt.is_kw(0, "ALTER") {
+        return false;
+    }
     stmt.tokens.iter().enumerate().any(|(i, t)| {
         let word = t.text(stmt.src);
+        if i == 0 && (word.eq_ignore_ascii_case("EXEC") || word.eq_ignore_ascii_case("EXECUTE")) {
+            return false;
+        }
         t.kind == TokenKind::Word
             && ACTION_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
             // `ON DELETE CASCADE`, `FOR UPDATE`, `ON DUPLICATE KEY UPDATE`, `ON CONFLICT DO UPDATE`

@@ -46,6 +46,9 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/privilege_change",
     intents: &[Intent::PrivilegeGrant, Intent::PrivilegeEscalate],
     triggers: &[
+        "roles",
+        "password",
+        "set_config",
         "grant",
         "user",
         "role",
@@ -89,7 +92,7 @@ const ADMIN: &[&str] = &[
 ];
 
 /// Role options that amount to superuser.
-const POWERFUL_OPTIONS: &[&str] = &["SUPERUSER", "CREATEROLE", "BYPASSRLS", "REPLICATION"];
+const POWERFUL_OPTIONS: &[&str] = &["SUPERUSER", "CREATEROLE", "BYPASSRLS", "REPLICATION", "CREATEUSER"];
 
 fn is_admin(name: &str) -> bool {
     let bare = name.trim_matches(|c| c == '\'' || c == '"' || c == '`' || c == '[' || c == ']');
@@ -123,18 +126,27 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         let all = stmt.is_kw(g + 1, "ALL");
         let global =
             (g + 1..head_end).any(|i| stmt.is_punct(i, "*") && stmt.is_punct(i + 1, ".") && stmt.is_punct(i + 2, "*"));
+        // Privileges and roles are named before ON (object names after ON are not roles).
+        let privileges_end = stmt.find_kw(g + 1, "ON").filter(|&o| o < head_end).unwrap_or(head_end);
         let admin_role = words()
-            .filter(|(i, _)| *i > g && *i < head_end)
-            .find(|(_, t)| is_admin(&t.string_value(stmt.src)) || is_admin(t.text(stmt.src)));
+            .filter(|(i, _)| *i > g && *i < privileges_end)
+            .find(|(_, t)| is_admin(&t.string_value(stmt.src)) || is_admin(t.text(stmt.src)))
+            .map(|(_, t)| t.text(stmt.src).to_owned())
+            .or_else(|| {
+                // SQL Server: GRANT CONTROL SERVER | IMPERSONATE ON LOGIN::sa | ALTER ANY LOGIN
+                let server = stmt.seq(g + 1, &["CONTROL", "SERVER"]) || stmt.seq(g + 1, &["CONTROL", "DATABASE"]);
+                let impersonate = stmt.is_kw(g + 1, "IMPERSONATE") || stmt.seq(g + 1, &["ALTER", "ANY", "LOGIN"]);
+                (server || impersonate).then(|| stmt.text().split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            });
         let with_option = (head_end..stmt.tokens.len())
             .any(|i| stmt.is_kw(i, "WITH") && (stmt.is_kw(i + 1, "GRANT") || stmt.is_kw(i + 1, "ADMIN")));
-        let public = stmt.is_kw(head_end + 1, "PUBLIC");
+        let public = (head_end..stmt.tokens.len()).any(|i| stmt.is_kw(i, "PUBLIC"));
         let why = if all {
             Some("GRANT ALL gives every privilege".to_owned())
         } else if global {
             Some("a grant ON *.* covers every database".to_owned())
-        } else if let Some((_, t)) = admin_role {
-            Some(format!("grants the administrative role or privilege `{}`", t.text(stmt.src)))
+        } else if let Some(role) = admin_role {
+            Some(format!("grants the administrative role or privilege `{role}`"))
         } else if with_option {
             Some("WITH GRANT/ADMIN OPTION lets the grantee grant it on".to_owned())
         } else if public {
@@ -219,6 +231,34 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
         return;
     }
+    // Snowflake: USE [SECONDARY] ROLE r
+    if stmt.seq(0, &["USE", "ROLE"]) || stmt.seq(0, &["USE", "SECONDARY", "ROLES"]) {
+        let role = stmt.tokens.last().map(|t| t.string_value(stmt.src)).unwrap_or_default();
+        if is_admin(&role) {
+            let message = format!("switches the session to the administrative role `{role}`");
+            fact(facts, Intent::PrivilegeEscalate, Severity::High, role, message);
+        }
+        return;
+    }
+    // MySQL: SET PASSWORD [FOR user] = …
+    if stmt.seq(0, &["SET", "PASSWORD"]) {
+        let who = if stmt.is_kw(2, "FOR") { stmt.name_at(3).0 } else { "the current user".to_owned() };
+        let message = format!("changes the password of `{who}`");
+        fact(facts, Intent::PrivilegeGrant, Severity::Medium, who, message);
+        return;
+    }
+    // PostgreSQL: SELECT set_config('role', 'postgres', false) is SET ROLE.
+    for (i, t) in stmt.tokens.iter().enumerate() {
+        if t.ident(stmt.src).is_some_and(|w| w.eq_ignore_ascii_case("set_config")) && stmt.is_punct(i + 1, "(") {
+            let setting =
+                stmt.tokens.get(i + 2).map(|a| a.string_value(stmt.src).to_ascii_lowercase()).unwrap_or_default();
+            if setting == "role" || setting == "session_authorization" {
+                let role = stmt.tokens.get(i + 4).map(|a| a.string_value(stmt.src)).unwrap_or_default();
+                let message = format!("set_config('{setting}') switches the session to `{role}`");
+                fact(facts, Intent::PrivilegeEscalate, Severity::High, role, message);
+            }
+        }
+    }
     if stmt.seq(0, &["SET", "SESSION", "AUTHORIZATION"]) {
         let who = stmt.name_at(3).0;
         if !who.eq_ignore_ascii_case("DEFAULT") {
@@ -250,23 +290,29 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         let first_arg = stmt.tokens.get(i + 1).map(|a| a.string_value(stmt.src)).unwrap_or_default();
         match proc.as_str() {
             "sp_addrolemember" | "sp_addsrvrolemember" => {
-                let member = stmt.tokens.get(i + 3).map(|a| a.string_value(stmt.src)).unwrap_or_default();
-                if is_admin(&first_arg) {
-                    fact(
+                // sp_addrolemember role, member; sp_addsrvrolemember login, role; or named @rolename.
+                let args: Vec<String> = stmt.tokens[i + 1..]
+                    .iter()
+                    .filter(|a| matches!(a.kind, TokenKind::Str | TokenKind::Word | TokenKind::QuotedIdent))
+                    .map(|a| a.string_value(stmt.src))
+                    .collect();
+                let admin = args.iter().find(|a| is_admin(a)).cloned();
+                let member = args.iter().find(|a| !is_admin(a)).cloned().unwrap_or_default();
+                match admin {
+                    Some(role) => fact(
                         facts,
                         Intent::PrivilegeEscalate,
                         Severity::Critical,
                         member.clone(),
-                        format!("{proc} makes `{member}` a member of `{first_arg}`"),
-                    );
-                } else {
-                    fact(
+                        format!("{proc} makes `{member}` a member of `{role}`"),
+                    ),
+                    None => fact(
                         facts,
                         Intent::PrivilegeGrant,
                         Severity::Medium,
                         member.clone(),
-                        format!("{proc} adds `{member}` to `{first_arg}`"),
-                    );
+                        format!("{proc} adds `{member}` to a role"),
+                    ),
                 }
             }
             "sp_addlogin" | "sp_grantlogin" | "sp_adduser" | "sp_grantdbaccess" | "sp_password" => {

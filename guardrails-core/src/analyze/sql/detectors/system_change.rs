@@ -49,7 +49,9 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 stmt.word(1).unwrap_or("GLOBAL").to_ascii_uppercase()
             ),
         )
-    } else if stmt.is_kw(0, "SET") && stmt.tokens.get(1).is_some_and(|t| t.text(stmt.src).starts_with("@@global")) {
+    } else if stmt.is_kw(0, "SET")
+        && stmt.tokens.get(1).is_some_and(|t| t.text(stmt.src).to_ascii_lowercase().starts_with("@@global"))
+    {
         (Severity::High, "sets a global server variable".to_owned())
     } else if stmt.is_kw(0, "SHUTDOWN") {
         (Severity::Critical, "SHUTDOWN stops the database server".to_owned())

@@ -49,7 +49,8 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
         stmt.name_at(i).0
     };
-    if let Some(i) = (0..stmt.tokens.len()).find(|&i| stmt.seq(i, &["INSERT", "OVERWRITE"])) {
+    let directory = |i: usize| stmt.is_kw(i + 2, "DIRECTORY") || stmt.seq(i + 2, &["LOCAL", "DIRECTORY"]);
+    if let Some(i) = (0..stmt.tokens.len()).find(|&i| stmt.seq(i, &["INSERT", "OVERWRITE"]) && !directory(i)) {
         let name = target(i + 2);
         facts.push(stmt.fact(
             Intent::DataOverwrite,

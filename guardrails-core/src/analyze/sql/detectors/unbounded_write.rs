@@ -33,8 +33,8 @@
 //! `data.bulk_delete`, `data.bulk_update`
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FromTable, InTarget, MergeAction, MergeClauseKind, ObjectName, Query, SetExpr, Statement,
-    TableFactor, TableWithJoins, UnaryOperator, Value,
+    BinaryOperator, Expr, FromTable, InTarget, Join, JoinConstraint, JoinOperator, MergeAction, MergeClauseKind,
+    ObjectName, Query, SetExpr, Statement, TableFactor, TableWithJoins, UnaryOperator, Value,
 };
 use sqlparser::parser::Parser;
 
@@ -52,6 +52,9 @@ pub(crate) const DETECTOR: Detector = Detector {
     intents: &[Intent::DataBulkDelete, Intent::DataBulkUpdate],
     triggers: &["delete", "update", "merge"],
 };
+
+/// A `LIMIT` this small bounds a write to a handful of rows.
+const MAX_BOUNDED_LIMIT: f64 = 1000.0;
 
 /// Most `DELETE`/`UPDATE`s judged in one unparseable statement before it is `unanalyzable`.
 const MAX_FALLBACK_WRITES: usize = 64;
@@ -85,19 +88,28 @@ impl Write {
 
 /// Checks one (possibly nested) parsed statement.
 pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Facts) {
+    // MySQL `DELETE … LIMIT n`: at most n rows, however wide the condition.
+    let small_limit = |limit: &Option<Expr>| {
+        limit.as_ref().and_then(constant).is_some_and(|c| matches!(c, Const::Num(n) if n <= MAX_BOUNDED_LIMIT))
+    };
     let (write, table, joined, selection) = match statement {
+        Statement::Delete(d) if small_limit(&d.limit) => return,
+        Statement::Update(u) if small_limit(&u.limit) => return,
         Statement::Delete(d) => {
             let from = match &d.from {
                 FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
             };
             let table =
                 d.tables.first().map(object_name).or_else(|| from.first().map(relation_name)).unwrap_or_default();
-            let joined = d.using.is_some() || from.iter().any(|t| !t.joins.is_empty()) || from.len() > 1;
+            // Only a join with a real condition bounds the rows: `USING other` or a second table in
+            // FROM without a WHERE is a cross join, every row of the target.
+            let joined = from.iter().flat_map(|t| t.joins.iter()).any(|j| bounds(j, &table));
             (Write::Delete, table, joined, d.selection.as_ref())
         }
         Statement::Update(u) => {
-            let joined = !u.table.joins.is_empty() || u.from.is_some();
-            (Write::Update, relation_name(&u.table), joined, u.selection.as_ref())
+            let table = relation_name(&u.table);
+            let joined = u.table.joins.iter().any(|j| bounds(j, &table));
+            (Write::Update, table, joined, u.selection.as_ref())
         }
         Statement::Merge(m) => {
             // MERGE … ON <always true> WHEN MATCHED THEN DELETE | UPDATE touches every row.
@@ -191,10 +203,21 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
             judged_all = false;
             continue;
         };
+        if super::super::parseable(stmt.src, &stmt.tokens[w + 1..clause_end]).is_err() {
+            judged_all = false;
+            continue;
+        }
+        // The whole clause must be one expression: a partial parse judges only its start.
         let parsed = Parser::new(parser_dialect(stmt.dialect))
             .with_recursion_limit(state.limits.max_depth.saturating_mul(4).max(8))
             .try_with_sql(text)
-            .and_then(|mut p| p.parse_expr());
+            .and_then(|mut p| {
+                let expr = p.parse_expr()?;
+                match p.peek_token().token {
+                    sqlparser::tokenizer::Token::EOF => Ok(expr),
+                    other => Err(sqlparser::parser::ParserError::ParserError(format!("unexpected {other}"))),
+                }
+            });
         match parsed {
             Ok(expr) if truth(&expr, &table) == Truth::True => {
                 report(stmt, write, table, Some(expr.to_string()), facts)
@@ -222,6 +245,29 @@ fn report(stmt: &Stmt<'_>, write: Write, table: String, tautology: Option<String
         Some(Target { kind: "table", name: table }),
         message,
     ));
+}
+
+/// Whether a join restricts the rows it pairs: an `ON` that is not always true, or `USING (cols)`.
+fn bounds(join: &Join, target: &str) -> bool {
+    let constraint = match &join.join_operator {
+        JoinOperator::Join(c)
+        | JoinOperator::Inner(c)
+        | JoinOperator::Left(c)
+        | JoinOperator::LeftOuter(c)
+        | JoinOperator::Right(c)
+        | JoinOperator::RightOuter(c)
+        | JoinOperator::FullOuter(c)
+        | JoinOperator::Semi(c)
+        | JoinOperator::LeftSemi(c)
+        | JoinOperator::RightSemi(c)
+        | JoinOperator::StraightJoin(c) => c,
+        _ => return false,
+    };
+    match constraint {
+        JoinConstraint::On(expr) => truth(expr, target) != Truth::True,
+        JoinConstraint::Using(_) | JoinConstraint::UsingAlias(..) | JoinConstraint::Natural => true,
+        JoinConstraint::None => false,
+    }
 }
 
 fn object_name(name: &ObjectName) -> String {
@@ -275,7 +321,8 @@ fn truth(e: &Expr, target: &str) -> Truth {
                 (Truth::False, _) | (_, Truth::False) => Truth::False,
                 _ => Truth::Unknown,
             },
-            BinaryOperator::Or => match (truth(left, target), truth(right, target)) {
+            // MySQL reads `||` as OR; a constant concatenation is never a row filter anyway.
+            BinaryOperator::Or | BinaryOperator::StringConcat => match (truth(left, target), truth(right, target)) {
                 (Truth::True, _) | (_, Truth::True) => Truth::True,
                 (Truth::False, Truth::False) => Truth::False,
                 _ => Truth::Unknown,
@@ -287,6 +334,10 @@ fn truth(e: &Expr, target: &str) -> Truth {
             | BinaryOperator::Gt
             | BinaryOperator::GtEq
             | BinaryOperator::Spaceship => compare(left, op, right),
+            // PostgreSQL `a OPERATOR(pg_catalog.=) b`
+            BinaryOperator::PGCustomBinaryOperator(parts) if parts.last().is_some_and(|p| p == "=") => {
+                compare(left, &BinaryOperator::Eq, right)
+            }
             _ => Truth::Unknown,
         },
         Expr::IsNotNull(inner) => {
@@ -296,7 +347,22 @@ fn truth(e: &Expr, target: &str) -> Truth {
                 Truth::Unknown
             }
         }
-        Expr::IsNull(inner) if constant(inner).is_some() => Truth::False,
+        Expr::IsNull(inner) if constant(inner).is_some() || is_key_column(inner) => Truth::False,
+        Expr::Cast { expr, .. } => truth(expr, target),
+        // `EXISTS (SELECT 1)` and `EXISTS (SELECT … FROM <the target>)` hold whenever the target has rows.
+        Expr::Exists { subquery, negated: false } if selects_whole(subquery, target) || selects_constant(subquery) => {
+            Truth::True
+        }
+        Expr::AnyOp { left, compare_op: BinaryOperator::Eq, right, .. } if is_key_column(left) => {
+            match right.as_ref() {
+                Expr::Subquery(q) if selects_whole(q, target) => Truth::True,
+                _ => Truth::Unknown,
+            }
+        }
+        Expr::Function(_) => match constant(e) {
+            Some(c) => constant_truth(&c),
+            None => Truth::Unknown,
+        },
         Expr::IsTrue(inner) | Expr::IsNotFalse(inner) => truth(inner, target),
         Expr::IsFalse(inner) | Expr::IsNotTrue(inner) => truth(inner, target).not(),
         Expr::Like { negated, pattern, .. } | Expr::ILike { negated, pattern, .. } => match constant(pattern) {
@@ -338,9 +404,43 @@ enum Const {
     Bool(bool),
 }
 
+fn constant_truth(c: &Const) -> Truth {
+    match c {
+        Const::Num(n) => bool_truth(*n != 0.0),
+        Const::Bool(b) => bool_truth(*b),
+        Const::Str(_) => Truth::Unknown,
+    }
+}
+
+/// Whether `q` is a `SELECT` of constants with no table (`SELECT 1`).
+fn selects_constant(q: &Query) -> bool {
+    matches!(q.body.as_ref(), SetExpr::Select(sel) if sel.from.is_empty() && sel.selection.is_none())
+}
+
+/// Folds constant expressions: literals, casts, unary minus, arithmetic, `COALESCE` of constants.
 fn constant(e: &Expr) -> Option<Const> {
     match e {
         Expr::Nested(inner) => constant(inner),
+        Expr::Cast { expr, .. } => constant(expr),
+        Expr::BinaryOp { left, op, right } => match (constant(left)?, op, constant(right)?) {
+            (Const::Num(a), BinaryOperator::Plus, Const::Num(b)) => Some(Const::Num(a + b)),
+            (Const::Num(a), BinaryOperator::Minus, Const::Num(b)) => Some(Const::Num(a - b)),
+            (Const::Num(a), BinaryOperator::Multiply, Const::Num(b)) => Some(Const::Num(a * b)),
+            (Const::Num(a), BinaryOperator::Divide, Const::Num(b)) if b != 0.0 => Some(Const::Num(a / b)),
+            (Const::Str(a), BinaryOperator::StringConcat, Const::Str(b)) => Some(Const::Str(a + &b)),
+            _ => None,
+        },
+        Expr::Function(f)
+            if f.name.to_string().eq_ignore_ascii_case("coalesce")
+                || f.name.to_string().eq_ignore_ascii_case("ifnull") =>
+        {
+            let sqlparser::ast::FunctionArguments::List(list) = &f.args else { return None };
+            // Only when the first argument is constant: COALESCE(col, 1) depends on the row.
+            list.args.first().and_then(|a| match a {
+                sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(x)) => constant(x),
+                _ => None,
+            })
+        }
         Expr::Value(v) => match &v.value {
             Value::Number(n, _) => n.parse().ok().map(Const::Num),
             Value::Boolean(b) => Some(Const::Bool(*b)),
@@ -444,8 +544,18 @@ mod tests {
             "id > 0",
             "user_id >= 0",
             "id IN (SELECT id FROM t)",
+            "1 = 1::int",
+            "2 + 2 = 4",
+            "COALESCE(1, 0) = 1",
+            "EXISTS (SELECT 1 FROM t)",
+            "EXISTS (SELECT 1)",
+            "id = ANY (SELECT id FROM t)",
+            "NOT (id IS NULL)",
         ] {
             assert_eq!(t(sql), Truth::True, "{sql}");
+        }
+        for sql in ["COALESCE(amount, 1) = 1", "EXISTS (SELECT 1 FROM other)"] {
+            assert_ne!(t(sql), Truth::True, "{sql}");
         }
     }
 
