@@ -156,6 +156,8 @@ fn is_whole_word(b: &[u8], start: usize, end: usize) -> bool {
 /// pattern (`(a|b)*a(a|b){20}`) thrashes the lazy DFA's cache on every scan.
 fn check_dfa_size(pattern: &str) -> Result<(), String> {
     use regex_automata::dfa::dense;
+    // Syntax errors first, reported as such.
+    build_regex(&[pattern]).map_err(|e| format!("`{pattern}`: {e}"))?;
     dense::Builder::new()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)))
@@ -180,7 +182,16 @@ fn build_regex(patterns: &[&str]) -> Result<Regex, String> {
                 .utf8_empty(false),
         )
         .build_many(patterns)
-        .map_err(|e| e.to_string())
+        .map_err(|e| {
+            // The syntax error itself is the error's source; say it.
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(inner) = source {
+                message = format!("{message}: {inner}");
+                source = inner.source();
+            }
+            message
+        })
 }
 
 #[cfg(test)]

@@ -7,8 +7,17 @@ use regex_automata::util::syntax;
 
 /// Each pattern's capture group 1 is the secret to hide.
 const PATTERNS: &[&str] = &[
-    // SQL: IDENTIFIED BY 'x', PASSWORD 'x', PASSWORD = 'x'
-    r"(?i)(?:identified\s+by|password)\s*=?\s*N?'([^']*)'",
+    // SQL: IDENTIFIED [WITH plugin] BY [PASSWORD] 'x' | "x"
+    r"(?i)identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?N?'((?:[^']|'')*)'",
+    r#"(?i)identified\s+(?:with\s+\S+\s+)?by\s+(?:password\s+)?"([^"]*)""#,
+    // inside a quoted batch: PASSWORD=''x''
+    r"(?i)\bpassword\s*=\s*''((?:[^']|'''')+)''",
+    // PASSWORD 'x', PASSWORD = 'x', SET PASSWORD FOR u = 'x', PASSWORD E'x'
+    r"(?i)\bpassword\s*(?:for\s+\S+\s*)?=?\s*[EN]?'((?:[^']|'')*)'",
+    // PASSWORD $$x$$
+    r"(?i)\bpassword\s+\$\$(.*?)\$\$",
+    // sp_addlogin 'user', 'password'; sp_password 'old', 'new'
+    r"(?i)sp_(?:addlogin|password)\s+N?'(?:[^']|'')*'\s*,\s*N?'((?:[^']|'')*)'",
     // key=value in connection strings and command lines
     r"(?i)(?:password|passwd|pwd|secret|token|api_key|apikey)\s*=\s*([^\s'&;,)]+)",
     // URLs with credentials: scheme://user:pass@host
@@ -59,6 +68,23 @@ mod tests {
             "SELECT dblink('host=h user=u password=*** dbname=d')"
         );
         assert_eq!(redact_text("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
+    }
+
+    #[test]
+    fn hides_every_spelling() {
+        for (text, secret) in [
+            ("CREATE USER a IDENTIFIED WITH mysql_native_password BY 'Sup3r'", "Sup3r"),
+            ("CREATE USER a IDENTIFIED BY \"Sup3r\"", "Sup3r"),
+            ("SET PASSWORD FOR 'root'@'localhost' = 'Sup3r'", "Sup3r"),
+            ("ALTER ROLE r PASSWORD E'Sup3r'", "Sup3r"),
+            ("ALTER ROLE r PASSWORD $$Sup3r$$", "Sup3r"),
+            ("ALTER ROLE r PASSWORD 'it''s Sup3r'", "Sup3r"),
+            ("EXEC sp_addlogin 'u', 'Sup3r'", "Sup3r"),
+            ("EXEC('CREATE LOGIN u WITH PASSWORD=''Sup3r''')", "Sup3r"),
+        ] {
+            let out = redact_text(text);
+            assert!(!out.contains(secret), "{text} -> {out}");
+        }
     }
 
     #[test]

@@ -152,21 +152,47 @@ pub(crate) fn parse(text: &str, format: Format) -> Result<PolicyDoc, PolicyError
 }
 
 fn field(path: String) -> Option<String> {
-    (path != "." && !path.is_empty()).then_some(path)
+    // serde_path_to_error writes `?` for a position it could not name (truncated input).
+    let path = path.trim_end_matches(".?").to_owned();
+    (path != "." && path != "?" && !path.is_empty()).then_some(path)
 }
 
-/// The message without the location and path the wrapper reports separately.
+/// The message without the location and path the wrapper reports separately
+/// (`rules[0]: unknown field …` → `unknown field …`).
 fn clean(message: &str, path: &str) -> String {
     let m = message.strip_prefix(&format!("{path}: ")).unwrap_or(message);
+    let m = match m.split_once(": ") {
+        Some((head, rest))
+            if !head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c)) =>
+        {
+            rest
+        }
+        _ => m,
+    };
     match m.find(" at line ") {
         Some(i) => m[..i].to_owned(),
         None => m.to_owned(),
     }
 }
 
-/// The 1-based line where rule `id` is declared, found in the source text.
-fn line_of_rule(text: &str, id: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains("id") && l.contains(id)).map(|n| n + 1)
+/// The 1-based line where the `nth` rule with id `id` is declared (`id: x` in YAML, `"id": "x"`
+/// in JSON), matching the whole value, not a substring of another id.
+fn line_of_rule(text: &str, id: &str, nth: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let t = line.trim_start().trim_start_matches("- ").trim_start_matches('{').trim_start();
+            let value = t
+                .strip_prefix("id:")
+                .or_else(|| t.strip_prefix("\"id\"").map(|r| r.trim_start().trim_start_matches(':')));
+            value.is_some_and(|v| {
+                let v = v.trim().trim_end_matches(',').trim();
+                let v = v.split(" #").next().unwrap_or(v).trim();
+                v.trim_matches('"').trim_matches('\'') == id
+            })
+        })
+        .nth(nth)
+        .map(|(n, _)| n + 1)
 }
 
 /// Compiles `text` (and the built-in policy it extends), applying the host's limit overrides.
@@ -205,6 +231,8 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     sources.push((text, doc));
 
     let mut rules: Vec<Rule> = Vec::new();
+    // For each compiled rule: its line and its index in its document, for error messages.
+    let mut origins: Vec<(Option<usize>, usize)> = Vec::new();
     let mut patterns: Vec<(usize, Pattern)> = Vec::new();
     let mut unanalyzable_default = None;
     let mut sensitive: Vec<Glob> = Vec::new();
@@ -237,11 +265,14 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
             limits.max_statements = v;
         }
         for (n, rd) in doc.rules.iter().enumerate() {
-            let at = |e: PolicyError| e.in_rule(&rd.id).at_line(line_of_rule(src, &rd.id));
+            let nth = doc.rules[..n].iter().filter(|r| r.id == rd.id).count();
+            let line = line_of_rule(src, &rd.id, nth);
+            let at = |e: PolicyError| e.in_rule(&rd.id).at_line(line);
             if let Some(prev) = rules.iter().find(|r| r.id == rd.id) {
                 return Err(at(PolicyError::invalid(format!("rule id '{}' is used twice", prev.id))
                     .at_field(format!("rules[{n}].id"))));
             }
+            origins.push((line, n));
             let index = rules.len();
             let rule = compile_rule(rd, n).map_err(at)?;
             for (k, p) in rd.patterns.iter().enumerate() {
@@ -269,18 +300,16 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     }
 
     // Exemptions must name rules that exist: an exemption that narrows nothing is a typo.
-    for rule in rules.iter().filter(|r| r.decision == Decision::Allow) {
+    for (rule, (line, n)) in rules.iter().zip(&origins).filter(|(r, _)| r.decision == Decision::Allow) {
         for g in &rule.exempts {
             if !rules.iter().any(|r| r.decision != Decision::Allow && g.matches(&r.id)) {
-                let src =
-                    sources.iter().rev().find(|(s, _)| line_of_rule(s, &rule.id).is_some()).map_or(text, |(s, _)| *s);
                 return Err(PolicyError::invalid(format!(
                     "exempts '{}', which names no deny or require_approval rule",
                     g.as_str()
                 ))
                 .in_rule(&rule.id)
-                .at_field("exempts")
-                .at_line(line_of_rule(src, &rule.id)));
+                .at_field(format!("rules[{n}].exempts"))
+                .at_line(*line));
             }
         }
     }
@@ -301,12 +330,8 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     let sensitive_literals: Vec<&str> = sensitive.iter().map(Glob::literal).collect();
     let prefilter = Prefilter::build(&triggers, &sensitive_literals, &patterns).map_err(|e| {
         let err = PolicyError::invalid(format!("a pattern cannot be compiled: {}", e.message));
-        match e.rule.and_then(|r| rules.get(r)) {
-            Some(r) => {
-                let src =
-                    sources.iter().rev().find(|(s, _)| line_of_rule(s, &r.id).is_some()).map_or(text, |(s, _)| *s);
-                err.in_rule(&r.id).at_field("patterns").at_line(line_of_rule(src, &r.id))
-            }
+        match e.rule.and_then(|r| rules.get(r).zip(origins.get(r))) {
+            Some((r, (line, n))) => err.in_rule(&r.id).at_field(format!("rules[{n}].patterns")).at_line(*line),
             None => err,
         }
     })?;
