@@ -30,35 +30,7 @@ pub struct KnownGap {
 }
 
 /// Every known gap. Remove an entry when the engine is fixed; the replay test says when.
-pub const KNOWN_GAPS: &[KnownGap] = &[
-    KnownGap {
-        regression: "evaluate_sql-psql-meta-command",
-        why: "a psql meta-command line (`\\! rm -rf /`) counts as a trigger for the analyzer but not for \
-              the prefilter, so the fast path allows what full analysis sends for approval",
-        explains: |text, _, full| {
-            only_unanalyzable(full, "")
-                && text
-                    .split('\n')
-                    .any(|line| line.trim_start_matches(|c: char| c.is_ascii_whitespace()).starts_with('\\'))
-        },
-    },
-    KnownGap {
-        regression: "evaluate_sql-max-input-bytes-on-fast-path",
-        why: "the fast path allows text longer than max_input_bytes, which full analysis marks unanalyzable",
-        explains: |text, limits, full| text.len() > limits.max_input_bytes && only_unanalyzable(full, "-byte limit"),
-    },
-    KnownGap {
-        regression: "evaluate_sql-max-statements-on-fast-path",
-        why: "the fast path allows batches of more than max_statements, which full analysis marks unanalyzable",
-        explains: |_, _, full| only_unanalyzable(full, "more statements than the limit"),
-    },
-];
-
-/// Whether every finding is `unanalyzable`, and some finding's message contains `why`.
-fn only_unanalyzable(verdict: &Verdict, why: &str) -> bool {
-    verdict.findings.iter().all(|f| f.intent == Intent::Unanalyzable)
-        && verdict.findings.iter().any(|f| f.message.contains(why))
-}
+pub const KNOWN_GAPS: &[KnownGap] = &[];
 
 /// Whether a disagreement may be one of the [`KNOWN_GAPS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
