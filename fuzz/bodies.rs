@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use guardrails_core::{
-    Action, Actor, ActorKind, Approval, Context, Decision, Dialect, Guard, Intent, Limits, Verdict, RECOMMENDED_YAML,
+    Action, Actor, ActorKind, Approval, Context, Decision, Dialect, Guard, Limits, Verdict, RECOMMENDED_YAML,
 };
 
 /// A reported disagreement between the fast path and full analysis that is not fixed yet.
