@@ -20,7 +20,7 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
     }
     let name = program_name(&first.value).to_owned();
     match name.as_str() {
-        "sudo" | "doas" | "run0" => sudo(inv, &name, st, facts),
+        "sudo" | "doas" | "run0" => sudo(inv, st, facts),
         "env" => env(inv, st, facts),
         "nohup" | "builtin" | "setsid" | "unbuffer" | "caffeinate" | "busybox" | "chronic" | "time" => {
             skip(inv, 1, &[], st, facts)
@@ -140,7 +140,7 @@ fn timeout(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> F
     shifted(inv, at + 1, st, facts)
 }
 
-fn sudo(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+fn sudo(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     let with_value = [
         "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-T", "-U", "--user", "--group", "--host", "--prompt",
         "--chdir",
@@ -190,7 +190,6 @@ fn sudo(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Fa
         ));
         return Flow::Unknown;
     }
-    let _ = name;
     shifted(inv, i, st, facts)
 }
 

@@ -186,7 +186,6 @@ impl<'a> Lexer<'a> {
 
     /// Lexes a quoted run starting at `self.pos` (the opening quote), doubling `close` escapes it.
     fn quoted(&mut self, close: u8, backslash: bool) -> (Span, bool) {
-        let open = self.pos;
         self.pos += 1;
         let body_start = self.pos;
         while self.pos < self.bytes.len() {
@@ -206,7 +205,6 @@ impl<'a> Lexer<'a> {
             }
         }
         self.pos = self.bytes.len();
-        let _ = open;
         (Span::new(body_start, self.pos), false)
     }
 

@@ -34,7 +34,7 @@ use crate::analyze::Detector;
 use crate::fact::{Facts, Severity, Target};
 use crate::intent::Intent;
 
-use super::super::{Flow, Invocation, ShellState};
+use super::super::{Flow, Invocation};
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/credential_read",
@@ -171,8 +171,7 @@ pub(crate) fn flow_of_file(path: &str) -> Flow {
 }
 
 /// Readers, archivers and filters: report credential reads; pass on what they read.
-pub(crate) fn readers(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
-    let _ = st;
+pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Flow {
     // Options that take a value, so it is not mistaken for a file.
     let with_value: &[&str] = match name {
         "head" | "tail" => &["-n", "-c", "--lines", "--bytes"],

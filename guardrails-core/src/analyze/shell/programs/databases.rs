@@ -177,8 +177,7 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
     let mut i = 1;
     while i < inv.args.len() {
         let a = &inv.args[i];
-        if let Some(flag) = flags.iter().find(|f| a.value == **f) {
-            let _ = flag;
+        if flags.contains(&a.value.as_str()) {
             if let Some(sql_arg) = inv.args.get(i + 1) {
                 run_sql(inv, &sql_arg.value, sql_arg.span, dialect, st, facts);
                 sent = true;

@@ -386,7 +386,6 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
                         }
                     })
                     .collect();
-                let inner_facts_before = facts.items.len();
                 let mut inner = Facts::default();
                 super::super::nested(&line.join(" "), inv.report, st, &mut inner);
                 for mut f in inner.items {
@@ -397,7 +396,6 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
                     }
                     facts.push(f);
                 }
-                let _ = inner_facts_before;
                 i = end;
             }
             _ => {}

@@ -118,7 +118,7 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
             Some("drop") => discard(facts, Severity::Medium, "`git stash drop` deletes a stash".to_owned()),
             _ => {}
         },
-        "push" => push(inv, st, &rest, facts, rewrite),
+        "push" => push(st, &rest, facts, rewrite),
         "filter-branch" | "filter-repo" => {
             rewrite(facts, Severity::High, "", format!("`git {sub}` rewrites the repository's history"))
         }
@@ -131,14 +131,7 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
     Flow::Unknown
 }
 
-fn push(
-    inv: &Invocation<'_>,
-    st: &ShellState<'_>,
-    rest: &[&str],
-    facts: &mut Facts,
-    rewrite: impl Fn(&mut Facts, Severity, &str, String),
-) {
-    let _ = inv;
+fn push(st: &ShellState<'_>, rest: &[&str], facts: &mut Facts, rewrite: impl Fn(&mut Facts, Severity, &str, String)) {
     let has = |flag: &str| rest.contains(&flag);
     let lease = rest.iter().any(|a| a.starts_with("--force-with-lease"));
     let force = has("--force")

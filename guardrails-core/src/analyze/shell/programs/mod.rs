@@ -72,13 +72,13 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         }
         "echo" | "printf" => Flow::Text(print_text(&inv.args, name)),
         "base64" if inv.args.iter().skip(1).any(|a| !a.value.starts_with('-')) => {
-            credentials::readers(&inv, name, st, facts)
+            credentials::readers(&inv, name, facts)
         }
         "base64" => decode_base64(&inv),
         "gzip" | "gunzip" | "xz" | "zstd" | "bzip2" | "openssl" | "gpg" | "cat" | "tr" | "rev" | "head" | "tail"
         | "less" | "more" | "bat" | "nl" | "tac" | "strings" | "xxd" | "od" | "hexdump" | "grep" | "egrep"
         | "fgrep" | "rg" | "awk" | "sed" | "cut" | "sort" | "uniq" | "jq" | "yq" | "cp" | "tar" | "zip" | "install" => {
-            credentials::readers(&inv, name, st, facts)
+            credentials::readers(&inv, name, facts)
         }
         "printenv" | "set" | "declare" | "export" | "compgen" => credentials::environment(&inv, name),
         _ => system::check(&inv, name, st, facts),

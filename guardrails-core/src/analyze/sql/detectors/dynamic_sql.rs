@@ -150,11 +150,8 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts
             run(s, value, state, facts);
             true
         }
-        Some(t) if t.kind == TokenKind::Word && procedures => {
-            // A stored procedure call: the dangerous ones are known by name to other detectors.
-            let _ = t;
-            false
-        }
+        // A stored procedure call: the dangerous ones are known by name to other detectors.
+        Some(t) if t.kind == TokenKind::Word && procedures => false,
         Some(t) if t.kind == TokenKind::Word => {
             // EXECUTE p of a statement prepared elsewhere, or a PL/pgSQL variable.
             let name = t.text(s.src);
