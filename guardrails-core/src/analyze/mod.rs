@@ -37,7 +37,7 @@ pub(crate) struct Analysis<'g> {
 
 /// Bytes that make a command line need the full shell analysis even without a trigger word:
 /// quoting and escapes can spell any word (`r''m`), expansions and operators can run anything.
-const SHELL_SPECIAL: &[u8] = b"'\"`$\\|;&<>(){}\n";
+const SHELL_SPECIAL: &[u8] = b"'\"`$\\|;&<>(){}\n*?[";
 
 /// Analyses `action` into `facts`. `hits` is the prefilter's verdict on the action's text; with
 /// `force` every analyzer runs whatever the prefilter said.

@@ -312,6 +312,12 @@ impl<'a> Lexer<'a> {
                     flush(&mut parts, &mut lit, &mut lit_quoted);
                     self.pos = (end + 1).min(self.b.len());
                 }
+                b'$' if self.peek(1) == b'"' => {
+                    // `$"…"` is a locale-translated double-quoted string.
+                    flush(&mut parts, &mut lit, &mut lit_quoted);
+                    self.pos += 2;
+                    self.double_quoted(&mut parts);
+                }
                 b'$' if self.peek(1) == b'\'' => {
                     flush(&mut parts, &mut lit, &mut lit_quoted);
                     self.pos += 2;

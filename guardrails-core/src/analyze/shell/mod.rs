@@ -137,7 +137,7 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
         }
         st.commands_left -= 1;
         let report = report.unwrap_or(cmd.span);
-        let stdin = stdin_of(cmd, &outputs, text);
+        let stdin = stdin_of(cmd, &outputs, text, report, st, facts);
         let out = command(cmd, text, report, stdin, st, facts);
         outputs.push(out);
     }
@@ -146,7 +146,14 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
 
 /// What a command reads on standard input: its here-document or here-string, else the output of
 /// the command piped into it.
-fn stdin_of(cmd: &Command, outputs: &[Flow], src: &str) -> Flow {
+fn stdin_of(
+    cmd: &Command,
+    outputs: &[Flow],
+    src: &str,
+    report: Span,
+    st: &mut ShellState<'_>,
+    facts: &mut Facts,
+) -> Flow {
     for r in &cmd.redirs {
         match r.kind {
             RedirKind::Heredoc => {
@@ -155,15 +162,20 @@ fn stdin_of(cmd: &Command, outputs: &[Flow], src: &str) -> Flow {
                 }
             }
             RedirKind::HereString => {
-                if let Some(t) = r.target.as_ref().and_then(parse::literal) {
-                    return Flow::Text(t);
-                }
-                return Flow::Unknown;
+                let arg = r.target.as_ref().map(|t| parse::resolve(t, &st.vars));
+                return match arg {
+                    Some(a) if !a.dynamic => Flow::Text(a.value),
+                    _ => Flow::Unknown,
+                };
             }
             RedirKind::In => {
-                if let Some(path) = r.target.as_ref().and_then(parse::literal) {
-                    return programs::credentials::flow_of_file(&path);
+                let Some(target) = &r.target else { continue };
+                let arg = parse::resolve(target, &st.vars);
+                // `bash < <(curl …)`: the process substitution's output is the input.
+                if let Some(inner) = arg.proc_substs.first() {
+                    return nested(src.get(inner.range()).unwrap_or(""), report, st, facts);
                 }
+                return programs::credentials::flow_of_file(&arg.value);
             }
             _ => {}
         }
@@ -198,8 +210,30 @@ fn command(cmd: &Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSt
     }
     let inv = Invocation { args, stdin, redirs: &cmd.redirs, report, subst_flows };
     programs::redirections::check(&inv, st, facts);
-    unwrap::run(inv, st, facts)
+    let sockets = programs::redirections::sockets(&inv, st);
+    let shell = inv.args.first().is_some_and(|a| SHELLS.contains(&program_name(&a.value)));
+    let out = unwrap::run(inv, st, facts);
+    // `cmd > /dev/tcp/host/port`: the output goes over the network; a shell wired to a socket is
+    // a reverse shell.
+    for host in sockets {
+        if shell {
+            facts.push(Fact {
+                intent: Intent::ExecRemoteCode,
+                severity: Severity::Critical,
+                span: report,
+                detector: programs::network::REMOTE_CODE_DETECTOR.id,
+                target: Some(Target { kind: "location", name: host.clone() }),
+                message: format!("a shell wired to /dev/tcp/{host} is a reverse shell"),
+            });
+        } else {
+            programs::network::send_flow(report, &host, out.clone(), st.policy, facts);
+        }
+    }
+    out
 }
+
+/// Shells, whose input is code.
+pub(crate) const SHELLS: &[&str] = &["sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "mksh", "csh", "tcsh"];
 
 /// Command substitutions run too (`x=$(rm -rf /)`); returns what each one printed.
 fn substitutions(arg: &Arg, src: &str, report: Span, st: &mut ShellState<'_>, facts: &mut Facts) -> Vec<(Span, Flow)> {
@@ -228,7 +262,16 @@ pub(crate) fn unanalyzable(span: Span, why: String) -> Fact {
     Fact::unanalyzable(span, "shell/unanalyzable", format!("the command could not be analysed: {why}"))
 }
 
-/// The program name of an argument: its last path component (`/usr/bin/rm` is `rm`).
+/// The program name of an argument: its last path component (`/usr/bin/rm` is `rm`), with an
+/// interpreter's version dropped (`python3.11` is `python3`, `perl5.36` is `perl`).
 pub(crate) fn program_name(arg: &str) -> &str {
-    arg.rsplit('/').next().unwrap_or(arg)
+    let base = arg.rsplit('/').next().unwrap_or(arg);
+    for interpreter in ["python3", "python2", "python", "perl", "ruby", "node", "php", "lua"] {
+        if let Some(version) = base.strip_prefix(interpreter) {
+            if !version.is_empty() && version.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+                return interpreter;
+            }
+        }
+    }
+    base
 }

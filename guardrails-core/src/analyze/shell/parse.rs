@@ -23,50 +23,40 @@ pub(crate) struct Command {
 const PREFIX_KEYWORDS: &[&str] =
     &["!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac"];
 
-/// Reserved words that start a clause whose words are not a command (`for x in a b`).
-const CLAUSE_KEYWORDS: &[&str] = &["for", "case", "select", "function"];
-
 /// Groups tokens into simple commands.
 pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
     let mut out: Vec<Command> = Vec::new();
     let mut cur = Command::default();
-    let mut pipe_next = false;
-    let mut skip_clause = false;
-    let finish = |out: &mut Vec<Command>, cur: &mut Command, pipe_next: &mut bool, piped: bool| {
+    // The command whose output the next command reads, after a `|`. Parentheses and braces do
+    // not break a pipe: `(curl …) | sh`, `echo … | (bash)`, `{ echo …; } | sh`.
+    let mut pipe_from: Option<usize> = None;
+    let finish = |out: &mut Vec<Command>, cur: &mut Command, pipe_from: &mut Option<usize>| -> bool {
         let has_content = !cur.words.is_empty() || !cur.redirs.is_empty() || !cur.assigns.is_empty();
         if has_content {
             let mut c = std::mem::take(cur);
-            if *pipe_next {
-                c.piped_from = out.len().checked_sub(1);
-            }
+            c.piped_from = pipe_from.take();
             out.push(c);
         }
-        *pipe_next = piped && has_content;
+        has_content
     };
     for tok in tokens {
         match tok {
             Token::Op(op, _) => {
-                skip_clause = false;
-                finish(&mut out, &mut cur, &mut pipe_next, op == Op::Pipe);
+                let finished = finish(&mut out, &mut cur, &mut pipe_from);
+                match op {
+                    Op::Pipe if finished || pipe_from.is_none() => pipe_from = out.len().checked_sub(1),
+                    Op::Pipe | Op::Open | Op::Close => {}
+                    Op::Seq | Op::And | Op::Or | Op::Background => pipe_from = None,
+                }
             }
             Token::Redir(r, span) => {
                 extend(&mut cur.span, span);
                 cur.redirs.push(r);
             }
             Token::Word(w) => {
-                if skip_clause {
-                    continue;
-                }
                 if cur.words.is_empty() {
-                    let lit = literal(&w);
-                    if let Some(kw) = lit.as_deref() {
-                        if PREFIX_KEYWORDS.contains(&kw) {
-                            continue;
-                        }
-                        if CLAUSE_KEYWORDS.contains(&kw) {
-                            skip_clause = true;
-                            continue;
-                        }
+                    if literal(&w).is_some_and(|kw| PREFIX_KEYWORDS.contains(&kw.as_str())) {
+                        continue;
                     }
                     if let Some((name, value)) = assignment(&w) {
                         extend(&mut cur.span, w.span);
@@ -74,12 +64,19 @@ pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
                         continue;
                     }
                 }
+                // `function name {`: a definition header; its body's commands follow.
+                if literal(&w).as_deref() == Some("{")
+                    && cur.words.first().and_then(literal).as_deref() == Some("function")
+                {
+                    cur = Command::default();
+                    continue;
+                }
                 extend(&mut cur.span, w.span);
                 cur.words.push(w);
             }
         }
     }
-    finish(&mut out, &mut cur, &mut pipe_next, false);
+    finish(&mut out, &mut cur, &mut pipe_from);
     out
 }
 
@@ -132,6 +129,8 @@ pub(crate) struct Arg {
     pub(crate) dynamic: bool,
     /// An unquoted `*`, `?` or `[` makes it a pattern.
     pub(crate) glob: bool,
+    /// An unquoted `{a,b}` brace expansion.
+    pub(crate) brace: bool,
     pub(crate) span: Span,
     /// Command substitutions inside the word, to analyse as commands.
     pub(crate) substs: Vec<Span>,
@@ -145,8 +144,14 @@ pub(crate) fn resolve(w: &Word, vars: &HashMap<String, Option<String>>) -> Arg {
     for p in &w.parts {
         match p {
             Part::Lit { text, quoted } => {
-                if !quoted && text.bytes().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+                // `[a]` is a pattern; a lone `[` (the test command) is not.
+                let bracket = text.find('[').is_some_and(|i| text[i + 1..].contains(']'));
+                if !quoted && (text.bytes().any(|c| matches!(c, b'*' | b'?')) || bracket) {
                     a.glob = true;
+                }
+                // `{rm,-rf,/}` expands to several words: what runs is not this word's text.
+                if !quoted && text.contains('{') && text.contains(',') && text.contains('}') {
+                    a.brace = true;
                 }
                 a.value.push_str(text);
             }

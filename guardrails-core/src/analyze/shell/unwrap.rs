@@ -14,7 +14,8 @@ use super::{nested, program_name, unanalyzable, Flow, Invocation, ShellState};
 /// Runs the command: unwraps it or hands it to the program knowledge. Returns its output.
 pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     let Some(first) = inv.args.first() else { return Flow::Unknown };
-    if first.dynamic {
+    // `/bin/r? -rf /`, `{rm,-rf,/}`: the shell expands the name; what runs is not this text.
+    if first.dynamic || first.glob || first.brace {
         dynamic_name(&inv, st, facts);
         return Flow::Unknown;
     }
@@ -71,6 +72,14 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
 /// `$X -rf /`, `$(printf rm) -rf /`: a command name computed at run time.
 fn dynamic_name(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
     let first = &inv.args[0];
+    // `$(curl …)` as a command runs what it downloads.
+    if let Some(url) = inv.subst_flows.iter().find_map(|(s, f)| match f {
+        Flow::Remote(u) if first.substs.contains(s) => Some(u.clone()),
+        _ => None,
+    }) {
+        remote_code(inv, &url, facts);
+        return;
+    }
     // A substitution whose output is known literal text names the command after all.
     if let [(_, Flow::Text(t))] = inv.subst_flows.as_slice() {
         if first.substs.len() == 1 && first.value == "$(…)" {
@@ -156,15 +165,20 @@ fn sudo(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow
         if !v.starts_with('-') {
             break;
         }
-        if with_value.contains(&v) {
-            i += 1;
-        } else if v == "-s"
+        let cluster = !v.starts_with("--") && v.len() > 2;
+        if v == "-s"
             || v == "-i"
             || v == "--shell"
             || v == "--login"
-            || (!v.starts_with("--") && (v.contains('s') || v.contains('i')))
+            || (cluster && (v.contains('s') || v.contains('i')))
         {
             shell_flag = true;
+        }
+        // `-u root`, and a cluster ending in a value-taking option: `-iu root`, `-Eu deploy`.
+        let takes_value =
+            with_value.contains(&v) || (cluster && v.ends_with(['u', 'g', 'h', 'p', 'C', 'D', 'r', 't', 'T', 'U']));
+        if takes_value {
+            i += 1;
         }
         i += 1;
     }
@@ -174,7 +188,7 @@ fn sudo(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow
     let root_shell = interactive
         && match rest.first().map(|p| program_name(p)) {
             None => shell_flag,
-            Some("su") => true,
+            Some("su") => !rest.iter().any(|a| *a == "-c" || *a == "--command"),
             Some("bash" | "sh" | "zsh" | "dash" | "ksh" | "fish") => {
                 rest.len() == 1 || rest.iter().skip(1).all(|a| a.starts_with('-') && *a != "-c")
             }
@@ -246,6 +260,12 @@ fn xargs(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         _ => vec!["$XARGS_INPUT".to_owned()],
     };
     let dynamic_items = !matches!(inv.stdin, Flow::Text(_));
+    let item_bytes: usize = items.iter().map(String::len).sum();
+    let rest_bytes: usize = inv.args[i.min(inv.args.len())..].iter().map(|a| a.value.len() + item_bytes).sum();
+    if rest_bytes > st.limits.max_input_bytes {
+        facts.push(unanalyzable(inv.report, "xargs expands past the size limit".to_owned()));
+        return Flow::Unknown;
+    }
     let mut line = String::new();
     for a in &inv.args[i.min(inv.args.len())..] {
         if !line.is_empty() {
@@ -286,6 +306,12 @@ fn shell(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
             let mut code = code;
             if code.value.contains("$0") || code.value.contains("$1") || code.value.contains("$@") {
                 let params: Vec<String> = inv.args[i + 2..].iter().map(|a| a.value.clone()).collect();
+                let expanded =
+                    code.value.len() + params.iter().map(String::len).sum::<usize>() * code.value.matches('$').count();
+                if expanded > st.limits.max_input_bytes {
+                    facts.push(unanalyzable(inv.report, "the command expands past the size limit".to_owned()));
+                    return Flow::Unknown;
+                }
                 for (n, p) in params.iter().enumerate() {
                     code.value = code.value.replace(&format!("${n}"), p);
                 }
@@ -294,9 +320,15 @@ fn shell(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
             code_arg(&inv, &code, st, facts);
             return Flow::Unknown;
         }
-        if v == "-o" || v == "+o" {
+        // `-o opt`, and clusters ending in o: `-euo pipefail`.
+        if v == "-o" || v == "+o" || (v.starts_with('-') && !v.starts_with("--") && v.ends_with('o')) {
             i += 2;
             continue;
+        }
+        // `bash -s args`: the script comes from standard input.
+        if v == "-s" || (v.starts_with('-') && !v.starts_with("--") && v.contains('s')) || v == "/dev/stdin" || v == "-"
+        {
+            break;
         }
         if !v.starts_with('-') && !v.starts_with('+') {
             // `bash script.sh`: a file the engine cannot read. `bash <(curl …)` is remote code.

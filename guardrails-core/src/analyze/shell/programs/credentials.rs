@@ -40,6 +40,18 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/credential_read",
     intents: &[Intent::CredentialRead],
     triggers: &[
+        "gzip",
+        "gunzip",
+        "xz",
+        "zstd",
+        "bzip2",
+        "openssl",
+        "gpg",
+        "tr",
+        "rev",
+        "install",
+        "history",
+        "bash_history",
         "cat",
         "less",
         "more",
@@ -92,6 +104,14 @@ pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
     if base_lower.ends_with(".pub") {
         return None;
     }
+    if lower.trim_end_matches('/').ends_with("/.ssh")
+        || lower.trim_end_matches('/') == "~/.ssh"
+        || lower.trim_end_matches('/').ends_with("/.aws")
+        || lower.trim_end_matches('/') == "~/.aws"
+        || lower.trim_end_matches('/') == "~/.gnupg"
+    {
+        return Some("a directory of credentials");
+    }
     if ["id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk"].iter().any(|k| base_lower == *k)
         || (lower.contains(".ssh/") && base_lower.starts_with("id_"))
         || lower.starts_with("/etc/ssh/ssh_host_") && base_lower.ends_with("_key")
@@ -129,6 +149,8 @@ pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
         (".vault-token", "a Vault token"),
         (".terraform.d/credentials.tfrc.json", "a Terraform Cloud token"),
         (".gnupg/", "private GPG keys"),
+        (".bash_history", "shell history with typed secrets"),
+        (".zsh_history", "shell history with typed secrets"),
         (".password-store/", "stored passwords"),
         ("/etc/shadow", "password hashes"),
         ("/etc/gshadow", "password hashes"),
@@ -205,10 +227,20 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
             super::system::write_target(inv, dest, facts);
         }
     }
-    let mut out = match (&inv.stdin, name) {
-        (Flow::Terminal, _) => Flow::Unknown,
-        (other, _) => other.clone(),
+    let mut out = match &inv.stdin {
+        Flow::Terminal => Flow::Unknown,
+        other => other.clone(),
     };
+    // `cat < ~/.ssh/id_rsa`: the secret arrives on standard input and is printed all the same.
+    if let (Flow::Secret(what), true) = (&inv.stdin, files.is_empty()) {
+        facts.push(inv.fact(
+            Intent::CredentialRead,
+            Severity::High,
+            DETECTOR.id,
+            None,
+            format!("`{name}` reads {what}"),
+        ));
+    }
     for f in &files {
         match flow_of_file(f) {
             Flow::Secret(what) => {
@@ -237,7 +269,7 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
 /// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds.
 pub(crate) fn environment(inv: &Invocation<'_>, name: &str) -> Flow {
     let prints = match name {
-        "printenv" | "compgen" => true,
+        "printenv" | "compgen" | "history" => true,
         "set" => inv.args.len() == 1,
         "export" | "declare" => inv.args.iter().skip(1).all(|a| a.value.starts_with('-')),
         _ => false,

@@ -39,7 +39,13 @@ use super::super::{Flow, Invocation, ShellState};
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/database_client",
-    intents: &[Intent::SchemaDrop, Intent::DataBulkDelete, Intent::DataBulkUpdate, Intent::SystemDisrupt],
+    intents: &[
+        Intent::SchemaDrop,
+        Intent::DataBulkDelete,
+        Intent::DataBulkUpdate,
+        Intent::SystemDisrupt,
+        Intent::ExecDynamic,
+    ],
     triggers: &[
         "psql",
         "mysql",
@@ -127,6 +133,14 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
         }
         "redis-cli" => {
             redis(inv, &v, facts);
+            // `echo FLUSHALL | redis-cli`: each line is a command.
+            if let Flow::Text(commands) = &inv.stdin {
+                for line in commands.lines() {
+                    let mut words: Vec<&str> = vec!["redis-cli"];
+                    words.extend(line.split_whitespace());
+                    redis(inv, &words, facts);
+                }
+            }
             return Flow::Unknown;
         }
         "mongosh" | "mongo" => {
@@ -177,10 +191,13 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
     let mut i = 1;
     while i < inv.args.len() {
         let a = &inv.args[i];
-        if flags.contains(&a.value.as_str()) {
+        let file_flag = matches!(a.value.as_str(), "-f" | "--file" | "-i" | "--init-file" | "-cmd");
+        if flags.contains(&a.value.as_str()) || file_flag {
             if let Some(sql_arg) = inv.args.get(i + 1) {
-                run_sql(inv, &sql_arg.value, sql_arg.span, dialect, st, facts);
-                sent = true;
+                if a.value == "-cmd" || !file_flag || !sql_arg.proc_substs.is_empty() {
+                    sql_value(inv, sql_arg, dialect, st, facts);
+                    sent = true;
+                }
             }
             i += 2;
             continue;
@@ -207,6 +224,38 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
         }
     }
     Flow::Data("query results".to_owned())
+}
+
+/// SQL given as an argument: analysed when known, rebuilt from a substitution's literal output,
+/// `exec.dynamic` when it comes from elsewhere (`psql -c "$(curl …)"`, `psql -c "$SQL"`).
+fn sql_value(
+    inv: &Invocation<'_>,
+    arg: &super::super::parse::Arg,
+    dialect: Dialect,
+    st: &mut ShellState<'_>,
+    facts: &mut Facts,
+) {
+    if !arg.dynamic {
+        run_sql(inv, &arg.value, arg.span, dialect, st, facts);
+        return;
+    }
+    let flows: Vec<&Flow> = inv
+        .subst_flows
+        .iter()
+        .filter(|(s, _)| arg.substs.contains(s) || arg.proc_substs.contains(s))
+        .map(|(_, f)| f)
+        .collect();
+    if let [Flow::Text(sql)] = flows.as_slice() {
+        run_sql(inv, sql, arg.span, dialect, st, facts);
+        return;
+    }
+    facts.push(inv.fact(
+        Intent::ExecDynamic,
+        Severity::Medium,
+        super::DYNAMIC_DETECTOR.id,
+        None,
+        format!("the SQL `{}` is only known at run time", arg.value),
+    ));
 }
 
 /// `--flag value` or `--flag=value`.

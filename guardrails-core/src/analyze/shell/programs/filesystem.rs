@@ -358,11 +358,18 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
         "-size", "-user", "-group", "-perm", "-empty", "-links",
     ];
     let scoped = args[i..].iter().any(|a| filters.contains(&a.value.as_str()));
+    // A name filter and an age bound make a retention purge (`-name '*.gz' -mtime +14`).
+    let purge = scoped
+        && args[i..].iter().any(|a| ["-mtime", "-mmin", "-atime", "-newer", "-ctime"].contains(&a.value.as_str()))
+        && args[i..].iter().any(|a| ["-name", "-iname", "-path", "-regex"].contains(&a.value.as_str()));
     let cwd = st.cwd.clone();
     let judge = |facts: &mut Facts, how: &str| {
         for r in &roots {
             let target = format!("{}/*", r.value.trim_end_matches('/'));
             if let Some((severity, why)) = delete_severity(&target, r.dynamic, cwd.as_deref()) {
+                if purge && !r.value.trim_end_matches('/').is_empty() {
+                    continue;
+                }
                 let Some(severity) = scope(severity, scoped) else { continue };
                 report(inv, &r.value, severity, format!("{how} under `{}`: {why}", r.value), facts);
             }
@@ -375,6 +382,18 @@ fn find(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
                 let end =
                     (i + 1..args.len()).find(|&k| args[k].value == ";" || args[k].value == "+").unwrap_or(args.len());
                 let root = roots.first().map(|r| r.value.trim_end_matches('/').to_owned()).unwrap_or_default();
+                let expanded: usize = args[i + 1..end]
+                    .iter()
+                    .map(|a| if a.value == "{}" { root.len() + 2 } else { a.value.len() + 3 })
+                    .sum();
+                if expanded > st.limits.max_input_bytes {
+                    facts.push(super::super::unanalyzable(
+                        inv.report,
+                        "find -exec expands past the size limit".to_owned(),
+                    ));
+                    i = end + 1;
+                    continue;
+                }
                 let line: Vec<String> = args[i + 1..end]
                     .iter()
                     .map(|a| {
@@ -436,7 +455,10 @@ pub(crate) fn device(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
     };
     let Some(target) = target else { return };
     let on_device = is_block_device(&target);
-    if name == "dd" && !on_device {
+    // Formatting an image file or a swap file, or wipefs listing signatures, destroys nothing.
+    let lists_only = name == "wipefs"
+        && !values.iter().any(|v| v.starts_with("-a") || *v == "--all" || v.starts_with("-o") || *v == "--offset");
+    if (name != "shred" && !on_device) || lists_only {
         return;
     }
     let (severity, what) = match name {
@@ -470,6 +492,18 @@ pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
     });
     let operands: Vec<_> = inv.args.iter().skip(1).filter(|a| !a.value.starts_with('-') || is_mode(&a.value)).collect();
     let Some((mode, targets)) = operands.split_first() else { return };
+    // World-writable account and sudo files hand out root, recursive or not.
+    if name == "chmod" && is_world_writable(&mode.value) {
+        for t in targets.iter().filter(|t| super::system::is_account_file(&t.value)) {
+            facts.push(inv.fact(
+                Intent::FsPermissions,
+                Severity::Critical,
+                PERMISSIONS_DETECTOR.id,
+                Some(Target { kind: "file", name: t.value.clone() }),
+                format!("`chmod {}` makes `{}` writable by everyone", mode.value, t.value),
+            ));
+        }
+    }
     if name == "chmod" && is_setuid(&mode.value) {
         for t in targets {
             facts.push(inv.fact(
@@ -487,6 +521,10 @@ pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
         return;
     }
     for t in targets {
+        // Ownership of the user's own files is theirs to change; system paths are not.
+        if name != "chmod" && t.value.starts_with('~') {
+            continue;
+        }
         let Some((severity, _)) = delete_severity(&t.value, t.dynamic, None) else { continue };
         if severity < Severity::High || !(recursive || t.value == "/" || t.glob) {
             continue;
@@ -510,11 +548,15 @@ fn is_mode(v: &str) -> bool {
     v.starts_with('-') && v.len() > 1 && v[1..].bytes().all(|c| b"rwxXst".contains(&c))
 }
 
+/// Setuid (not setgid, which shared directories use routinely).
 fn is_setuid(mode: &str) -> bool {
     let octal = mode.len() == 4
         && mode.bytes().all(|c| c.is_ascii_digit())
-        && matches!(mode.as_bytes()[0], b'2' | b'4' | b'6' | b'7');
-    octal || (mode.contains('+') && mode.split('+').nth(1).is_some_and(|p| p.contains('s')))
+        && matches!(mode.as_bytes()[0], b'4' | b'5' | b'6' | b'7');
+    let symbolic = mode
+        .split_once('+')
+        .is_some_and(|(who, what)| what.contains('s') && (who.is_empty() || who.contains('u') || who.contains('a')));
+    octal || symbolic
 }
 
 fn is_world_writable(mode: &str) -> bool {
@@ -572,7 +614,7 @@ mod tests {
 
     #[test]
     fn modes() {
-        assert!(is_setuid("u+s") && is_setuid("4755") && !is_setuid("755"));
+        assert!(is_setuid("u+s") && is_setuid("4755") && !is_setuid("755") && !is_setuid("2775") && !is_setuid("g+s"));
         assert!(
             is_world_writable("777")
                 && is_world_writable("a+rwx")

@@ -61,6 +61,17 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
             (*sub, values[i + 1..].to_vec())
         }
     };
+    // `git -c alias.x='!cmd' x` runs cmd in a shell.
+    for (k, a) in values.iter().enumerate() {
+        let config = if *a == "-c" { values.get(k + 1).copied() } else { a.strip_prefix("-c") };
+        if let Some((key, value)) = config.and_then(|c| c.split_once('=')) {
+            if key.starts_with("alias.") {
+                if let Some(command) = value.strip_prefix('!') {
+                    super::super::nested(command, inv.report, st, facts);
+                }
+            }
+        }
+    }
     let has = |flag: &str| rest.contains(&flag);
     let short = |c: char| rest.iter().any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains(c));
     let discard = |facts: &mut Facts, severity: Severity, what: String| {

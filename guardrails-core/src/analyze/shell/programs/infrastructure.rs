@@ -83,6 +83,11 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         facts.push(inv.fact(intent, severity, DETECTOR.id, Some(Target { kind, name: target.to_owned() }), message));
     };
     let line = v.join(" ");
+    // Dry runs change nothing: `kubectl delete … --dry-run=client`, `helm uninstall --dry-run`,
+    // `aws s3 rm --dryrun`, `terraform plan`.
+    if v.iter().any(|a| a.starts_with("--dry-run") || *a == "--dryrun" || *a == "--what-if") {
+        return Flow::Unknown;
+    }
     match name {
         "kubectl" | "oc" => {
             let with_value = [
@@ -184,7 +189,11 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             }
         }
         "terraform" | "tofu" | "terragrunt" => {
-            let ops = operands(&v[1..], &["-chdir"]);
+            let mut ops = operands(&v[1..], &["-chdir"]);
+            // terragrunt run-all destroy, terragrunt run -- destroy
+            if ops.first().is_some_and(|o| *o == "run-all" || *o == "run") {
+                ops.remove(0);
+            }
             let auto = has("-auto-approve") || has("--auto-approve");
             match ops.first().copied() {
                 Some("destroy") => fact(
@@ -603,6 +612,53 @@ fn docker(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut 
                     || src == "/var"
                     || src == "/usr"
             });
+            // The container's command runs too, and reaches whatever hosts it names.
+            let with_value = [
+                "-v",
+                "--volume",
+                "-e",
+                "--env",
+                "--name",
+                "-p",
+                "--publish",
+                "-w",
+                "--workdir",
+                "--network",
+                "--net",
+                "-u",
+                "--user",
+                "--entrypoint",
+                "--mount",
+                "-l",
+                "--label",
+                "--env-file",
+                "-h",
+                "--hostname",
+                "--platform",
+                "--restart",
+                "--cpus",
+                "-m",
+                "--memory",
+                "--add-host",
+                "--dns",
+                "--device",
+                "--pid",
+                "--ipc",
+                "--cap-add",
+                "--cap-drop",
+                "--security-opt",
+                "--log-driver",
+                "--tmpfs",
+            ];
+            let mut k = 0;
+            while k < rest.len() && rest[k].starts_with('-') {
+                k += if with_value.contains(&rest[k]) { 2 } else { 1 };
+            }
+            let command_at = i + 1 + k + 1;
+            if command_at < inv.args.len() {
+                let line: Vec<String> = inv.args[command_at..].iter().map(|a| shell_quote(&a.value)).collect();
+                let _ = nested(&line.join(" "), inv.report, st, facts);
+            }
             if privileged {
                 push(
                     facts,

@@ -39,12 +39,16 @@ use super::filesystem::delete_severity;
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/interpreter_code",
-    intents: &[Intent::FsDeleteRecursive, Intent::SystemDisrupt],
+    intents: &[Intent::FsDeleteRecursive, Intent::SystemDisrupt, Intent::ExecRemoteCode],
     triggers: &["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "deno", "bun", "lua"],
 };
 
 /// Functions whose string arguments are shell command lines.
 const SHELL_CALLS: &[&str] = &[
+    "system ",
+    "exec ",
+    "qx(",
+    "qx{",
     "os.system(",
     "os.popen(",
     "subprocess.run(",
@@ -65,16 +69,17 @@ const SHELL_CALLS: &[&str] = &[
 
 /// Functions that delete a directory tree given as their first argument.
 const TREE_DELETES: &[&str] = &[
-    "shutil.rmtree(",
     "rmtree(",
-    "FileUtils.rm_rf(",
-    "FileUtils.rm_r(",
-    "FileUtils.remove_dir(",
-    "fs.rmSync(",
-    "fs.rmdirSync(",
+    "rm_rf(",
+    "rm_r(",
+    "remove_dir(",
+    "rmSync(",
+    "rmdirSync(",
     "rimraf(",
     "remove_tree(",
     "Deno.remove(",
+    "rm(",
+    "rmdir(",
 ];
 
 pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) {
@@ -100,7 +105,9 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             .flatten()
         }
     });
-    let reads_stdin = inv.args.len() == 1 || inv.args.iter().skip(1).any(|a| a.value == "-");
+    // No script file among the operands: the program reads its code from standard input.
+    let reads_stdin = inv.args.iter().skip(1).all(|a| a.value.starts_with('-') && a.value != "-m")
+        || inv.args.iter().skip(1).any(|a| a.value == "-" || a.value == "/dev/stdin");
     match code {
         Some(code) => scan(inv, &code, st, facts),
         None if reads_stdin => match inv.stdin.clone() {
@@ -143,6 +150,9 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
     }
     for call in TREE_DELETES {
         for (at, _) in code.match_indices(call) {
+            if code[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
             if let Some(path) = string_literals(&code[at + call.len()..], 1).first() {
                 if let Some((severity, why)) = delete_severity(path, false, st.cwd.as_deref()) {
                     facts.push(inv.fact(
@@ -155,6 +165,21 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
                 }
             }
         }
+    }
+    // Code fetched and run: `exec(urlopen(…).read())`, `eval(requests.get(…).text)`.
+    let fetches =
+        ["urlopen(", "requests.get(", "urllib.request", "fetch(", "Net::HTTP", "LWP::", "open-uri", "http.get("]
+            .iter()
+            .any(|f| code.contains(f));
+    let runs = ["exec(", "eval(", "Function(", "instance_eval", "exec "].iter().any(|f| code.contains(f));
+    if fetches && runs {
+        facts.push(inv.fact(
+            Intent::ExecRemoteCode,
+            Severity::Critical,
+            DETECTOR.id,
+            None,
+            "the one-liner downloads code and runs it".to_owned(),
+        ));
     }
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let fork_loop = compact.contains("forkwhile")

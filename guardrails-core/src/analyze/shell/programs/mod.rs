@@ -80,13 +80,26 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         | "fgrep" | "rg" | "awk" | "sed" | "cut" | "sort" | "uniq" | "jq" | "yq" | "cp" | "tar" | "zip" | "install" => {
             credentials::readers(&inv, name, facts)
         }
-        "printenv" | "set" | "declare" | "export" | "compgen" => credentials::environment(&inv, name),
+        "printenv" | "set" | "declare" | "export" | "compgen" | "history" | "local" | "readonly" | "typeset" => {
+            // `export X=rm` assigns as `X=rm` does.
+            for a in inv.args.iter().skip(1) {
+                if let Some((k, v)) = a.value.split_once('=').filter(|(k, _)| !k.is_empty() && !k.starts_with('-')) {
+                    st.vars.insert(k.to_owned(), (!a.dynamic).then(|| v.to_owned()));
+                }
+            }
+            credentials::environment(&inv, name)
+        }
         _ => system::check(&inv, name, st, facts),
     }
 }
 
 /// What `echo` or `printf` prints (printf's format is applied only for `%s`).
 fn print_text(args: &[Arg], name: &str) -> String {
+    // `printf '%s%s…' a b …` renders the format once per operand: cap the work.
+    let work: usize = args.iter().map(|a| a.value.len()).sum::<usize>().saturating_mul(args.len().min(64));
+    if work > MAX_RENDERED_BYTES {
+        return String::new();
+    }
     let mut operands: Vec<&str> = args.iter().skip(1).map(|a| a.value.as_str()).collect();
     while operands
         .first()
@@ -104,6 +117,9 @@ fn print_text(args: &[Arg], name: &str) -> String {
     }
     operands.join(" ")
 }
+
+/// Text a pipe may carry into a shell before it is judged too large to rebuild.
+const MAX_RENDERED_BYTES: usize = 1 << 20;
 
 /// `base64 -d` decodes a literal payload; `base64` encodes (same secrecy as its input).
 fn decode_base64(inv: &Invocation<'_>) -> Flow {
@@ -144,9 +160,84 @@ pub(crate) fn decode_b64(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Programs that only run another command whose words are in the same text (`nohup rm …`), or
+/// whose effect needs an operator (`cd /; …`, `echo … | sh`): they need no trigger word.
+#[cfg(test)]
+const NO_TRIGGER_NEEDED: &[&str] = &[
+    "nohup",
+    "builtin",
+    "setsid",
+    "unbuffer",
+    "caffeinate",
+    "busybox",
+    "chronic",
+    "time",
+    "exec",
+    "command",
+    "nice",
+    "ionice",
+    "stdbuf",
+    "timeout",
+    "chroot",
+    "flock",
+    "cd",
+    "pushd",
+    "echo",
+    "printf",
+    ".",
+    "ash",
+    "mksh",
+    "csh",
+    "tcsh",
+    "tee",
+    "disable",
+    "enable",
+    "stop",
+    "mask",
+    "kill",
+    "poweroff",
+    "reboot",
+    "halt",
+    "kexec",
+    "rescue",
+    "emergency",
+    // assignments, which need an operator to matter (`local X=rm; $X …`)
+    "local",
+    "readonly",
+    "typeset",
+    // values of inner matches (options, runlevels, verbs), not program names
+    "-c",
+    "0",
+    "1",
+    "6",
+    "flush",
+    "ruleset",
+    "reset",
+];
+
 #[cfg(test)]
 mod tests {
     use super::decode_b64;
+
+    /// The fast path skips commands with no trigger word: every program the dispatch knows must be
+    /// a trigger word of some detector, or need none.
+    #[test]
+    fn every_dispatched_program_is_a_trigger() {
+        let triggers: Vec<&str> = super::ALL.iter().flat_map(|d| d.triggers.iter().copied()).collect();
+        let sources = [include_str!("mod.rs"), include_str!("../unwrap.rs"), include_str!("system.rs")];
+        let mut missing = Vec::new();
+        for src in sources {
+            for line in src.lines().filter(|l| l.contains("=>") && l.trim_start().starts_with('"')) {
+                let arms = line.split("=>").next().unwrap_or("");
+                for name in arms.split('"').skip(1).step_by(2) {
+                    if !triggers.contains(&name) && !super::NO_TRIGGER_NEEDED.contains(&name) {
+                        missing.push(name.to_owned());
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "dispatched programs that are no detector's trigger word: {missing:?}");
+    }
 
     #[test]
     fn base64_decodes() {

@@ -36,7 +36,7 @@
 //! `egress.secret`, `egress.file_upload`, `data.export`, `credential.read`, `exec.remote_code`
 
 use crate::analyze::Detector;
-use crate::fact::{Facts, Severity, Target};
+use crate::fact::{Fact, Facts, Severity, Span, Target};
 use crate::intent::Intent;
 
 use super::super::unwrap::shell_quote;
@@ -292,52 +292,43 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
 
 /// Judges data `flow` going to `host`.
 fn send(inv: &Invocation<'_>, host: &str, url: &str, flow: Flow, policy: &ShellPolicy, facts: &mut Facts) {
+    send_to(inv.report, host, url, flow, policy, facts);
+}
+
+/// Judges data `flow` written to a socket on `host` (`> /dev/tcp/host/port`).
+pub(crate) fn send_flow(report: Span, host: &str, flow: Flow, policy: &ShellPolicy, facts: &mut Facts) {
+    send_to(report, host, host, flow, policy, facts);
+}
+
+fn send_to(report: Span, host: &str, url: &str, flow: Flow, policy: &ShellPolicy, facts: &mut Facts) {
     let class = classify(host, url, policy);
-    if class == HostClass::Metadata {
+    if class == HostClass::Metadata || !leaves(class) {
         return;
     }
-    if !leaves(class) {
-        return;
-    }
-    let target = Some(Target { kind: "location", name: host.to_owned() });
+    let fact = |intent: Intent, severity: Severity, message: String| Fact {
+        intent,
+        severity,
+        span: report,
+        detector: DETECTOR.id,
+        target: Some(Target { kind: "location", name: host.to_owned() }),
+        message,
+    };
     let where_ = match class {
         HostClass::Untrusted => format!("`{host}`, a request catcher, paste or file-drop service"),
         HostClass::BareIp => format!("the bare IP address `{host}`"),
         _ => format!("`{host}`, outside the organisation"),
     };
     match flow {
-        Flow::Secret(what) => facts.push(inv.fact(
-            Intent::EgressSecret,
-            Severity::Critical,
-            DETECTOR.id,
-            target,
-            format!("sends {what} to {where_}"),
-        )),
+        Flow::Secret(what) => {
+            facts.push(fact(Intent::EgressSecret, Severity::Critical, format!("sends {what} to {where_}")))
+        }
         Flow::Data(what) => {
-            facts.push(inv.fact(
-                Intent::DataExport,
-                Severity::High,
-                DETECTOR.id,
-                target.clone(),
-                format!("sends {what} to {where_}"),
-            ));
-            facts.push(inv.fact(
-                Intent::EgressFileUpload,
-                Severity::High,
-                DETECTOR.id,
-                target,
-                format!("uploads {what} to {where_}"),
-            ));
+            facts.push(fact(Intent::DataExport, Severity::High, format!("sends {what} to {where_}")));
+            facts.push(fact(Intent::EgressFileUpload, Severity::High, format!("uploads {what} to {where_}")));
         }
         Flow::Unknown | Flow::Remote(_) => {
             let severity = if class == HostClass::Unknown { Severity::Medium } else { Severity::High };
-            facts.push(inv.fact(
-                Intent::EgressFileUpload,
-                severity,
-                DETECTOR.id,
-                target,
-                format!("uploads local content to {where_}"),
-            ));
+            facts.push(fact(Intent::EgressFileUpload, severity, format!("uploads local content to {where_}")));
         }
         Flow::Text(_) | Flow::Terminal => {}
     }

@@ -76,6 +76,12 @@ pub(crate) const PERSISTENCE_DETECTOR: Detector = Detector {
     id: "shell/persistence",
     intents: &[Intent::Persistence],
     triggers: &[
+        "ln",
+        "ssh-copy-id",
+        "preload",
+        "rc",
+        "LaunchAgents",
+        "LaunchDaemons",
         "crontab",
         "systemctl",
         "tee",
@@ -177,8 +183,14 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             }
         }
         "kill" => {
-            let targets: Vec<&str> =
-                rest.iter().filter(|a| !a.starts_with('-') || a.parse::<i64>().is_ok()).copied().collect();
+            // The first `-N`/`-SIG` is the signal (`kill -1 4242` is SIGHUP); `-s SIG`/`-n N` too.
+            let mut k = 0;
+            if rest.first().is_some_and(|a| *a == "-s" || *a == "-n") {
+                k = 2;
+            } else if rest.first().is_some_and(|a| a.starts_with('-') && *a != "--") {
+                k = 1;
+            }
+            let targets: Vec<&str> = rest.get(k..).unwrap_or(&[]).iter().filter(|a| **a != "--").copied().collect();
             let signal_all = targets.iter().any(|t| *t == "-1" || *t == "1");
             if signal_all {
                 disrupt(
@@ -312,15 +324,20 @@ fn crontab(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) {
     }
 }
 
+/// The files that decide who is root: sudoers and the account databases.
+pub(crate) fn is_account_file(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.starts_with("/etc/sudoers")
+        || ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"].contains(&lower.as_str())
+        || lower.ends_with("/etc/passwd")
+        || lower.ends_with("/etc/sudoers")
+}
+
 /// Judges a file being written: sudoers and account databases, persistence locations, devices.
 pub(crate) fn write_target(inv: &Invocation<'_>, path: &str, facts: &mut Facts) {
     let lower = path.to_ascii_lowercase();
     let base = program_name(&lower);
-    if lower.starts_with("/etc/sudoers")
-        || ["/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"].contains(&lower.as_str())
-        || lower.ends_with("/etc/passwd")
-        || lower.ends_with("/etc/sudoers")
-    {
+    if is_account_file(path) {
         facts.push(inv.fact(
             Intent::PrivilegeEscalate,
             Severity::Critical,
