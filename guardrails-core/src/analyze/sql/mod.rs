@@ -23,6 +23,7 @@ use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
 
 use crate::action::Dialect;
+use crate::analyze::Detector;
 use crate::fact::{Fact, Facts, Severity, Span, Target};
 use crate::intent::Intent;
 use crate::limits::Limits;
@@ -192,15 +193,23 @@ impl<'a> Stmt<'a> {
         Fact { intent, severity, span: self.report, detector, target, message }
     }
 
-    /// Whether some word of the statement (outside strings and comments) is a trigger word.
-    fn has_trigger(&self) -> bool {
-        self.tokens.iter().any(|t| match t.kind {
-            TokenKind::Word | TokenKind::QuotedIdent => t.ident(self.src).is_some_and(detectors::is_trigger),
-            // `@@global.x`, `@@GLOBAL.x`
-            TokenKind::Variable => detectors::is_trigger(t.text(self.src).trim_start_matches('@')),
-            TokenKind::Meta => true,
-            _ => false,
-        })
+    /// Which detectors have a trigger word among the statement's words (outside strings and
+    /// comments): bit `k` for `detectors::ALL[k]`. A psql meta-command sets every bit.
+    fn trigger_mask(&self) -> u32 {
+        let mut mask = 0;
+        for t in self.tokens {
+            let word = match t.kind {
+                TokenKind::Word | TokenKind::QuotedIdent => t.ident(self.src),
+                // `@@global.x`, `@@GLOBAL.x`
+                TokenKind::Variable => Some(t.text(self.src).trim_start_matches('@')),
+                TokenKind::Meta => return u32::MAX,
+                _ => None,
+            };
+            if let Some(w) = word {
+                mask |= detectors::trigger_mask(w);
+            }
+        }
+        mask
     }
 }
 
@@ -221,7 +230,8 @@ pub(crate) fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts
     // `PREPARE p FROM @q` runs what `SET @q := …` built.
     let dynamic = detectors::dynamic_sql::check(stmt, state, facts);
     detectors::sensitive_table_access::check(stmt, state, facts);
-    if dynamic || !stmt.has_trigger() {
+    let mask = stmt.trigger_mask();
+    if dynamic || mask == 0 {
         return;
     }
     // Only statements that need analysis spend from the budget, so the fast path (which skips
@@ -232,22 +242,36 @@ pub(crate) fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts
     }
     state.statements_left -= 1;
     let before = facts.items.len();
-    detectors::drop_statement::check(stmt, facts);
-    detectors::truncate_statement::check(stmt, facts);
-    detectors::destructive_alter::check(stmt, facts);
-    detectors::privilege_change::check(stmt, facts);
-    detectors::system_change::check(stmt, facts);
-    detectors::data_export::check_tokens(stmt, facts);
-    detectors::table_overwrite::check(stmt, facts);
-    detectors::dangerous_function::check(stmt, facts);
-    detectors::credential_catalog_read::check(stmt, facts);
-    detectors::code_loading::check(stmt, facts);
+    // Only the detectors whose trigger words the statement contains can fire.
+    let token_detectors: [(&Detector, fn(&Stmt<'_>, &mut Facts)); 10] = [
+        (&detectors::drop_statement::DETECTOR, detectors::drop_statement::check),
+        (&detectors::truncate_statement::DETECTOR, detectors::truncate_statement::check),
+        (&detectors::destructive_alter::DETECTOR, detectors::destructive_alter::check),
+        (&detectors::privilege_change::DETECTOR, detectors::privilege_change::check),
+        (&detectors::system_change::DETECTOR, detectors::system_change::check),
+        (&detectors::data_export::DETECTOR, detectors::data_export::check_tokens),
+        (&detectors::table_overwrite::DETECTOR, detectors::table_overwrite::check),
+        (&detectors::dangerous_function::DETECTOR, detectors::dangerous_function::check),
+        (&detectors::credential_catalog_read::DETECTOR, detectors::credential_catalog_read::check),
+        (&detectors::code_loading::DETECTOR, detectors::code_loading::check),
+    ];
+    for (detector, check) in token_detectors {
+        if mask & detectors::bit(detector) != 0 {
+            check(stmt, facts);
+        }
+    }
 
     let structural = detectors::needs_parse(stmt);
     if !structural && facts.items.len() > before {
         return;
     }
     if !structural && !detectors::has_unexplained_action(stmt) {
+        return;
+    }
+    // A plain DELETE/UPDATE is judged from its tokens and its WHERE expression alone, without
+    // parsing the whole statement; joins, LIMIT, MERGE and EXPLAIN need the AST.
+    let needs_ast = ["MERGE", "LIMIT", "USING", "JOIN", "EXPLAIN", "TOP"].iter().any(|k| stmt.any_kw(k));
+    if structural && !needs_ast && detectors::unbounded_write::check_tokens(stmt, state, facts) {
         return;
     }
     match parse(stmt, state) {
@@ -310,7 +334,7 @@ fn parse(stmt: &Stmt<'_>, state: &SqlState<'_>) -> Result<Vec<Statement>, String
 
 /// MySQL reads `||` as OR (unless PIPES_AS_CONCAT is set), with OR's precedence; sqlparser reads
 /// it as concatenation. The statement's text with each `||` spelled `OR`.
-fn mysql_pipes_as_or(stmt: &Stmt<'_>) -> String {
+pub(crate) fn mysql_pipes_as_or(stmt: &Stmt<'_>) -> String {
     let text = stmt.text();
     let pipes: Vec<&Token> = stmt.tokens.iter().filter(|t| t.is_punct(stmt.src, "||")).collect();
     if stmt.dialect != Dialect::Mysql || pipes.is_empty() {

@@ -40,7 +40,23 @@ pub(crate) const ALL: &[&Detector] = &[
 
 /// Whether `word` is a trigger word of some detector (ASCII case-insensitive).
 pub(crate) fn is_trigger(word: &str) -> bool {
-    ALL.iter().any(|d| d.triggers.iter().any(|t| t.eq_ignore_ascii_case(word)))
+    trigger_mask(word) != 0
+}
+
+/// The detectors (bit `k` for `ALL[k]`) that have `word` as a trigger word.
+pub(crate) fn trigger_mask(word: &str) -> u32 {
+    let mut mask = 0;
+    for (k, d) in ALL.iter().enumerate() {
+        if d.triggers.iter().any(|t| t.eq_ignore_ascii_case(word)) {
+            mask |= 1 << k;
+        }
+    }
+    mask
+}
+
+/// The bit of `detector` in a trigger mask.
+pub(crate) fn bit(detector: &Detector) -> u32 {
+    ALL.iter().position(|d| d.id == detector.id).map_or(u32::MAX, |k| 1 << k)
 }
 
 /// Words that make a statement do something, used to tell an unparseable statement that does

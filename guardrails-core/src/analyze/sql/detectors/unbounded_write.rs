@@ -199,10 +199,11 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
             judged_all = false;
             continue;
         };
-        let Some(text) = stmt.src.get(first.span.start..last.span.end) else {
+        if stmt.src.get(first.span.start..last.span.end).is_none() {
             judged_all = false;
             continue;
-        };
+        }
+        let text = super::super::mysql_pipes_as_or(&Stmt { tokens: &stmt.tokens[w + 1..clause_end], ..*stmt });
         if super::super::parseable(stmt.src, &stmt.tokens[w + 1..clause_end]).is_err() {
             judged_all = false;
             continue;
@@ -210,7 +211,7 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
         // The whole clause must be one expression: a partial parse judges only its start.
         let parsed = Parser::new(parser_dialect(stmt.dialect))
             .with_recursion_limit(state.limits.max_depth.saturating_mul(4).max(8))
-            .try_with_sql(text)
+            .try_with_sql(&text)
             .and_then(|mut p| {
                 let expr = p.parse_expr()?;
                 match p.peek_token().token {
