@@ -243,19 +243,7 @@ pub(crate) fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts
     state.statements_left -= 1;
     let before = facts.items.len();
     // Only the detectors whose trigger words the statement contains can fire.
-    let token_detectors: [(&Detector, fn(&Stmt<'_>, &mut Facts)); 10] = [
-        (&detectors::drop_statement::DETECTOR, detectors::drop_statement::check),
-        (&detectors::truncate_statement::DETECTOR, detectors::truncate_statement::check),
-        (&detectors::destructive_alter::DETECTOR, detectors::destructive_alter::check),
-        (&detectors::privilege_change::DETECTOR, detectors::privilege_change::check),
-        (&detectors::system_change::DETECTOR, detectors::system_change::check),
-        (&detectors::data_export::DETECTOR, detectors::data_export::check_tokens),
-        (&detectors::table_overwrite::DETECTOR, detectors::table_overwrite::check),
-        (&detectors::dangerous_function::DETECTOR, detectors::dangerous_function::check),
-        (&detectors::credential_catalog_read::DETECTOR, detectors::credential_catalog_read::check),
-        (&detectors::code_loading::DETECTOR, detectors::code_loading::check),
-    ];
-    for (detector, check) in token_detectors {
+    for (detector, check) in TOKEN_DETECTORS {
         if mask & detectors::bit(detector) != 0 {
             check(stmt, facts);
         }
@@ -288,6 +276,23 @@ pub(crate) fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts
         }
     }
 }
+
+/// A detector that judges a statement from its tokens.
+type TokenCheck = fn(&Stmt<'_>, &mut Facts);
+
+/// The token detectors, in the order they run.
+const TOKEN_DETECTORS: &[(&Detector, TokenCheck)] = &[
+    (&detectors::drop_statement::DETECTOR, detectors::drop_statement::check),
+    (&detectors::truncate_statement::DETECTOR, detectors::truncate_statement::check),
+    (&detectors::destructive_alter::DETECTOR, detectors::destructive_alter::check),
+    (&detectors::privilege_change::DETECTOR, detectors::privilege_change::check),
+    (&detectors::system_change::DETECTOR, detectors::system_change::check),
+    (&detectors::data_export::DETECTOR, detectors::data_export::check_tokens),
+    (&detectors::table_overwrite::DETECTOR, detectors::table_overwrite::check),
+    (&detectors::dangerous_function::DETECTOR, detectors::dangerous_function::check),
+    (&detectors::credential_catalog_read::DETECTOR, detectors::credential_catalog_read::check),
+    (&detectors::code_loading::DETECTOR, detectors::code_loading::check),
+];
 
 /// Statements longer than this, or with more boolean and comparison operators, are not handed to
 /// sqlparser: it builds operator chains (`a OR b OR …`) as trees as deep as they are long, which
