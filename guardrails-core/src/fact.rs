@@ -110,6 +110,7 @@ impl Facts {
             index += 1;
             k
         });
+        self.seen.clear();
     }
 
     pub(crate) fn push(&mut self, fact: Fact) {
@@ -120,10 +121,23 @@ impl Facts {
             fact.detector,
             fact.intent
         );
+        // Few facts: compare directly. Many (a DROP of thousands of tables): hash, to stay linear.
+        if self.items.len() < 16 {
+            if !self.items.contains(&fact) {
+                self.items.push(fact);
+            }
+            return;
+        }
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        fact.hash(&mut hasher);
-        if self.seen.insert(hasher.finish()) {
+        let hash = |f: &Fact| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            f.hash(&mut hasher);
+            hasher.finish()
+        };
+        if self.seen.is_empty() {
+            self.seen = self.items.iter().map(hash).collect();
+        }
+        if self.seen.insert(hash(&fact)) {
             self.items.push(fact);
         }
     }

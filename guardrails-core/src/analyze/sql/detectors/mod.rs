@@ -43,15 +43,37 @@ pub(crate) fn is_trigger(word: &str) -> bool {
     trigger_mask(word) != 0
 }
 
-/// The detectors (bit `k` for `ALL[k]`) that have `word` as a trigger word.
-pub(crate) fn trigger_mask(word: &str) -> u32 {
-    let mut mask = 0;
+/// Every trigger word, lower-cased and sorted, with the detectors (bit `k` for `ALL[k]`) that
+/// react to it: one binary search per word of a statement.
+static TRIGGER_TABLE: std::sync::LazyLock<Vec<(String, u32)>> = std::sync::LazyLock::new(|| {
+    let mut table: Vec<(String, u32)> = Vec::new();
     for (k, d) in ALL.iter().enumerate() {
-        if d.triggers.iter().any(|t| t.eq_ignore_ascii_case(word)) {
-            mask |= 1 << k;
+        for t in d.triggers {
+            let word = t.to_ascii_lowercase();
+            match table.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, mask)) => *mask |= 1 << k,
+                None => table.push((word, 1 << k)),
+            }
         }
     }
-    mask
+    table.sort();
+    table
+});
+
+/// The longest trigger word; longer words are never triggers.
+const MAX_TRIGGER_LEN: usize = 32;
+
+/// The detectors (bit `k` for `ALL[k]`) that have `word` as a trigger word (ASCII
+/// case-insensitive).
+pub(crate) fn trigger_mask(word: &str) -> u32 {
+    if word.len() > MAX_TRIGGER_LEN {
+        return 0;
+    }
+    let mut buf = [0u8; MAX_TRIGGER_LEN];
+    let lower = &mut buf[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    TRIGGER_TABLE.binary_search_by(|(w, _)| w.as_bytes().cmp(lower)).map_or(0, |i| TRIGGER_TABLE[i].1)
 }
 
 /// The bit of `detector` in a trigger mask.
@@ -148,4 +170,22 @@ pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
             && !(i > 0 && ["ON", "FOR", "KEY", "IGNORE", "OR", "CASCADE", "DO"].iter().any(|p| stmt.is_kw(i - 1, p)))
             && !(word.eq_ignore_ascii_case("DO") && (stmt.is_kw(i + 1, "UPDATE") || stmt.is_kw(i + 1, "NOTHING")))
     }) || stmt.tokens.iter().any(|t| t.kind == TokenKind::Meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trigger_lookup_matches_the_detectors() {
+        for (k, d) in ALL.iter().enumerate() {
+            for t in d.triggers {
+                assert!(t.len() <= MAX_TRIGGER_LEN, "{t} is longer than MAX_TRIGGER_LEN");
+                assert_ne!(trigger_mask(t) & (1 << k), 0, "{t} of {}", d.id);
+                assert_ne!(trigger_mask(&t.to_ascii_uppercase()) & (1 << k), 0, "{t} upper-case");
+            }
+        }
+        assert_eq!(trigger_mask("users"), 0);
+        assert_eq!(trigger_mask(&"x".repeat(100)), 0);
+    }
 }
