@@ -143,24 +143,24 @@ impl Guard {
         let mut facts = Facts::default();
         let cx = Analysis { limits: &policy.limits, sensitive_tables: &policy.sensitive_tables, shell: &policy.shell };
         analyze::analyze(action, context, &hits, force, &cx, &mut facts);
-        let mut all: Vec<(Fact, Option<usize>)> = facts.items.into_iter().map(|f| (f, None)).collect();
+        let mut matched: Vec<(Fact, usize)> = Vec::new();
         for (rule, span) in &hits.patterns {
             let r = &policy.rules[*rule];
             let Some(intent) = r.intents.first() else { continue };
-            let matched = text.get(span.range()).unwrap_or("");
-            all.push((
+            let text_matched = text.get(span.range()).unwrap_or("");
+            matched.push((
                 Fact {
                     intent: *intent,
                     severity: r.severity,
                     span: *span,
                     detector: "policy/pattern",
                     target: None,
-                    message: format!("matches pattern `{matched}` of rule '{}'", r.id),
+                    message: format!("matches pattern `{text_matched}` of rule '{}'", r.id),
                 },
-                Some(*rule),
+                *rule,
             ));
         }
-        let outcome = eval::decide(policy, &all, text, action.kind(), context);
+        let outcome = eval::decide(policy, &facts.items, &matched, text, action.kind(), context);
         Verdict {
             decision: outcome.decision,
             reason: outcome.reason,

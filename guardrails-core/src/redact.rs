@@ -33,8 +33,9 @@ pub(crate) fn redact_text(text: &str) -> String {
     let Some(re) = REDACTORS.as_ref() else {
         return "*** (redaction unavailable)".to_owned();
     };
-    // Most text holds no credential: one DFA scan, no capture machinery.
-    if !re.is_match(text) {
+    // Every pattern needs a quote, `=`, `$` or `:` (`IDENTIFIED BY '…'`, `pwd=…`, `$$…$$`,
+    // `://u:p@`): text without one holds no credential. Then one DFA scan before any capture.
+    if !text.bytes().any(|b| matches!(b, b'\'' | b'"' | b'=' | b'$' | b':')) || !re.is_match(text) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());

@@ -20,18 +20,21 @@ pub(crate) struct Outcome {
     pub(crate) findings: Vec<Finding>,
 }
 
-/// Decides on `facts`, found in `text`, for an action of kind `kind` in `context`.
+/// Decides on the analyzers' `facts` and the policy patterns' `matched` facts (each with the rule
+/// that owns the pattern), found in `text`, for an action of kind `kind` in `context`.
 pub(crate) fn decide(
     policy: &CompiledPolicy,
-    facts: &[(Fact, Option<usize>)],
+    facts: &[Fact],
+    matched: &[(Fact, usize)],
     text: &str,
     kind: &str,
     context: &Context,
 ) -> Outcome {
+    let facts = facts.iter().map(|f| (f, None)).chain(matched.iter().map(|(f, r)| (f, Some(*r))));
     let mut fired: Vec<(Decision, &str, &Fact, Option<&str>)> = Vec::new();
     let mut exempted: Option<(&str, &Fact)> = None;
     for (fact, origin) in facts {
-        let candidates: &[usize] = match origin {
+        let candidates: &[usize] = match &origin {
             Some(r) => std::slice::from_ref(r),
             None => &policy.by_intent[fact.intent as usize],
         };

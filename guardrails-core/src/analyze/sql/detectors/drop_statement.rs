@@ -141,20 +141,23 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
     }
     let cascade = stmt.any_kw("CASCADE");
-    let label = kind.replace('_', " ");
     if names.is_empty() {
         if named {
             return; // only temporary tables
         }
         names.push(String::new());
     }
+    // `kind` names are single words except `owned_objects`, which has its own message.
+    let effect = match *kind {
+        "database" | "schema" => " and everything in it",
+        _ if cascade => " and, with CASCADE, every object that depends on it",
+        _ => "",
+    };
     for name in names {
-        let what = if name.is_empty() { label.clone() } else { format!("{label} `{name}`") };
-        let message = match *kind {
-            "owned_objects" => format!("DROP OWNED removes every object owned by `{name}`"),
-            "database" | "schema" => format!("drops {what} and everything in it"),
-            _ if cascade => format!("drops {what} and, with CASCADE, every object that depends on it"),
-            _ => format!("drops {what}"),
+        let message = match (*kind, name.is_empty()) {
+            ("owned_objects", _) => format!("DROP OWNED removes every object owned by `{name}`"),
+            (_, true) => format!("drops a {kind}{effect}"),
+            (_, false) => format!("drops {kind} `{name}`{effect}"),
         };
         facts.push(stmt.fact(Intent::SchemaDrop, *severity, DETECTOR.id, Some(Target { kind, name }), message));
     }
