@@ -16,6 +16,9 @@ pub(crate) mod table_overwrite;
 pub(crate) mod truncate_statement;
 pub(crate) mod unbounded_write;
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use crate::analyze::Detector;
 
 use super::lexer::TokenKind;
@@ -43,22 +46,35 @@ pub(crate) fn is_trigger(word: &str) -> bool {
     trigger_mask(word) != 0
 }
 
-/// Every trigger word, lower-cased and sorted, with the detectors (bit `k` for `ALL[k]`) that
-/// react to it: one binary search per word of a statement.
-static TRIGGER_TABLE: std::sync::LazyLock<Vec<(String, u32)>> = std::sync::LazyLock::new(|| {
-    let mut table: Vec<(String, u32)> = Vec::new();
-    for (k, d) in ALL.iter().enumerate() {
-        for t in d.triggers {
-            let word = t.to_ascii_lowercase();
-            match table.iter_mut().find(|(w, _)| *w == word) {
-                Some((_, mask)) => *mask |= 1 << k,
-                None => table.push((word, 1 << k)),
+/// Every trigger word, lower-cased, with the detectors (bit `k` for `ALL[k]`) that react to it.
+static TRIGGER_TABLE: std::sync::LazyLock<HashMap<Vec<u8>, u32, BuildHasherDefault<Fnv>>> =
+    std::sync::LazyLock::new(|| {
+        let mut table: HashMap<Vec<u8>, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        for (k, d) in ALL.iter().enumerate() {
+            for t in d.triggers {
+                *table.entry(t.to_ascii_lowercase().into_bytes()).or_default() |= 1 << k;
             }
         }
+        table
+    });
+
+/// FNV-1a: trigger words are short and not attacker-chosen keys of a long-lived table, so a
+/// tiny hash beats SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    table.sort();
-    table
-});
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 /// The longest trigger word; longer words are never triggers.
 const MAX_TRIGGER_LEN: usize = 32;
@@ -73,7 +89,7 @@ pub(crate) fn trigger_mask(word: &str) -> u32 {
     let lower = &mut buf[..word.len()];
     lower.copy_from_slice(word.as_bytes());
     lower.make_ascii_lowercase();
-    TRIGGER_TABLE.binary_search_by(|(w, _)| w.as_bytes().cmp(lower)).map_or(0, |i| TRIGGER_TABLE[i].1)
+    TRIGGER_TABLE.get(&*lower).copied().unwrap_or(0)
 }
 
 /// The bit of `detector` in a trigger mask.
