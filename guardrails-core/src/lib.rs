@@ -24,6 +24,15 @@
 //! - [`Intent`] is the registry of what actions can do; policies name intents.
 //! - [`Verdict::audit`] gives the activity record a host writes.
 //!
+//! # Analyzers
+//! - SQL (`sql` actions): a lexer of our own plus sqlparser, per dialect; every statement of a
+//!   batch, dynamic SQL rebuilt from its literals, data-modifying CTEs.
+//! - Shell (`shell` actions): a lexer of our own that removes quotes as the shell does; pipes,
+//!   substitutions, here-documents; wrappers unwrapped to the program that runs; SQL sent through
+//!   database clients goes to the SQL analyzer.
+//!
+//! Other action kinds are `unanalyzable` in this version.
+//!
 //! # Guarantees
 //! The engine does no I/O: it reads no files, environment or clock, starts no threads, runs
 //! nothing. The same input and policy always give the same verdict, and the prefilter's fast path
