@@ -336,9 +336,11 @@ fn send_to(report: Span, host: &str, url: &str, flow: Flow, policy: &ShellPolicy
 
 /// What a local path holds, for an upload.
 fn flow_of_path(path: &str) -> Flow {
+    let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
     match flow_of_file(path) {
-        Flow::Unknown if path.ends_with('/') || !path.contains('.') => Flow::Data(format!("the directory `{path}`")),
-        Flow::Unknown => Flow::Data(format!("the file `{path}`")),
+        // A whole directory tree (`scp -r /srv/uploads host:`) is bulk data; a single ordinary
+        // file is of unknown sensitivity.
+        Flow::Unknown if path.ends_with('/') || !base.contains('.') => Flow::Data(format!("the directory `{path}`")),
         other => other,
     }
 }
