@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use common::{catch_all_guard, context_of, load_fixtures, Case, Fixture};
 use guardrails_core::{Action, Guard, Intent, Verdict};
@@ -173,34 +173,9 @@ fn cases_name_only_intents_sql_can_produce() {
 /// of a detector that emits it, which must produce nothing.
 #[test]
 fn every_sql_intent_has_a_block_and_a_pass_case() {
-    let emits: BTreeMap<&str, &[&str]> = DETECTORS.iter().copied().collect();
-    let mut blocks: BTreeMap<&str, usize> = SQL_INTENTS.iter().map(|i| (*i, 0)).collect();
-    let mut passes = blocks.clone();
-    for fixture in fixtures() {
-        for case in &fixture.file.case {
-            for intent in &case.intents {
-                if let Some(n) = blocks.get_mut(intent.as_str()) {
-                    *n += 1;
-                }
-            }
-            if case.intents.is_empty() {
-                for intent in emits.get(fixture.detector.as_str()).copied().unwrap_or_default() {
-                    if let Some(n) = passes.get_mut(intent) {
-                        *n += 1;
-                    }
-                }
-            }
-        }
-    }
-    let lacking: Vec<String> = SQL_INTENTS
-        .iter()
-        .filter_map(|i| match (blocks[i], passes[i]) {
-            (0, 0) => Some(format!("{i}: no block and no pass case")),
-            (0, _) => Some(format!("{i}: no block case")),
-            (_, 0) => Some(format!("{i}: no pass case")),
-            _ => None,
-        })
-        .collect();
+    let fixtures = fixtures();
+    let cases = fixtures.iter().flat_map(|f| f.file.case.iter().map(|c| (f.detector.as_str(), &c.intents)));
+    let lacking = common::intents_lacking_cases(SQL_INTENTS, DETECTORS, cases);
     assert!(lacking.is_empty(), "intents lacking fixture cases:\n{}", lacking.join("\n"));
 }
 

@@ -1,6 +1,6 @@
-//! Shared by `detectors.rs` and `fast_path.rs`: the fixture tables and the policy they run under.
+//! Shared by the detector and fast-path tests: the fixture tables and the policy they run under.
 //!
-//! A fixture file (`fixtures/sql/<detector>.toml`) holds `[[case]]` tables:
+//! A SQL fixture file (`fixtures/sql/<detector>.toml`) holds `[[case]]` tables:
 //!
 //! ```toml
 //! [[case]]
@@ -16,10 +16,11 @@
 //! them. Everything else runs under one catch-all rule that requires approval for every intent, so
 //! the findings of a verdict are exactly the facts the analysis produced, each reported once.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use guardrails_core::{Context, Dialect, Guard, Intent};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 /// One fixture file.
@@ -58,26 +59,38 @@ fn postgres() -> Dialect {
     Dialect::Postgres
 }
 
-/// A loaded fixture file: its stem (the detector's name), its path and its contents.
+/// A loaded fixture file: its stem (the detector's name), its path and its contents (a SQL
+/// [`FixtureFile`] unless another kind's file type is named).
 #[derive(Debug)]
-pub struct Fixture {
+pub struct Fixture<F = FixtureFile> {
     /// `drop_statement` for `fixtures/sql/drop_statement.toml`.
     pub detector: String,
     /// For failure messages.
     pub path: PathBuf,
     /// The parsed file.
-    pub file: FixtureFile,
+    pub file: F,
 }
 
 /// The directory of the SQL fixtures.
 pub fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sql")
+    fixture_dir_of("sql")
+}
+
+/// The directory of one action kind's fixtures: `tests/fixtures/<kind>`.
+pub fn fixture_dir_of(kind: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind)
 }
 
 /// Every SQL fixture file, sorted by name. Panics, naming the file, on one that does not parse.
-#[expect(clippy::disallowed_methods, reason = "tests read their fixture files")]
 pub fn load_fixtures() -> Vec<Fixture> {
-    let dir = fixture_dir();
+    load_fixtures_of("sql")
+}
+
+/// Every fixture file of one action kind, parsed as `F`, sorted by name. Panics, naming the
+/// file, on one that does not parse.
+#[expect(clippy::disallowed_methods, reason = "tests read their fixture files")]
+pub fn load_fixtures_of<F: DeserializeOwned>(kind: &str) -> Vec<Fixture<F>> {
+    let dir = fixture_dir_of(kind);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|entry| entry.expect("a directory entry").path())
@@ -88,9 +101,46 @@ pub fn load_fixtures() -> Vec<Fixture> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            let file: FixtureFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let file: F = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let detector = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
             Fixture { detector, path, file }
+        })
+        .collect()
+}
+
+/// What `intents` lack in the fixtures: a case that produces the intent (a block), or a case that
+/// must pass in the file of a detector that emits it (a near-miss). `detectors` pairs each
+/// fixture file's stem with the intents its detector emits; `cases` gives each case's file stem
+/// and expected intents. One line per intent lacking something.
+pub fn intents_lacking_cases<'c>(
+    intents: &[&str],
+    detectors: &[(&str, &[&str])],
+    cases: impl IntoIterator<Item = (&'c str, &'c BTreeSet<Intent>)>,
+) -> Vec<String> {
+    let mut blocks: BTreeMap<&str, usize> = intents.iter().map(|i| (*i, 0)).collect();
+    let mut passes = blocks.clone();
+    for (detector, expected) in cases {
+        for intent in expected {
+            if let Some(n) = blocks.get_mut(intent.as_str()) {
+                *n += 1;
+            }
+        }
+        if expected.is_empty() {
+            let emitted = detectors.iter().filter(|(d, _)| *d == detector).flat_map(|(_, emits)| emits.iter());
+            for intent in emitted {
+                if let Some(n) = passes.get_mut(intent) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    intents
+        .iter()
+        .filter_map(|i| match (blocks[i], passes[i]) {
+            (0, 0) => Some(format!("{i}: no block and no pass case")),
+            (0, _) => Some(format!("{i}: no block case")),
+            (_, 0) => Some(format!("{i}: no pass case")),
+            _ => None,
         })
         .collect()
 }
