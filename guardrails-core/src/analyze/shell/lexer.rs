@@ -15,7 +15,7 @@ pub(crate) enum Part {
     /// Literal text; `quoted` when it came from quotes or escapes (globs in it are literal).
     Lit { text: String, quoted: bool },
     /// `$NAME`, `${NAME}`, `${NAME:-x}` (modifiers make it unresolvable).
-    Var { name: String, plain: bool },
+    Var { name: String, plain: bool, quoted: bool },
     /// `~` at the start of a word: the home directory.
     Home,
     /// `$( … )` or `` ` … ` ``: the span of the command inside.
@@ -417,7 +417,11 @@ impl<'a> Lexer<'a> {
             let body = self.src.get(inner..end).unwrap_or("");
             let name_len = body.bytes().take_while(|&c| is_name_char(c)).count();
             let name = body.get(..name_len).unwrap_or("").to_owned();
-            parts.push(if name.is_empty() { Part::Opaque } else { Part::Var { name, plain: name_len == body.len() } });
+            parts.push(if name.is_empty() {
+                Part::Opaque
+            } else {
+                Part::Var { name, plain: name_len == body.len(), quoted }
+            });
             self.pos = (end + 1).min(self.b.len());
         } else if is_name_start(c1) {
             let start = self.pos + 1;
@@ -425,7 +429,7 @@ impl<'a> Lexer<'a> {
             while self.b.get(end).copied().is_some_and(is_name_char) {
                 end += 1;
             }
-            parts.push(Part::Var { name: self.src.get(start..end).unwrap_or("").to_owned(), plain: true });
+            parts.push(Part::Var { name: self.src.get(start..end).unwrap_or("").to_owned(), plain: true, quoted });
             self.pos = end;
         } else if c1.is_ascii_digit() || matches!(c1, b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-') {
             parts.push(Part::Opaque);

@@ -44,6 +44,8 @@ pub(crate) struct ShellState<'l> {
     /// The working directory after a `cd` on this line, when known.
     pub(crate) cwd: Option<String>,
     pub(crate) sensitive_tables: &'l [Glob],
+    /// The command text being analysed, for reading substitutions' inner text.
+    pub(crate) current_src: Option<String>,
 }
 
 impl<'l> ShellState<'l> {
@@ -56,6 +58,7 @@ impl<'l> ShellState<'l> {
             vars: HashMap::new(),
             cwd: None,
             sensitive_tables,
+            current_src: None,
         }
     }
 }
@@ -129,6 +132,7 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
         });
     }
     let commands = parse::commands(lexer::tokenize(text));
+    let outer_src = st.current_src.replace(text.to_owned());
     let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
     for cmd in &commands {
         if st.commands_left == 0 {
@@ -141,6 +145,7 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
         let out = command(cmd, text, report, stdin, st, facts);
         outputs.push(out);
     }
+    st.current_src = outer_src;
     outputs.pop().unwrap_or(Flow::Unknown)
 }
 
@@ -203,7 +208,7 @@ fn command(cmd: &Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSt
         st.vars.insert(name.clone(), known);
         subst_flows.extend(flows);
     }
-    let args: Vec<Arg> = cmd.words.iter().map(|w| parse::resolve(w, &st.vars)).collect();
+    let args: Vec<Arg> = parse::split_words(cmd.words.iter().map(|w| parse::resolve(w, &st.vars)).collect());
     for a in &args {
         let flows = substitutions(a, src, report, st, facts);
         subst_flows.extend(flows);

@@ -131,11 +131,34 @@ pub(crate) struct Arg {
     pub(crate) glob: bool,
     /// An unquoted `{a,b}` brace expansion.
     pub(crate) brace: bool,
+    /// An unquoted variable whose value has spaces: the shell splits the word.
+    pub(crate) split: bool,
     pub(crate) span: Span,
     /// Command substitutions inside the word, to analyse as commands.
     pub(crate) substs: Vec<Span>,
     /// Process substitutions (`<(…)`).
     pub(crate) proc_substs: Vec<Span>,
+}
+
+/// Splits arguments the shell would split (`$c` with `c='rm -rf /'`) into one argument per word.
+pub(crate) fn split_words(args: Vec<Arg>) -> Vec<Arg> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        if a.split {
+            for w in a.value.split_whitespace() {
+                out.push(Arg {
+                    value: w.to_owned(),
+                    split: false,
+                    substs: Vec::new(),
+                    proc_substs: Vec::new(),
+                    ..a.clone()
+                });
+            }
+        } else {
+            out.push(a);
+        }
+    }
+    out
 }
 
 /// Resolves `w` with the variables known so far (`None` values are known to be unknown).
@@ -156,9 +179,14 @@ pub(crate) fn resolve(w: &Word, vars: &HashMap<String, Option<String>>) -> Arg {
                 a.value.push_str(text);
             }
             Part::Home => a.value.push('~'),
-            Part::Var { name, plain } => match (name.as_str(), vars.get(name)) {
-                (_, Some(Some(v))) if *plain => a.value.push_str(v),
-                ("HOME", None) if *plain => a.value.push('~'),
+            Part::Var { name, plain, quoted } => match (name.as_str(), vars.get(name)) {
+                (_, Some(Some(v))) if *plain => {
+                    a.value.push_str(v);
+                    // An unquoted expansion is split into words: `c='rm -rf /'; $c`.
+                    a.split |= !quoted && v.contains(char::is_whitespace);
+                }
+                // HOME is always set: `${HOME:?}`, `${HOME:-/root}` are the home directory.
+                ("HOME", None) => a.value.push('~'),
                 _ => {
                     a.dynamic = true;
                     a.value.push('$');

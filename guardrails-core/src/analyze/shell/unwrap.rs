@@ -23,8 +23,24 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
     match name.as_str() {
         "sudo" | "doas" | "run0" => sudo(inv, st, facts),
         "env" => env(inv, st, facts),
-        "nohup" | "builtin" | "setsid" | "unbuffer" | "caffeinate" | "busybox" | "chronic" | "time" => {
-            skip(inv, 1, &[], st, facts)
+        "nohup" | "builtin" | "setsid" | "unbuffer" | "caffeinate" | "busybox" | "chronic" | "time" | "pkexec"
+        | "firejail" | "torsocks" | "proxychains" | "proxychains4" => skip(inv, 1, &[], st, facts),
+        "strace" | "ltrace" => skip(inv, 1, &["-o", "-e", "-p", "-s", "-u", "-E"], st, facts),
+        "unshare" | "systemd-run" => {
+            skip(inv, 1, &["-p", "--property", "-u", "--unit", "-M", "--machine", "-H", "--host"], st, facts)
+        }
+        "script" => match inv.args.iter().position(|a| a.value == "-c" || a.value == "--command") {
+            Some(p) => {
+                let code = inv.args.get(p + 1).map(|a| a.value.clone()).unwrap_or_default();
+                shell_code(&inv, &code, st, facts)
+            }
+            None => Flow::Unknown,
+        },
+        "at" | "batch" => {
+            // at reads the job's commands on standard input.
+            let stdin = inv.stdin.clone();
+            script_flow(&inv, stdin, st, facts);
+            Flow::Unknown
         }
         "exec" => skip(inv, 1, &["-a"], st, facts),
         "command" => {
@@ -99,6 +115,12 @@ fn dynamic_name(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts
         Some(Target { kind: "command", name: first.value.clone() }),
         format!("the command name `{}` is computed at run time, so what runs cannot be known", first.value),
     ));
+    // `$SUDO rm -rf /`, `$SHELL -c '…'`: the computed name is often a wrapper of what follows.
+    if inv.args.len() > 1 {
+        let rest: Vec<String> = inv.args[1..].iter().map(|a| shell_quote(&a.value)).collect();
+        nested(&rest.join(" "), inv.report, st, facts);
+        nested(&format!("sh {}", rest.join(" ")), inv.report, st, facts);
+    }
 }
 
 /// Re-runs the invocation without its first `n` arguments.
@@ -250,8 +272,15 @@ fn xargs(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         if !v.starts_with('-') {
             break;
         }
+        // -I R, -IR, -i[R], --replace[=R]: each input item replaces R.
         if v == "-I" {
             replace = inv.args.get(i + 1).map(|a| a.value.clone());
+        } else if let Some(r) = v.strip_prefix("-I").or_else(|| v.strip_prefix("--replace=")) {
+            replace = Some(r.to_owned());
+        } else if v == "-i" || v == "--replace" {
+            replace = Some("{}".to_owned());
+        } else if let Some(r) = v.strip_prefix("-i") {
+            replace = Some(r.to_owned());
         }
         i += if with_value.contains(&v) { 2 } else { 1 };
     }
@@ -377,6 +406,9 @@ pub(crate) fn remote_code(inv: &Invocation<'_>, url: &str, facts: &mut Facts) {
 /// Code given as one argument (`bash -c`, `eval`): analysed when known, rebuilt from its
 /// substitutions' output when that is known, reported as dynamic otherwise.
 fn code_arg(inv: &Invocation<'_>, code: &Arg, st: &mut ShellState<'_>, facts: &mut Facts) {
+    if code.dynamic && code.substs.iter().all(|s| is_setup_generator(st, *s)) && !code.substs.is_empty() {
+        return;
+    }
     if !code.dynamic {
         nested(&code.value, inv.report, st, facts);
         return;
@@ -414,6 +446,9 @@ fn shell_code(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: 
 
 fn source(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     if let Some(arg) = inv.args.get(1) {
+        if arg.proc_substs.iter().all(|s| is_setup_generator(st, *s)) && !arg.proc_substs.is_empty() {
+            return Flow::Unknown;
+        }
         if !arg.proc_substs.is_empty() {
             let flow = inv.subst_flows.iter().find(|(s, _)| arg.proc_substs.contains(s)).map(|(_, f)| f.clone());
             script_flow(inv, flow.unwrap_or(Flow::Unknown), st, facts);
@@ -422,6 +457,31 @@ fn source(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> F
         }
     }
     Flow::Unknown
+}
+
+/// Tools whose whole purpose is printing shell setup to `eval` or `source`:
+/// `eval "$(ssh-agent -s)"`, `eval "$(pyenv init -)"`, `source <(kubectl completion bash)`.
+fn is_setup_generator(st: &ShellState<'_>, subst: crate::fact::Span) -> bool {
+    let Some(src) = st.current_src.as_deref() else { return false };
+    let inner = src.get(subst.range()).unwrap_or("").trim();
+    let mut words = inner.split_whitespace();
+    let program = words.next().map(program_name).unwrap_or("");
+    let rest: Vec<&str> = words.collect();
+    if inner.contains(['|', ';', '&', '`', '$', '>', '<']) {
+        return false;
+    }
+    match program {
+        "ssh-agent" | "gpg-agent" | "dircolors" | "keychain" => true,
+        "pyenv" | "rbenv" | "nodenv" | "goenv" | "jenv" | "direnv" | "starship" | "zoxide" | "fnm" | "mise" | "rtx"
+        | "brew" | "conda" | "thefuck" | "atuin" => {
+            rest.first().is_some_and(|r| ["init", "hook", "shellenv", "activate", "env", "shell-hook"].contains(r))
+                || program == "thefuck"
+        }
+        "kubectl" | "helm" | "gh" | "docker" | "rustup" | "npm" | "pip" | "uv" | "poetry" | "terraform" | "aws" => {
+            rest.contains(&"completion") || rest.contains(&"completions")
+        }
+        _ => false,
+    }
 }
 
 /// Joins argument values with spaces, as `eval` does.

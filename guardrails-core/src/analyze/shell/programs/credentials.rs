@@ -263,6 +263,18 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
     if name == "cp" || name == "install" {
         return Flow::Unknown;
     }
+    // `grep -c/-l/-q` prints counts, names or nothing: no secret leaves the file.
+    let quiet =
+        matches!(name, "grep" | "egrep" | "fgrep" | "rg")
+            && inv.args.iter().skip(1).any(|a| {
+                a.value.starts_with('-') && !a.value.starts_with("--") && a.value.contains(['c', 'l', 'L', 'q'])
+            });
+    if quiet {
+        facts
+            .items
+            .retain(|f| !(f.detector == DETECTOR.id && f.span == inv.report && f.intent == Intent::CredentialRead));
+        return Flow::Unknown;
+    }
     out
 }
 

@@ -521,8 +521,9 @@ pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
         return;
     }
     for t in targets {
-        // Ownership of the user's own files is theirs to change; system paths are not.
-        if name != "chmod" && t.value.starts_with('~') {
+        // Ownership of the user's own files, or of an application's directory (`/srv/app`), is
+        // routine; only the root and the system directories themselves matter.
+        if name != "chmod" && !owns_the_system(&t.value) {
             continue;
         }
         let Some((severity, _)) = delete_severity(&t.value, t.dynamic, None) else { continue };
@@ -541,6 +542,22 @@ pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
             Some(Target { kind: "file", name: t.value.clone() }),
             format!("`{name}{}` {what}", if recursive { " -R" } else { "" }),
         ));
+    }
+}
+
+/// Whether changing the owner of `path` changes the operating system's own files: the root, an
+/// OS directory or its children (`/usr/lib`), or an application area itself (`/srv`, not
+/// `/srv/app`).
+fn owns_the_system(path: &str) -> bool {
+    let norm = normalize(path);
+    let parts: Vec<&str> = norm.split('/').filter(|p| !p.is_empty() && *p != "*").collect();
+    if !norm.starts_with('/') {
+        return false;
+    }
+    match parts.as_slice() {
+        [] => true,
+        [first, ..] if ["srv", "opt", "home", "mnt", "media", "Users", "Volumes"].contains(first) => parts.len() == 1,
+        [first, ..] => SYSTEM_DIRS.contains(first) && parts.len() <= 2,
     }
 }
 

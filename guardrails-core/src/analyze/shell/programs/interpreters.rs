@@ -153,7 +153,15 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
             if code[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
                 continue;
             }
-            if let Some(path) = string_literals(&code[at + call.len()..], 1).first() {
+            let args = &code[at + call.len()..];
+            // `fs.rm(p)`, `rmSync(p)` and `os.rmdir(p)` delete a file or an empty directory; only
+            // a recursive option makes them tree deletions.
+            let plain = ["rm(", "rmSync(", "rmdir(", "rmdirSync(", "Deno.remove("].contains(call);
+            let call_text = args.split(')').next().unwrap_or("");
+            if plain && !call_text.contains("recursive") {
+                continue;
+            }
+            if let Some(path) = string_literals(args, 1).first() {
                 if let Some((severity, why)) = delete_severity(path, false, st.cwd.as_deref()) {
                     facts.push(inv.fact(
                         Intent::FsDeleteRecursive,

@@ -70,11 +70,23 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "rsync" | "sftp" => {
             network::check(&inv, name, st, facts)
         }
-        "echo" | "printf" => Flow::Text(print_text(&inv.args, name)),
+        "echo" | "printf" => {
+            let text = print_text(&inv.args, name);
+            let escapes = name == "printf"
+                || inv.args.iter().skip(1).take_while(|a| a.value.starts_with('-')).any(|a| a.value.contains('e'));
+            Flow::Text(if escapes { render_escapes(&text) } else { text })
+        }
         "base64" if inv.args.iter().skip(1).any(|a| !a.value.starts_with('-')) => {
             credentials::readers(&inv, name, facts)
         }
         "base64" => decode_base64(&inv),
+        // `sed -i` edits a file in place: a write.
+        "sed" if inv.args.iter().any(|a| a.value.starts_with("-i")) => system::check(&inv, name, st, facts),
+        // Filters that transform what flows through: the result is no longer the literal text.
+        "tr" | "rev" | "xxd" | "sed" | "awk" | "perl" if matches!(inv.stdin, Flow::Text(_)) && inv.args.len() > 1 => {
+            let _ = credentials::readers(&inv, name, facts);
+            Flow::Unknown
+        }
         "gzip" | "gunzip" | "xz" | "zstd" | "bzip2" | "openssl" | "gpg" | "cat" | "tr" | "rev" | "head" | "tail"
         | "less" | "more" | "bat" | "nl" | "tac" | "strings" | "xxd" | "od" | "hexdump" | "grep" | "egrep"
         | "fgrep" | "rg" | "awk" | "sed" | "cut" | "sort" | "uniq" | "jq" | "yq" | "cp" | "tar" | "zip" | "install" => {
@@ -91,6 +103,49 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         }
         _ => system::check(&inv, name, st, facts),
     }
+}
+
+/// `\xHH`, `\NNN` (octal), `\n`, `\t` escapes as `printf` and `echo -e` render them.
+fn render_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('t') => {
+                chars.next();
+                out.push('\t');
+            }
+            Some('x') => {
+                chars.next();
+                let hex: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_hexdigit)).take(2).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => out.push_str(&hex),
+                }
+            }
+            Some(d) if d.is_digit(8) => {
+                let oct: String = std::iter::from_fn(|| chars.next_if(|c| c.is_digit(8))).take(4).collect();
+                match u32::from_str_radix(&oct, 8).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => out.push_str(&oct),
+                }
+            }
+            Some('\\') => {
+                chars.next();
+                out.push('\\');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// What `echo` or `printf` prints (printf's format is applied only for `%s`).
@@ -201,6 +256,31 @@ const NO_TRIGGER_NEEDED: &[&str] = &[
     "kexec",
     "rescue",
     "emergency",
+    // wrappers of a command whose words are in the same text, or readers of a pipe
+    "strace",
+    "ltrace",
+    "unshare",
+    "systemd-run",
+    "script",
+    "at",
+    "batch",
+    "pkexec",
+    "firejail",
+    "torsocks",
+    "proxychains",
+    "proxychains4",
+    // setup generators, judged inside substitutions only
+    "ssh-agent",
+    "gpg-agent",
+    "dircolors",
+    "keychain",
+    "gh",
+    "rustup",
+    "npm",
+    "pip",
+    "uv",
+    "poetry",
+    "-i",
     // assignments, which need an operator to matter (`local X=rm; $X …`)
     "local",
     "readonly",

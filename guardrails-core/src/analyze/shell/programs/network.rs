@@ -182,7 +182,8 @@ pub(crate) fn classify(host: &str, url: &str, policy: &ShellPolicy) -> HostClass
             HostClass::BareIp
         };
     }
-    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") {
+    // Single-label names (`web-1`, `db`) resolve through the local search domain.
+    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") || !host.contains('.') {
         return HostClass::Internal;
     }
     HostClass::Unknown

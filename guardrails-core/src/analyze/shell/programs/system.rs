@@ -45,6 +45,13 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/system_disruption",
     intents: &[Intent::SystemDisrupt],
     triggers: &[
+        "trap",
+        "useradd",
+        "adduser",
+        "setcap",
+        "update-rc.d",
+        "chkconfig",
+        "sed",
         "shutdown",
         "reboot",
         "halt",
@@ -240,11 +247,22 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 "`su` opens a shell as another user".to_owned(),
             )),
         },
-        "usermod" | "gpasswd" => {
+        "usermod" | "gpasswd" | "useradd" | "adduser" => {
+            if rest.windows(2).any(|w| (w[0] == "-u" || w[0] == "--uid") && w[1] == "0") {
+                facts.push(inv.fact(
+                    Intent::PrivilegeEscalate,
+                    Severity::Critical,
+                    PRIVILEGE_DETECTOR.id,
+                    Some(Target { kind: "role", name: "root".to_owned() }),
+                    format!("`{}` creates a second root account (uid 0)", v.join(" ")),
+                ));
+                return Flow::Unknown;
+            }
             let groups = ["sudo", "wheel", "admin", "root", "docker", "adm", "lxd"];
-            if rest.iter().any(|a| a.split(',').any(|g| groups.contains(&g)))
-                && (rest.iter().any(|a| a.starts_with("-a") || a.starts_with("-G") || *a == "-a"))
-            {
+            let adds = rest.iter().any(|a| a.starts_with("-a") || a.starts_with("-G") || *a == "-a")
+                || (name == "adduser" && rest.len() == 2)
+                || name == "gpasswd";
+            if rest.iter().any(|a| a.split(',').any(|g| groups.contains(&g))) && adds {
                 facts.push(inv.fact(
                     Intent::PrivilegeEscalate,
                     Severity::High,
@@ -265,6 +283,40 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 write_target(inv, dest, facts);
             }
         }
+        // `trap 'cmd' EXIT` runs cmd later.
+        "trap" => {
+            if let Some(code) = rest.first().filter(|c| !c.starts_with('-')) {
+                return nested(code, inv.report, st, facts);
+            }
+        }
+        "setcap"
+            if rest.iter().any(|a| {
+                a.contains("cap_setuid")
+                    || a.contains("cap_sys_admin")
+                    || a.contains("cap_dac_override")
+                    || a.contains("=ep") && a.contains("all")
+            }) =>
+        {
+            facts.push(inv.fact(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                PRIVILEGE_DETECTOR.id,
+                None,
+                format!("`{}` gives a program root-equivalent capabilities", v.join(" ")),
+            ));
+        }
+        "sed" if rest.iter().any(|a| a.starts_with("-i")) => {
+            if let Some(file) = rest.iter().rev().find(|a| !a.starts_with('-')) {
+                write_target(inv, file, facts);
+            }
+        }
+        "update-rc.d" | "chkconfig" => facts.push(inv.fact(
+            Intent::Persistence,
+            Severity::Medium,
+            PERSISTENCE_DETECTOR.id,
+            None,
+            format!("`{}` starts a service at every boot", v.join(" ")),
+        )),
         "ssh-copy-id" => facts.push(inv.fact(
             Intent::Persistence,
             Severity::Medium,
@@ -360,7 +412,13 @@ pub(crate) fn write_target(inv: &Invocation<'_>, path: &str, facts: &mut Facts) 
         || lower.contains("launchagents/")
         || lower.contains("launchdaemons/")
         || base == "authorized_keys"
-        || (lower.starts_with("~/") || lower.starts_with("/root/") || lower.starts_with("/home/"))
+        || base == "authorized_keys2"
+        || lower.starts_with("/etc/rc.d/")
+        || lower.starts_with("/etc/update-motd.d/")
+        || (lower.starts_with("~/")
+            || lower.starts_with("/root/")
+            || lower.starts_with("/home/")
+            || lower.starts_with("/users/"))
             && [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login", "config.fish"]
                 .contains(&base);
     if persistent {
