@@ -134,12 +134,17 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
     let commands = parse::commands(lexer::tokenize(text));
     let outer_src = st.current_src.replace(text.to_owned());
     let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
-    for cmd in &commands {
-        if st.commands_left == 0 {
+    for (index, cmd) in commands.iter().enumerate() {
+        // The first command of a top-level line is free: one simple command is always analysed,
+        // as the fast path assumes; the budget bounds everything beyond it.
+        let free = report.is_none() && index == 0;
+        if !free && st.commands_left == 0 {
             facts.push(unanalyzable(whole, "the command line has more commands than the limit".to_owned()));
             return Flow::Unknown;
         }
-        st.commands_left -= 1;
+        if !free {
+            st.commands_left -= 1;
+        }
         let report = report.unwrap_or(cmd.span);
         let stdin = stdin_of(cmd, &outputs, text, report, st, facts);
         let out = command(cmd, text, report, stdin, st, facts);
