@@ -46,6 +46,8 @@ pub(crate) struct ShellState<'l> {
     pub(crate) sensitive_tables: &'l [Glob],
     /// The command text being analysed, for reading substitutions' inner text.
     pub(crate) current_src: Option<String>,
+    /// Aliases defined earlier on the line (`alias x='rm -rf /'; x`).
+    pub(crate) aliases: HashMap<String, String>,
 }
 
 impl<'l> ShellState<'l> {
@@ -59,6 +61,7 @@ impl<'l> ShellState<'l> {
             cwd: None,
             sensitive_tables,
             current_src: None,
+            aliases: HashMap::new(),
         }
     }
 }

@@ -20,6 +20,16 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
         return Flow::Unknown;
     }
     let name = program_name(&first.value).to_owned();
+    // An alias defined earlier on the line runs its value (unless the word was quoted or escaped).
+    if let Some(value) = st.aliases.get(&first.value).cloned() {
+        let mut line = value;
+        for a in &inv.args[1..] {
+            line.push(' ');
+            line.push_str(&shell_quote(&a.value));
+        }
+        st.aliases.remove(&first.value);
+        return nested(&line, inv.report, st, facts);
+    }
     match name.as_str() {
         "sudo" | "doas" | "run0" => sudo(inv, st, facts),
         "env" => env(inv, st, facts),

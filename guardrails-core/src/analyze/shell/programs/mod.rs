@@ -281,7 +281,8 @@ const NO_TRIGGER_NEEDED: &[&str] = &[
     "uv",
     "poetry",
     "-i",
-    // assignments, which need an operator to matter (`local X=rm; $X …`)
+    // assignments and aliases, which need an operator to matter (`local X=rm; $X …`)
+    "alias",
     "local",
     "readonly",
     "typeset",

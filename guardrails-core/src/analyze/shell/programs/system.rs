@@ -283,6 +283,13 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 write_target(inv, dest, facts);
             }
         }
+        "alias" => {
+            for a in inv.args.iter().skip(1) {
+                if let Some((alias, value)) = a.value.split_once('=') {
+                    st.aliases.insert(alias.to_owned(), value.to_owned());
+                }
+            }
+        }
         // `trap 'cmd' EXIT` runs cmd later.
         "trap" => {
             if let Some(code) = rest.first().filter(|c| !c.starts_with('-')) {
