@@ -2,11 +2,27 @@
 //!
 //! Each benchmark puts the engine next to its baseline in the same criterion group:
 //! `evaluate.rs` against a bare `sqlparser` parse, `prefilter.rs` against a naive loop of regexes,
-//! `policy_scale.rs` against itself as the policy grows. Run them with
+//! `shell.rs` against `shell-words` splitting plus the same kind of regex loop, `policy_scale.rs`
+//! against itself as the policy grows. Run them with
 //! `cargo bench -p guardrails-benches`; compare branches with `--save-baseline main` and
 //! `--baseline main`.
 
 use guardrails_core::{Actor, ActorKind, Context, Decision};
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+
+/// A naive guard's regexes, each compiled once as such a guard would: ASCII, case-insensitive.
+pub fn naive_regexes(patterns: &[&str]) -> Vec<Regex> {
+    patterns
+        .iter()
+        .map(|p| {
+            Regex::builder()
+                .syntax(syntax::Config::new().unicode(false).utf8(false).case_insensitive(true))
+                .build(p)
+                .unwrap_or_else(|e| panic!("{p}: {e}"))
+        })
+        .collect()
+}
 
 /// The context the benchmarks evaluate in: an agent acting in production, where the recommended
 /// policy is strictest and so does the most work.
@@ -76,6 +92,37 @@ pub const EVALUATE_INPUTS: &[SqlInput] = &[
     SqlInput { name: "migration_19_statements", text: MIGRATION, expected: Decision::RequireApproval },
 ];
 
+/// One command line of the shell benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct ShellInput {
+    /// The criterion group's name.
+    pub name: &'static str,
+    /// The command line, as an agent would send it.
+    pub command: &'static str,
+    /// What the recommended policy decides for an agent in production; checked before measuring.
+    pub expected: Decision,
+}
+
+/// A benign command of about 60 bytes, the commonest kind an agent runs.
+pub const SHELL_BENIGN: &str = "git log --oneline -20 -- src/analyze/shell/programs/mod.rs";
+
+/// A benign pipeline of about 300 bytes: quotes, globs, `xargs` running a command fed from the
+/// pipe, a `tee`, twelve stages.
+pub const SHELL_PIPELINE: &str = "find . -name '*.rs' -not -path './target/*' -print0 \
+     | xargs -0 grep -n 'unwrap()' | cut -d: -f1 | sort | uniq -c | sort -k1,1 -rn | head -n 25 \
+     | awk '{printf \"%5d %s\\n\", $1, $2}' | tee build/unwrap-report.txt \
+     | grep -v '^ *1 ' | sed -e 's|^\\./||' -e 's|\\.rs$||' | column -t > build/unwrap-summary.txt";
+
+/// SQL inside `psql -c` inside `bash -c`: two levels of unwrapping before the SQL analyzer.
+pub const SHELL_NESTED: &str = "bash -c \"psql -c 'DELETE FROM t WHERE 1=1'\"";
+
+/// The inputs of `shell.rs`: two benign command lines, then a nested one the policy stops.
+pub const SHELL_INPUTS: &[ShellInput] = &[
+    ShellInput { name: "shell/benign_60b", command: SHELL_BENIGN, expected: Decision::Allow },
+    ShellInput { name: "shell/pipeline_300b", command: SHELL_PIPELINE, expected: Decision::Allow },
+    ShellInput { name: "shell/nested_bash_psql", command: SHELL_NESTED, expected: Decision::Deny },
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +133,8 @@ mod tests {
         assert!((400..=500).contains(&JOIN_SELECT.len()), "{}", JOIN_SELECT.len());
         assert!((1_800..=2_400).contains(&MIGRATION.len()), "{}", MIGRATION.len());
         assert_eq!(MIGRATION.matches(";\n").count(), 19);
+        assert!((55..=65).contains(&SHELL_BENIGN.len()), "{}", SHELL_BENIGN.len());
+        assert!((280..=320).contains(&SHELL_PIPELINE.len()), "{}", SHELL_PIPELINE.len());
+        assert_eq!(SHELL_PIPELINE.matches(" | ").count(), 11);
     }
 }

@@ -6,10 +6,8 @@ use std::hint::black_box;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use guardrails_benches::{agent_in_production, JOIN_SELECT, MIGRATION, SHORT_SELECT};
+use guardrails_benches::{agent_in_production, naive_regexes, JOIN_SELECT, MIGRATION, SHORT_SELECT};
 use guardrails_core::{Action, Dialect, Guard};
-use regex_automata::meta::Regex;
-use regex_automata::util::syntax;
 
 /// What a regex-list guardrail typically checks, one pattern per danger.
 const NAIVE_PATTERNS: [&str; 30] = [
@@ -59,22 +57,10 @@ fn benign_batch() -> String {
     s
 }
 
-fn naive_regexes() -> Vec<Regex> {
-    NAIVE_PATTERNS
-        .iter()
-        .map(|p| {
-            Regex::builder()
-                .syntax(syntax::Config::new().unicode(false).utf8(false).case_insensitive(true))
-                .build(p)
-                .unwrap_or_else(|e| panic!("{p}: {e}"))
-        })
-        .collect()
-}
-
 fn prefilter_vs_naive(c: &mut Criterion) {
     let guard = Guard::recommended();
     let context = agent_in_production();
-    let naive = naive_regexes();
+    let naive = naive_regexes(&NAIVE_PATTERNS);
     let floor = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
