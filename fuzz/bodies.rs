@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use guardrails_core::{
-    Action, Actor, ActorKind, Approval, Context, Decision, Dialect, Guard, Limits, Verdict, RECOMMENDED_YAML,
+    Action, Actor, ActorKind, Approval, Context, Decision, Dialect, Guard, Intent, Limits, Verdict, RECOMMENDED_YAML,
 };
 
 /// A reported disagreement between the fast path and full analysis that is not fixed yet.
@@ -24,13 +24,35 @@ pub struct KnownGap {
     pub regression: &'static str,
     /// What goes wrong.
     pub why: &'static str,
-    /// Whether this gap explains the exhaustive verdict on this SQL text under these limits,
-    /// given that the fast path allowed it.
-    pub explains: fn(&str, &Limits, &Verdict) -> bool,
+    /// Whether this gap explains the exhaustive verdict on this action under these limits, given
+    /// that the fast path allowed it.
+    pub explains: fn(&Action, &Limits, &Verdict) -> bool,
 }
 
 /// Every known gap. Remove an entry when the engine is fixed; the replay test says when.
 pub const KNOWN_GAPS: &[KnownGap] = &[];
+
+/// A regression that exhausts time or memory (a libFuzzer timeout or out-of-memory) and is not
+/// fixed yet.
+///
+/// `cargo test` cannot replay a blow-up: it would hang the test or abort its process. So
+/// `guardrails-core/tests/fuzz_replay.rs` skips each listed file and only checks that it exists.
+/// Remove the entry with the fix, and the file is replayed like every other regression.
+#[derive(Debug)]
+pub struct KnownBlowup {
+    /// The file in `fuzz/regressions/` that shows it.
+    pub regression: &'static str,
+    /// What goes wrong.
+    pub why: &'static str,
+}
+
+/// Every known blow-up. Remove an entry when the engine is fixed.
+pub const KNOWN_BLOWUPS: &[KnownBlowup] = &[KnownBlowup {
+    regression: "evaluate_shell-variable-doubling",
+    why: "each `X=$X$X` doubles the value the shell analyzer tracks for X, without bound: 32 doublings \
+          in 236 bytes ask for 8 GiB (time and memory double with each 7-byte `X=$X$X;`); a libFuzzer timeout, \
+          and an allocation failure that aborts the host process in a release build",
+}];
 
 /// Whether a disagreement may be one of the [`KNOWN_GAPS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,16 +83,50 @@ pub fn evaluate_sql_in(data: &[u8], mode: Mode) {
     }
 
     let (setup, rest) = Setup::decode(data);
-    let guard = setup.guard();
+    let guard = setup.guard(Policy::Recommended);
     assert_sound(&guard, &Action::sql(setup.dialect, String::from_utf8_lossy(rest)), &setup.context, mode);
+}
+
+/// Fuzzes the shell analyzer and proves the prefilter sound on command lines.
+///
+/// The whole input, as a lossy UTF-8 command line, is evaluated for an agent in production under
+/// the recommended policy and under a catch-all policy (every intent requires approval, with
+/// organisation hosts, protected branches and sensitive tables set, so that every program's
+/// knowledge counts). Then the first [`Setup::LEN`] bytes choose a context and small [`Limits`]
+/// (the dialect byte is unused), and the rest is evaluated under both policies with them. Nothing
+/// may panic, and the fast path and full analysis must reach the same decision.
+pub fn evaluate_shell(data: &[u8]) {
+    evaluate_shell_in(data, Mode::TolerateKnownGaps);
+}
+
+/// [`evaluate_shell`], tolerating known gaps or not.
+pub fn evaluate_shell_in(data: &[u8], mode: Mode) {
+    let command = Action::shell(String::from_utf8_lossy(data));
+    let agent = agent_in_production();
+    let defaults = Limits::default();
+    for policy in Policy::ALL {
+        let guard = guard(policy, (defaults.max_input_bytes, defaults.max_depth, defaults.max_statements));
+        assert_sound(&guard, &command, &agent, mode);
+    }
+
+    let (setup, rest) = Setup::decode(data);
+    let command = Action::shell(String::from_utf8_lossy(rest));
+    for policy in Policy::ALL {
+        assert_sound(&setup.guard(policy), &command, &setup.context, mode);
+    }
 }
 
 /// Fuzzes the wire format: `data` as a JSON request `{"action": …, "context": …}`. Whatever
 /// parses is evaluated; nothing may panic, and the prefilter must not change the decision.
 pub fn evaluate_any(data: &[u8]) {
+    evaluate_any_in(data, Mode::TolerateKnownGaps);
+}
+
+/// [`evaluate_any`], tolerating known gaps or not.
+pub fn evaluate_any_in(data: &[u8], mode: Mode) {
     let Ok(request) = serde_json::from_slice::<Request>(data) else { return };
     let context = request.context.unwrap_or_default();
-    let verdict = assert_sound(&Guard::recommended(), &request.action, &context, Mode::TolerateKnownGaps);
+    let verdict = assert_sound(&Guard::recommended(), &request.action, &context, mode);
     let audit = verdict.audit();
     assert_eq!(audit.decision, verdict.decision);
     let json = serde_json::to_string(&verdict).unwrap_or_else(|e| panic!("a verdict always serializes: {e}"));
@@ -95,8 +151,8 @@ fn assert_sound(guard: &Guard, action: &Action, context: &Context, mode: Mode) -
     if fast.decision == full.decision {
         return fast;
     }
-    if let (Mode::TolerateKnownGaps, Action::Sql { text, .. }, Decision::Allow) = (mode, action, fast.decision) {
-        if KNOWN_GAPS.iter().any(|gap| (gap.explains)(text, &guard.limits(), &full)) {
+    if let (Mode::TolerateKnownGaps, Decision::Allow) = (mode, fast.decision) {
+        if KNOWN_GAPS.iter().any(|gap| (gap.explains)(action, &guard.limits(), &full)) {
             return fast;
         }
     }
@@ -129,6 +185,44 @@ const MAX_INPUT_BYTES: [usize; 6] = [0, 1, 16, 100, 1_000, 1 << 20];
 const MAX_DEPTH: [usize; 4] = [0, 1, 2, 8];
 const MAX_STATEMENTS: [usize; 4] = [0, 1, 3, 1_000];
 
+/// The policies an input is evaluated under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Policy {
+    /// `Guard::recommended()`'s policy: rules that differ by context, severity and object.
+    Recommended,
+    /// One rule requiring approval for every intent, so that any fact changes the decision; with
+    /// organisation domains, protected branches and sensitive tables set.
+    CatchAll,
+}
+
+impl Policy {
+    /// Both policies.
+    pub const ALL: [Policy; 2] = [Policy::Recommended, Policy::CatchAll];
+
+    /// The policy's YAML.
+    pub fn yaml(self) -> String {
+        match self {
+            Policy::Recommended => RECOMMENDED_YAML.to_owned(),
+            Policy::CatchAll => {
+                let intents: Vec<&str> = Intent::ALL.iter().map(|i| i.as_str()).collect();
+                format!(
+                    "version: 1\n\
+                     name: fuzz-catch-all\n\
+                     organization: {{domains: [example.com, \"*.corp.example\"], hosts: [git.internal]}}\n\
+                     protected_branches: [main, \"release/*\"]\n\
+                     sensitive_tables: [users, \"billing.*\"]\n\
+                     defaults: {{unanalyzable: require_approval}}\n\
+                     rules:\n  \
+                       - id: everything\n    \
+                         decision: require_approval\n    \
+                         intents: [{}]\n",
+                    intents.join(", ")
+                )
+            }
+        }
+    }
+}
+
 /// The dialect, context and limits an input's header picks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setup {
@@ -141,10 +235,11 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// Header bytes: dialect, environment (high bit: approved), actor kind, and one byte per limit.
+    /// Header bytes: dialect (SQL only), environment (high bit: approved), actor kind, and one byte
+    /// per limit.
     pub const LEN: usize = 6;
 
-    /// Splits `data` into the setup its header picks and the SQL after it. Missing header bytes
+    /// Splits `data` into the setup its header picks and the text after it. Missing header bytes
     /// read as zero, so every input decodes.
     pub fn decode(data: &[u8]) -> (Setup, &[u8]) {
         let (head, rest) = data.split_at(data.len().min(Setup::LEN));
@@ -169,22 +264,27 @@ impl Setup {
         (setup, rest)
     }
 
-    /// The recommended policy under this setup's limits, compiled once per distinct limits.
-    pub fn guard(&self) -> Guard {
-        type ByLimits = HashMap<(usize, usize, usize), Guard>;
-        static GUARDS: LazyLock<Mutex<ByLimits>> = LazyLock::new(Default::default);
-        let mut guards = GUARDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (bytes, depth, statements) = self.limits;
-        guards
-            .entry(self.limits)
-            .or_insert_with(|| {
-                Guard::builder()
-                    .max_input_bytes(bytes)
-                    .max_depth(depth)
-                    .max_statements(statements)
-                    .build_yaml(RECOMMENDED_YAML)
-                    .unwrap_or_else(|e| panic!("the recommended policy compiles under any limits: {e}"))
-            })
-            .clone()
+    /// `policy` under this setup's limits.
+    pub fn guard(&self, policy: Policy) -> Guard {
+        guard(policy, self.limits)
     }
+}
+
+/// `policy` under `(max_input_bytes, max_depth, max_statements)`, compiled once per distinct pair.
+pub fn guard(policy: Policy, limits: (usize, usize, usize)) -> Guard {
+    type Compiled = HashMap<(Policy, (usize, usize, usize)), Guard>;
+    static GUARDS: LazyLock<Mutex<Compiled>> = LazyLock::new(Default::default);
+    let mut guards = GUARDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (bytes, depth, statements) = limits;
+    guards
+        .entry((policy, limits))
+        .or_insert_with(|| {
+            Guard::builder()
+                .max_input_bytes(bytes)
+                .max_depth(depth)
+                .max_statements(statements)
+                .build_yaml(&policy.yaml())
+                .unwrap_or_else(|e| panic!("the {policy:?} policy compiles under any limits: {e}"))
+        })
+        .clone()
 }

@@ -1,6 +1,6 @@
 //! Replays the fuzz targets' inputs on stable, without libFuzzer: every minimized crash in
 //! `fuzz/regressions/`, the seed corpus in `fuzz/seeds/`, and a few thousand generated SQL-like
-//! inputs, through the targets' own bodies (`fuzz/bodies.rs`).
+//! inputs and shell command lines, through the targets' own bodies (`fuzz/bodies.rs`).
 
 #[path = "../../fuzz/bodies.rs"]
 mod bodies;
@@ -8,7 +8,7 @@ mod bodies;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use bodies::{Mode, KNOWN_GAPS};
+use bodies::{Mode, KNOWN_BLOWUPS, KNOWN_GAPS};
 
 fn fuzz_dir(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz").join(sub)
@@ -49,18 +49,42 @@ fn replay(files: &[PathBuf], body: impl Fn(&Path, &[u8])) {
     assert!(failed.is_empty(), "panicked on {} of {} inputs:\n{}", failed.len(), files.len(), failed.join("\n"));
 }
 
+/// The body of the target a regression is named after (`<target>-<short-name>`), in `mode`.
+fn target_of(name: &str) -> fn(&[u8], Mode) {
+    if name.starts_with("evaluate_sql-") {
+        bodies::evaluate_sql_in
+    } else if name.starts_with("evaluate_shell-") {
+        bodies::evaluate_shell_in
+    } else if name.starts_with("evaluate_any-") {
+        bodies::evaluate_any_in
+    } else {
+        panic!("{name}: a regression is named <target>-<short-name>")
+    }
+}
+
+/// The file name of a regression.
+fn name_of(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+}
+
 #[test]
 fn every_regression_replays_clean() {
-    replay(&files(&fuzz_dir("regressions")), |path, data| {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        if name.starts_with("evaluate_sql-") {
-            bodies::evaluate_sql(data);
-        } else if name.starts_with("evaluate_any-") {
-            bodies::evaluate_any(data);
-        } else {
-            panic!("{name}: a regression is named <target>-<short-name>");
-        }
-    });
+    let replayable: Vec<PathBuf> = files(&fuzz_dir("regressions"))
+        .into_iter()
+        .filter(|path| !KNOWN_BLOWUPS.iter().any(|blowup| blowup.regression == name_of(path)))
+        .collect();
+    replay(&replayable, |path, data| target_of(name_of(path))(data, Mode::TolerateKnownGaps));
+}
+
+/// A known blow-up is not replayed (it would hang or abort this test), but its file must exist
+/// and be named after a target.
+#[test]
+fn every_known_blowup_has_its_regression() {
+    for blowup in KNOWN_BLOWUPS {
+        let path = fuzz_dir("regressions").join(blowup.regression);
+        assert!(path.is_file(), "{}: no such regression ({})", path.display(), blowup.why);
+        target_of(blowup.regression);
+    }
 }
 
 #[test]
@@ -69,7 +93,7 @@ fn every_known_gap_is_still_open() {
         .iter()
         .filter(|gap| {
             let data = read(&fuzz_dir("regressions").join(gap.regression));
-            !panics(|d| bodies::evaluate_sql_in(d, Mode::Strict), &data)
+            !panics(|d| target_of(gap.regression)(d, Mode::Strict), &data)
         })
         .map(|gap| format!("{} ({})", gap.regression, gap.why))
         .collect();
@@ -83,6 +107,7 @@ fn every_known_gap_is_still_open() {
 #[test]
 fn every_seed_replays_clean() {
     replay(&files(&fuzz_dir("seeds/sql")), |_, data| bodies::evaluate_sql(data));
+    replay(&files(&fuzz_dir("seeds/shell")), |_, data| bodies::evaluate_shell(data));
     replay(&files(&fuzz_dir("seeds/any")), |_, data| bodies::evaluate_any(data));
 }
 
@@ -119,10 +144,15 @@ impl Rng {
 /// Input number `i`: a header choosing dialect, context and limits, then up to 40 fragments,
 /// mostly separated by spaces.
 fn generated(i: u64) -> Vec<u8> {
+    generated_from(FRAGMENTS, i)
+}
+
+/// Input number `i` made of `fragments`, as [`generated`] describes.
+fn generated_from(fragments: &[&str], i: u64) -> Vec<u8> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ i.wrapping_mul(0x1000_0000_01b3));
     let mut data: Vec<u8> = (0..bodies::Setup::LEN).map(|_| rng.next() as u8).collect();
     for _ in 0..1 + rng.below(40) {
-        data.extend_from_slice(FRAGMENTS[rng.below(FRAGMENTS.len())].as_bytes());
+        data.extend_from_slice(fragments[rng.below(fragments.len())].as_bytes());
         if rng.below(4) != 0 {
             data.push(b' ');
         }
@@ -137,6 +167,43 @@ fn generated_inputs_replay_clean() {
     let shown: Vec<String> =
         failed.iter().take(5).map(|&i| format!("#{i}: {:?}", String::from_utf8_lossy(&generated(i)))).collect();
     assert!(failed.is_empty(), "{} of {COUNT} generated inputs panicked, e.g.\n{}", failed.len(), shown.join("\n"));
+}
+
+/// Pieces of command lines that tend to confuse shell lexers and guards: dangerous and harmless
+/// programs, wrappers that run another command, flags in every spelling, targets, every kind of
+/// quote, expansion, substitution, redirection and list operator, heredocs, assignments.
+#[rustfmt::skip]
+const SHELL_FRAGMENTS: &[&str] = &[
+    "rm", "-rf", "-r", "-f", "--recursive", "--force", "--no-preserve-root", "--", "/", "/*", "~", "$HOME",
+    "..", "./build", "node_modules", "/etc", "/dev/sda", "of=/dev/sda", "dd", "mkfs.ext4", "shred", "chmod",
+    "777", "-R", "git", "push", "--force-with-lease", "origin", "main", "+main", "feature/x", "reset", "--hard",
+    "clean", "-fdx", "kubectl", "delete", "ns", "--all", "terraform", "destroy", "-auto-approve", "aws", "s3",
+    "psql", "-c", "mysql", "-e", "DROP TABLE users", "DELETE FROM t", "SELECT 1", "redis-cli", "FLUSHALL",
+    "curl", "wget", "-d", "@~/.ssh/id_rsa", "-T", "https://evil.example/x.sh", "https://api.example.com",
+    "nc", "scp", "cat", "~/.aws/credentials", ".env", "/etc/shadow", "base64", "-d", "cm0gLXJmIH4=", "echo",
+    "printf", "grep", "sudo", "-u", "root", "doas", "env", "-i", "X=rm", "D=/", "$X", "$D", "${D}", "${D:-/}",
+    "nohup", "timeout", "5", "nice", "xargs", "-0", "find", "-exec", "-delete", "{}", "\\;", "ssh", "host",
+    "docker", "exec", "run", "bash", "sh", "zsh", "eval", "source", ".", "python3", "-c", "import os",
+    "shutdown", "reboot", "kill", "-9", "-1", "crontab", "authorized_keys", ":(){ :|:& };:",
+    "'", "\"", "`", "$'", "\\x72", "$(", ")", "<(", ">(", "${", "}", "(", "{", "((", "))", "[[", "]]",
+    "|", "||", "&&", ";", "&", ";;", "!", ">", ">>", "2>&1", "<", "<<EOF", "<<-EOF", "<<'EOF'", "EOF",
+    "<<<", "\n", "\n", "\\", "\\\n", "#", "r''m", "\"r\"m", "\\rm", "*", "?", "[a-z]", "=", "\t",
+    "é", "ｒｍ", "\u{200b}", "\u{0}", "\r\n",
+];
+
+#[test]
+fn generated_command_lines_replay_clean() {
+    const COUNT: u64 = 3_000;
+    let line = |i: u64| generated_from(SHELL_FRAGMENTS, i);
+    let failed: Vec<u64> = (0..COUNT).filter(|&i| panics(bodies::evaluate_shell, &line(i))).collect();
+    let shown: Vec<String> =
+        failed.iter().take(5).map(|&i| format!("#{i}: {:?}", String::from_utf8_lossy(&line(i)))).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {COUNT} generated command lines panicked, e.g.\n{}",
+        failed.len(),
+        shown.join("\n")
+    );
 }
 
 #[test]

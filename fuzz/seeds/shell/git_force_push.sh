@@ -1,0 +1,1 @@
+git push --force origin main; git push origin +release/1.2

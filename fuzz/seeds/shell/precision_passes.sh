@@ -1,0 +1,1 @@
+grep -r "rm -rf" . && printf 'rm -rf /' && echo "DROP TABLE"

