@@ -213,7 +213,7 @@ fn command(cmd: &Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSt
             }
             _ => None,
         };
-        st.vars.insert(name.clone(), known);
+        st.vars.insert(name.clone(), known.filter(|v| v.len() <= parse::MAX_VALUE_BYTES));
         subst_flows.extend(flows);
     }
     let args: Vec<Arg> = parse::split_words(cmd.words.iter().map(|w| parse::resolve(w, &st.vars)).collect());

@@ -120,6 +120,9 @@ fn assignment(w: &Word) -> Option<(String, Word)> {
     Some((name.to_owned(), Word { parts, span: w.span }))
 }
 
+/// The longest value a word may take when variables are expanded into it.
+pub(crate) const MAX_VALUE_BYTES: usize = 64 * 1024;
+
 /// A word's value, as far as it can be known.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Arg {
@@ -180,7 +183,8 @@ pub(crate) fn resolve(w: &Word, vars: &HashMap<String, Option<String>>) -> Arg {
             }
             Part::Home => a.value.push('~'),
             Part::Var { name, plain, quoted } => match (name.as_str(), vars.get(name)) {
-                (_, Some(Some(v))) if *plain => {
+                // `a=$a$a` doubles a value each time: past the cap it is unknown, never huge.
+                (_, Some(Some(v))) if *plain && a.value.len() + v.len() <= MAX_VALUE_BYTES => {
                     a.value.push_str(v);
                     // An unquoted expansion is split into words: `c='rm -rf /'; $c`.
                     a.split |= !quoted && v.contains(char::is_whitespace);
