@@ -340,7 +340,20 @@ impl<'a> Lexer<'a> {
                     parts.push(Part::Subst(Span::new(inner, end)));
                     self.pos = (end + 1).min(self.b.len());
                 }
-                _ => self.push_char(&mut lit),
+                _ => {
+                    // A run of plain bytes is copied at once, not character by character.
+                    let run_end = self.b[self.pos..]
+                        .iter()
+                        .position(|&c| is_blank(c) || is_op_byte(c) || matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`'))
+                        .map_or(self.b.len(), |i| self.pos + i);
+                    match self.src.get(self.pos..run_end) {
+                        Some(run) if run_end > self.pos => {
+                            lit.push_str(run);
+                            self.pos = run_end;
+                        }
+                        _ => self.push_char(&mut lit),
+                    }
+                }
             }
         }
         flush(&mut parts, &mut lit, &mut lit_quoted);

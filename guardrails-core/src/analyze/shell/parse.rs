@@ -55,7 +55,7 @@ pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
             }
             Token::Word(w) => {
                 if cur.words.is_empty() {
-                    if literal(&w).is_some_and(|kw| PREFIX_KEYWORDS.contains(&kw.as_str())) {
+                    if single_literal(&w).is_some_and(|kw| PREFIX_KEYWORDS.contains(&kw)) {
                         continue;
                     }
                     if let Some((name, value)) = assignment(&w) {
@@ -65,9 +65,7 @@ pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
                     }
                 }
                 // `function name {`: a definition header; its body's commands follow.
-                if literal(&w).as_deref() == Some("{")
-                    && cur.words.first().and_then(literal).as_deref() == Some("function")
-                {
+                if single_literal(&w) == Some("{") && cur.words.first().and_then(single_literal) == Some("function") {
                     cur = Command::default();
                     continue;
                 }
@@ -89,16 +87,12 @@ fn extend(span: &mut Span, with: Span) {
     }
 }
 
-/// The word's text when it is made only of literal parts.
-pub(crate) fn literal(w: &Word) -> Option<String> {
-    let mut s = String::new();
-    for p in &w.parts {
-        match p {
-            Part::Lit { text, .. } => s.push_str(text),
-            _ => return None,
-        }
+/// The word's text when it is one literal part, without copying it.
+fn single_literal(w: &Word) -> Option<&str> {
+    match w.parts.as_slice() {
+        [Part::Lit { text, .. }] => Some(text),
+        _ => None,
     }
-    Some(s)
 }
 
 /// `NAME=value`: an unquoted name, then `=`, then the rest of the word.
@@ -227,7 +221,7 @@ mod tests {
         assert_eq!(cmds.len(), 4);
         assert_eq!(cmds[0].assigns[0].0, "FOO");
         assert_eq!(cmds[1].piped_from, Some(0));
-        assert_eq!(literal(&cmds[3].words[0]).as_deref(), Some("rm"));
+        assert_eq!(single_literal(&cmds[3].words[0]), Some("rm"));
     }
 
     #[test]

@@ -339,6 +339,10 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
 /// A fork bomb: a function that calls itself twice through a pipe, in the background
 /// (`:(){ :|:& };:`, `bomb(){ bomb|bomb& }; bomb`).
 pub(crate) fn is_fork_bomb(text: &str) -> bool {
+    // A function definition needs `(`, `)` and `{`: most command lines have none of them.
+    if !(text.contains('(') && text.contains(')') && text.contains('{')) {
+        return false;
+    }
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     compact.match_indices("(){").any(|(at, _)| {
         let name_start = compact[..at].rfind([';', '&', '|', '\n', '(', ')', '{', '}']).map_or(0, |i| i + 1);
