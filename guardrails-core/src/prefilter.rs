@@ -37,6 +37,8 @@ pub(crate) struct Prefilter {
     regex_owners: Vec<usize>,
     /// A sensitive-table glob with no literal part (`*`) makes every statement relevant.
     sensitive_always: bool,
+    /// Only analyzer trigger words are in the automaton: the first whole-word hit settles the scan.
+    triggers_only: bool,
 }
 
 /// What one scan found.
@@ -117,7 +119,8 @@ impl Prefilter {
             let refs: Vec<&str> = regexes.iter().map(String::as_str).collect();
             Some(build_regex(&refs).map_err(|message| PrefilterError { rule: None, message })?)
         };
-        Ok(Prefilter { literals: ac, owners, regex, regex_owners, sensitive_always })
+        let triggers_only = owners.iter().all(|o| *o == Owner::Analyzer) && regex.is_none();
+        Ok(Prefilter { literals: ac, owners, regex, regex_owners, sensitive_always, triggers_only })
     }
 
     /// Scans `text` once with each automaton.
@@ -129,6 +132,9 @@ impl Prefilter {
                 Owner::Analyzer => {
                     if !hits.analyzer && is_whole_word(bytes, m.start(), m.end()) {
                         hits.analyzer = true;
+                        if self.triggers_only {
+                            break;
+                        }
                     }
                 }
                 Owner::SensitiveTable => hits.sensitive = true,

@@ -89,7 +89,7 @@ pub(crate) enum Token {
 
 /// Lexes `src`. Never fails; unterminated quotes run to the end of the text.
 pub(crate) fn tokenize(src: &str) -> Vec<Token> {
-    Lexer { src, b: src.as_bytes(), pos: 0, pending: Vec::new(), out: Vec::new() }.run()
+    Lexer { src, b: src.as_bytes(), pos: 0, pending: Vec::new(), out: Vec::with_capacity(src.len() / 6 + 2) }.run()
 }
 
 struct Lexer<'a> {
@@ -264,7 +264,7 @@ impl<'a> Lexer<'a> {
     /// One word, up to an unquoted blank or operator.
     fn word(&mut self) -> Word {
         let start = self.pos;
-        let mut parts: Vec<Part> = Vec::new();
+        let mut parts: Vec<Part> = Vec::with_capacity(1);
         let mut lit = String::new();
         let mut lit_quoted = false;
         let flush = |parts: &mut Vec<Part>, lit: &mut String, quoted: &mut bool| {

@@ -25,7 +25,7 @@ const PREFIX_KEYWORDS: &[&str] =
 
 /// Groups tokens into simple commands.
 pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
-    let mut out: Vec<Command> = Vec::new();
+    let mut out: Vec<Command> = Vec::with_capacity(2);
     let mut cur = Command::default();
     // The command whose output the next command reads, after a `|`. Parentheses and braces do
     // not break a pipe: `(curl …) | sh`, `echo … | (bash)`, `{ echo …; } | sh`.
@@ -70,6 +70,9 @@ pub(crate) fn commands(tokens: Vec<Token>) -> Vec<Command> {
                     continue;
                 }
                 extend(&mut cur.span, w.span);
+                if cur.words.is_empty() {
+                    cur.words.reserve(8);
+                }
                 cur.words.push(w);
             }
         }
