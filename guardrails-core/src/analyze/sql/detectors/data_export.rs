@@ -76,32 +76,26 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
     }
     // MySQL LOAD DATA INFILE (not LOCAL) and SQL Server BULK INSERT read files on the server.
-    let load_at = (0..stmt.tokens.len().min(4)).find(|&i| stmt.seq(i, &["LOAD", "DATA"]));
-    if let Some(l) = load_at {
-        if !stmt.is_kw(l + 2, "LOCAL") && !stmt.is_kw(l + 3, "LOCAL") {
-            if let Some(f) = stmt.find_kw(l, "INFILE").and_then(|k| stmt.tokens.get(k + 1)) {
-                let file = f.string_value(stmt.src);
-                facts.push(stmt.fact(
-                    Intent::CredentialRead,
-                    Severity::Medium,
-                    DETECTOR.id,
-                    Some(Target { kind: "file", name: file.clone() }),
-                    format!("LOAD DATA INFILE reads the server file `{file}`"),
-                ));
-            }
-        }
-    }
-    if stmt.seq(0, &["BULK", "INSERT"]) {
-        if let Some(f) = stmt.find_kw(2, "FROM").and_then(|k| stmt.tokens.get(k + 1)) {
+    let server_file = |facts: &mut Facts, at: Option<usize>, verb: &str| {
+        if let Some(f) = at.and_then(|k| stmt.tokens.get(k + 1)) {
             let file = f.string_value(stmt.src);
+            let message = format!("{verb} reads the server file `{file}`");
             facts.push(stmt.fact(
                 Intent::CredentialRead,
                 Severity::Medium,
                 DETECTOR.id,
-                Some(Target { kind: "file", name: file.clone() }),
-                format!("BULK INSERT reads the server file `{file}`"),
+                Some(Target { kind: "file", name: file }),
+                message,
             ));
         }
+    };
+    if let Some(l) = (0..stmt.tokens.len().min(4)).find(|&i| stmt.seq(i, &["LOAD", "DATA"])) {
+        if !stmt.is_kw(l + 2, "LOCAL") && !stmt.is_kw(l + 3, "LOCAL") {
+            server_file(facts, stmt.find_kw(l, "INFILE"), "LOAD DATA INFILE");
+        }
+    }
+    if stmt.seq(0, &["BULK", "INSERT"]) {
+        server_file(facts, stmt.find_kw(2, "FROM"), "BULK INSERT");
     }
     // Hive: INSERT OVERWRITE [LOCAL] DIRECTORY '/out' SELECT … writes files.
     if let Some(d) = (0..stmt.tokens.len()).find(|&i| {
