@@ -26,10 +26,14 @@ pub(crate) enum Part {
     Opaque,
 }
 
+/// A word's parts.
+pub(crate) type Parts = smallvec::SmallVec<[Part; 1]>;
+
 /// A word: its parts and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word {
-    pub(crate) parts: Vec<Part>,
+    /// Most words are one part: kept inline, without a heap allocation.
+    pub(crate) parts: Parts,
     pub(crate) span: Span,
 }
 
@@ -264,10 +268,10 @@ impl<'a> Lexer<'a> {
     /// One word, up to an unquoted blank or operator.
     fn word(&mut self) -> Word {
         let start = self.pos;
-        let mut parts: Vec<Part> = Vec::with_capacity(1);
+        let mut parts = Parts::new();
         let mut lit = String::new();
         let mut lit_quoted = false;
-        let flush = |parts: &mut Vec<Part>, lit: &mut String, quoted: &mut bool| {
+        let flush = |parts: &mut Parts, lit: &mut String, quoted: &mut bool| {
             if !lit.is_empty() {
                 parts.push(Part::Lit { text: std::mem::take(lit), quoted: *quoted });
             }
@@ -373,7 +377,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Inside `"…"`: backslash escapes `$`, `` ` ``, `"`, `\`, newline; expansions stay live.
-    fn double_quoted(&mut self, parts: &mut Vec<Part>) {
+    fn double_quoted(&mut self, parts: &mut Parts) {
         let mut lit = String::new();
         while self.pos < self.b.len() {
             match self.peek(0) {
@@ -410,7 +414,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// `$…` at `pos`.
-    fn dollar(&mut self, parts: &mut Vec<Part>, quoted: bool) {
+    fn dollar(&mut self, parts: &mut Parts, quoted: bool) {
         let c1 = self.peek(1);
         if c1 == b'(' && self.peek(2) == b'(' {
             let end = find_close(self.b, self.pos + 2);

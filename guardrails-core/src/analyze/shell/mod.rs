@@ -137,7 +137,7 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
     let commands = parse::commands(lexer::tokenize(text));
     let outer_src = st.current_src.replace(text.to_owned());
     let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
-    for (index, cmd) in commands.iter().enumerate() {
+    for (index, cmd) in commands.into_iter().enumerate() {
         // The first command of a top-level line is free: one simple command is always analysed,
         // as the fast path assumes; the budget bounds everything beyond it.
         let free = report.is_none() && index == 0;
@@ -149,7 +149,7 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
             st.commands_left -= 1;
         }
         let report = report.unwrap_or(cmd.span);
-        let stdin = stdin_of(cmd, &outputs, text, report, st, facts);
+        let stdin = stdin_of(&cmd, &outputs, text, report, st, facts);
         let out = command(cmd, text, report, stdin, st, facts);
         outputs.push(out);
     }
@@ -199,7 +199,7 @@ fn stdin_of(
     }
 }
 
-fn command(cmd: &Command, src: &str, report: Span, stdin: Flow, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+fn command(cmd: Command, src: &str, report: Span, stdin: Flow, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     // Assignments take effect for the rest of the line (and, as a prefix, for this command).
     let mut subst_flows = Vec::new();
     for (name, value) in &cmd.assigns {
@@ -216,7 +216,7 @@ fn command(cmd: &Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSt
         st.vars.insert(name.clone(), known.filter(|v| v.len() <= parse::MAX_VALUE_BYTES));
         subst_flows.extend(flows);
     }
-    let args: Vec<Arg> = parse::split_words(cmd.words.iter().map(|w| parse::resolve(w, &st.vars)).collect());
+    let args: Vec<Arg> = parse::split_words(cmd.words.into_iter().map(|w| parse::resolve_owned(w, &st.vars)).collect());
     for a in &args {
         let flows = substitutions(a, src, report, st, facts);
         subst_flows.extend(flows);

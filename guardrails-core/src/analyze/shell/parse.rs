@@ -108,7 +108,7 @@ fn assignment(w: &Word) -> Option<(String, Word)> {
     if !valid {
         return None;
     }
-    let mut parts = Vec::new();
+    let mut parts = super::lexer::Parts::new();
     let rest = &text[eq + 1..];
     if !rest.is_empty() {
         parts.push(Part::Lit { text: rest.to_owned(), quoted: false });
@@ -161,21 +161,41 @@ pub(crate) fn split_words(args: Vec<Arg>) -> Vec<Arg> {
     out
 }
 
+/// Whether literal `text` is a pattern (`*`, `?`, `[a]`; a lone `[` is the test command) and
+/// whether it holds a brace expansion (`{rm,-rf,/}`), unless it was quoted.
+fn expansions(text: &str, quoted: bool) -> (bool, bool) {
+    if quoted {
+        return (false, false);
+    }
+    let bracket = text.find('[').is_some_and(|i| text[i + 1..].contains(']'));
+    let glob = text.bytes().any(|c| matches!(c, b'*' | b'?')) || bracket;
+    let brace = text.contains('{') && text.contains(',') && text.contains('}');
+    (glob, brace)
+}
+
+/// [`resolve`], taking the word: a plain literal word gives its text away instead of copying it.
+pub(crate) fn resolve_owned(w: Word, vars: &HashMap<String, Option<String>>) -> Arg {
+    if let [Part::Lit { quoted, .. }] = w.parts.as_slice() {
+        let quoted = *quoted;
+        let span = w.span;
+        if let Some(Part::Lit { text, .. }) = w.parts.into_iter().next() {
+            let (glob, brace) = expansions(&text, quoted);
+            return Arg { value: text, glob, brace, span, ..Arg::default() };
+        }
+        return Arg { span, ..Arg::default() };
+    }
+    resolve(&w, vars)
+}
+
 /// Resolves `w` with the variables known so far (`None` values are known to be unknown).
 pub(crate) fn resolve(w: &Word, vars: &HashMap<String, Option<String>>) -> Arg {
     let mut a = Arg { span: w.span, ..Arg::default() };
     for p in &w.parts {
         match p {
             Part::Lit { text, quoted } => {
-                // `[a]` is a pattern; a lone `[` (the test command) is not.
-                let bracket = text.find('[').is_some_and(|i| text[i + 1..].contains(']'));
-                if !quoted && (text.bytes().any(|c| matches!(c, b'*' | b'?')) || bracket) {
-                    a.glob = true;
-                }
-                // `{rm,-rf,/}` expands to several words: what runs is not this word's text.
-                if !quoted && text.contains('{') && text.contains(',') && text.contains('}') {
-                    a.brace = true;
-                }
+                let (glob, brace) = expansions(text, *quoted);
+                a.glob |= glob;
+                a.brace |= brace;
                 a.value.push_str(text);
             }
             Part::Home => a.value.push('~'),
