@@ -54,10 +54,19 @@ pub enum Action {
     },
     /// A file operation.
     File {
-        /// What is done to the file: `read`, `write`, `delete`, `move`, …
+        /// What is done to the file: `read`, `write`, `append`, `delete` or `move`.
         op: String,
         /// The file's path.
         path: String,
+        /// What is written, for `write` and `append`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content: Option<String>,
+        /// Where the file goes, for `move`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        destination: Option<String>,
+        /// Whether a `delete` removes a directory and everything under it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        recursive: bool,
     },
 }
 
@@ -70,6 +79,21 @@ impl Action {
     /// A shell command-line action.
     pub fn shell(command: impl Into<String>) -> Action {
         Action::Shell { command: command.into() }
+    }
+
+    /// An HTTP request without headers or body.
+    pub fn http(method: impl Into<String>, url: impl Into<String>) -> Action {
+        Action::Http { method: method.into(), url: url.into(), headers: BTreeMap::new(), body: None }
+    }
+
+    /// A call of the tool `tool` with JSON arguments `args`.
+    pub fn tool_call(tool: impl Into<String>, args: serde_json::Value) -> Action {
+        Action::ToolCall { tool: tool.into(), args }
+    }
+
+    /// A file operation (`read`, `write`, `append`, `delete`, `move`) on `path`.
+    pub fn file(op: impl Into<String>, path: impl Into<String>) -> Action {
+        Action::File { op: op.into(), path: path.into(), content: None, destination: None, recursive: false }
     }
 
     /// The wire name of this action's kind (`sql`, `shell`, …).

@@ -84,12 +84,31 @@ pub struct Fact {
     pub target: Option<Target>,
     /// One sentence saying what it would do.
     pub message: String,
+    /// Where the span points when not into the action's primary text (a JSON field, a header).
+    pub location: Option<Box<Location>>,
+}
+
+/// A place inside an action other than its primary text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Location {
+    /// JSON path of the field, e.g. `$.args.query`, `$.body.token`, `$.headers.Authorization`.
+    pub path: String,
+    /// What the span covers there, shortened, secrets masked.
+    pub evidence: String,
 }
 
 impl Fact {
     /// An `unanalyzable` fact from `detector`, saying why.
     pub(crate) fn unanalyzable(span: Span, detector: &'static str, why: String) -> Fact {
-        Fact { intent: Intent::Unanalyzable, severity: Severity::Medium, span, detector, target: None, message: why }
+        Fact {
+            intent: Intent::Unanalyzable,
+            severity: Severity::Medium,
+            span,
+            detector,
+            target: None,
+            message: why,
+            location: None,
+        }
     }
 }
 
@@ -97,6 +116,8 @@ impl Fact {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Facts {
     pub(crate) items: Vec<Fact>,
+    /// Facts from policy patterns, each with the rule that owns the pattern.
+    pub(crate) matched: Vec<(Fact, usize)>,
     /// Hashes of `items`, so that a duplicate is found in constant time.
     seen: std::collections::HashSet<u64>,
 }
@@ -110,6 +131,18 @@ impl Facts {
             index += 1;
             k
         });
+        self.seen.clear();
+    }
+
+    /// Points the facts found since `first` (and pattern facts since `first_matched`) at the field
+    /// `path`, whose text is `text`, unless they already point somewhere.
+    pub(crate) fn locate_from(&mut self, first: usize, first_matched: usize, path: &str, text: &str) {
+        let facts = self.items.iter_mut().skip(first).chain(self.matched.iter_mut().skip(first_matched).map(|m| &mut m.0));
+        for fact in facts {
+            if fact.location.is_none() {
+                fact.location = Some(Box::new(Location { path: path.to_owned(), evidence: evidence(text, fact.span) }));
+            }
+        }
         self.seen.clear();
     }
 
@@ -141,4 +174,26 @@ impl Facts {
             self.items.push(fact);
         }
     }
+}
+
+/// The text at `span`, shortened, with credentials redacted. Redaction runs before shortening
+/// (on a bounded window), so a secret cut by the shortening is still recognised and masked.
+pub(crate) fn evidence(text: &str, span: Span) -> String {
+    let raw = text.get(span.range()).unwrap_or("");
+    let window = prefix(raw, 1024);
+    let redacted = crate::redact::redact_evidence(window);
+    let mut s = prefix(&redacted, 160).to_owned();
+    if s.len() < redacted.len() || window.len() < raw.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }

@@ -6,7 +6,7 @@ use crate::action::Action;
 use crate::analyze::{self, Analysis};
 use crate::context::Context;
 use crate::error::PolicyError;
-use crate::fact::{Fact, Facts};
+use crate::fact::Facts;
 use crate::limits::Limits;
 use crate::policy::compile::{self, CompiledPolicy, Format, LimitOverrides};
 use crate::policy::eval;
@@ -138,29 +138,24 @@ impl Guard {
 
     fn evaluate_inner(&self, action: &Action, context: &Context, force: bool) -> Verdict {
         let policy = &*self.policy;
-        let text = analyze::primary_text(action);
-        let hits = policy.prefilter.scan(text);
         let mut facts = Facts::default();
-        let cx = Analysis { limits: &policy.limits, sensitive_tables: &policy.sensitive_tables, shell: &policy.shell };
-        analyze::analyze(action, context, &hits, force, &cx, &mut facts);
-        let mut matched: Vec<(Fact, usize)> = Vec::new();
-        for (rule, span) in &hits.patterns {
-            let r = &policy.rules[*rule];
-            let Some(intent) = r.intents.first() else { continue };
-            let text_matched = text.get(span.range()).unwrap_or("");
-            matched.push((
-                Fact {
-                    intent: *intent,
-                    severity: r.severity,
-                    span: *span,
-                    detector: "policy/pattern",
-                    target: None,
-                    message: format!("matches pattern `{text_matched}` of rule '{}'", r.id),
-                },
-                *rule,
-            ));
-        }
-        let outcome = eval::decide(policy, &facts.items, &matched, text, action.kind(), context);
+        let cx = Analysis {
+            limits: &policy.limits,
+            sensitive_tables: &policy.sensitive_tables,
+            shell: &policy.shell,
+            tools: &policy.tools,
+            prefilter: &policy.prefilter,
+            rules: &policy.rules,
+            context,
+            force,
+        };
+        analyze::analyze(action, &cx, &mut facts);
+        let tool = match action {
+            Action::ToolCall { tool, .. } => Some(tool.as_str()),
+            _ => None,
+        };
+        let text = analyze::primary_text(action);
+        let outcome = eval::decide(policy, &facts.items, &facts.matched, text, action.kind(), tool, context);
         Verdict {
             decision: outcome.decision,
             reason: outcome.reason,

@@ -108,6 +108,8 @@ intents! {
     EgressFileUpload => "egress.file_upload", Stable;
     /// Talks to a host the organisation does not trust.
     EgressUntrustedHost => "egress.untrusted_host", Stable;
+    /// Calls a tool that a policy rule names (`tools: [github__delete_repository]`).
+    ToolCall => "tool.call", Preview;
     /// The engine could not analyse the action (parse failure, limits); the policy decides.
     Unanalyzable => "unanalyzable", Stable;
 }

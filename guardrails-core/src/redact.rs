@@ -3,6 +3,11 @@
 use std::sync::LazyLock;
 
 use regex_automata::meta::Regex;
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::analyze::payload::Scan;
+use crate::analyze::secrets;
 use regex_automata::util::syntax;
 
 /// Each pattern's capture group 1 is the secret to hide.
@@ -27,6 +32,78 @@ const PATTERNS: &[&str] = &[
 static REDACTORS: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(PATTERNS).ok()
 });
+
+/// `action` as an audit record may keep it: every secret the engine recognises masked, in every
+/// field, whatever its encoding.
+pub(crate) fn redact_action(action: &Action) -> Action {
+    match action {
+        Action::Sql { dialect, text } => Action::Sql { dialect: *dialect, text: redact_string(text) },
+        Action::Shell { command } => Action::Shell { command: redact_string(command) },
+        Action::Http { method, url, headers, body } => Action::Http {
+            method: method.clone(),
+            url: redact_string(url),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    let credential = ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"]
+                        .contains(&k.to_ascii_lowercase().as_str());
+                    (k.clone(), if credential { "***".to_owned() } else { redact_string(v) })
+                })
+                .collect(),
+            body: body.as_ref().map(redact_value),
+        },
+        Action::ToolCall { tool, args } => Action::ToolCall { tool: tool.clone(), args: redact_value(args) },
+        Action::File { op, path, content, destination, recursive } => Action::File {
+            op: op.clone(),
+            path: path.clone(),
+            content: content.as_deref().map(redact_string),
+            destination: destination.clone(),
+            recursive: *recursive,
+        },
+    }
+}
+
+/// A JSON value with every string redacted.
+fn redact_value(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(redact_string(s)),
+        Value::Array(items) => Value::Array(items.iter().map(redact_value).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), redact_value(v))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A string with recognised secrets masked in place; a string that still hides one after that
+/// (percent-encoded, in base64) is replaced whole.
+fn redact_string(text: &str) -> String {
+    let out = redact_evidence(text);
+    let mut scan = Scan::default();
+    scan.text(&out, "$", false);
+    let hidden = scan.secrets().next().map(|f| f.kind.name);
+    match hidden {
+        Some(name) => format!("[redacted: holds {name}]"),
+        None => out,
+    }
+}
+
+/// `text` with recognised secrets masked and embedded credentials (`IDENTIFIED BY '…'`,
+/// `password=…`) replaced by `***`.
+pub(crate) fn redact_evidence(text: &str) -> String {
+    let mut hits = Vec::new();
+    secrets::scan(text, &mut hits);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for hit in hits.iter().filter(|h| h.kind.class == secrets::Class::Secret) {
+        if hit.span.start < last {
+            continue;
+        }
+        out.push_str(text.get(last..hit.span.start).unwrap_or_default());
+        out.push_str(&secrets::mask(text.get(hit.span.range()).unwrap_or_default()));
+        last = hit.span.end;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    redact_text(&out)
+}
 
 /// `text` with every embedded credential replaced by `***`.
 pub(crate) fn redact_text(text: &str) -> String {

@@ -41,8 +41,13 @@ pub struct Finding {
     pub severity: Severity,
     /// One sentence for a model or a person.
     pub message: String,
-    /// UTF-8 byte offsets into the analysed text, `[start, end]`.
+    /// UTF-8 byte offsets into the analysed text, `[start, end]`: the action's primary text (SQL,
+    /// command line, URL, tool name, file path), or the field `path` names.
     pub span: Span,
+    /// The JSON path of the field `span` points into (`$.args.query`, `$.body.token`,
+    /// `$.headers.Authorization`); absent for the primary text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// The text at `span`, shortened, secrets redacted.
     pub evidence: String,
 }
@@ -72,7 +77,7 @@ impl Verdict {
     /// does no I/O. Secrets in the action are redacted.
     pub fn audit(&self) -> AuditRecord {
         let (action, context) = match &self.subject {
-            Some(b) => (Some(redact(&b.0)), Some(b.1.clone())),
+            Some(b) => (Some(crate::redact::redact_action(&b.0)), Some(b.1.clone())),
             None => (None, None),
         };
         let mut rules: Vec<String> = self.findings.iter().map(|f| f.rule.clone()).collect();
@@ -116,11 +121,3 @@ pub struct AuditRecord {
     pub context: Option<Context>,
 }
 
-/// Redacts credentials embedded in an action's text (passwords in SQL, connection strings).
-fn redact(action: &Action) -> Action {
-    match action {
-        Action::Sql { dialect, text } => Action::Sql { dialect: *dialect, text: crate::redact::redact_text(text) },
-        Action::Shell { command } => Action::Shell { command: crate::redact::redact_text(command) },
-        other => other.clone(),
-    }
-}

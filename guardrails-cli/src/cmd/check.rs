@@ -9,16 +9,53 @@ use crate::exit;
 
 /// Arguments of `guardrails check`.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["sql", "shell", "http", "tool", "file", "action"])))]
 pub struct Args {
     /// The SQL to check.
-    #[arg(long, value_name = "TEXT", conflicts_with = "shell", required_unless_present = "shell")]
+    #[arg(long, value_name = "TEXT")]
     sql: Option<String>,
     /// The shell command line to check.
     #[arg(long, value_name = "COMMAND")]
     shell: Option<String>,
+    /// The URL of an HTTP request to check (with --method, --header, --body).
+    #[arg(long, value_name = "URL")]
+    http: Option<String>,
+    /// The name of a tool call to check (with --args).
+    #[arg(long, value_name = "NAME")]
+    tool: Option<String>,
+    /// The path of a file operation to check (with --op, --content, --destination, --recursive).
+    #[arg(long, value_name = "PATH")]
+    file: Option<String>,
+    /// Any action in the wire format, e.g. '{"kind":"http","method":"GET","url":"…"}'.
+    #[arg(long, value_name = "JSON")]
+    action: Option<String>,
     /// SQL dialect: generic, postgres, mysql, sqlite, mssql, snowflake, bigquery, redshift, …
     #[arg(long, default_value = "generic")]
     dialect: String,
+    /// HTTP method.
+    #[arg(long, default_value = "GET", requires = "http")]
+    method: String,
+    /// HTTP header `Name: value` (repeatable).
+    #[arg(long = "header", value_name = "HEADER", requires = "http")]
+    headers: Vec<String>,
+    /// HTTP body: JSON when it parses as JSON, else text.
+    #[arg(long, value_name = "BODY", requires = "http")]
+    body: Option<String>,
+    /// The tool's arguments, a JSON object.
+    #[arg(long, value_name = "JSON", requires = "tool", default_value = "{}")]
+    args: String,
+    /// File operation: read, write, append, delete, move.
+    #[arg(long, default_value = "read", requires = "file")]
+    op: String,
+    /// What a write puts in the file.
+    #[arg(long, value_name = "TEXT", requires = "file")]
+    content: Option<String>,
+    /// Where a move puts the file.
+    #[arg(long, value_name = "PATH", requires = "file")]
+    destination: Option<String>,
+    /// A delete removes a whole directory tree.
+    #[arg(long, requires = "file")]
+    recursive: bool,
     /// Environment the action would run in, e.g. production.
     #[arg(long = "env", value_name = "ENV")]
     environment: Option<String>,
@@ -74,11 +111,7 @@ fn check(args: &Args) -> Result<u8, String> {
         roles: args.roles.clone(),
         ..Context::default()
     };
-    let action = match (&args.sql, &args.shell) {
-        (Some(sql), _) => Action::sql(dialect, sql.clone()),
-        (None, Some(command)) => Action::shell(command.clone()),
-        (None, None) => return Err("give --sql or --shell".to_owned()),
-    };
+    let action = action(args, dialect)?;
     let verdict = guard.evaluate(&action, &context);
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -91,6 +124,45 @@ fn check(args: &Args) -> Result<u8, String> {
     Ok(exit::for_decision(verdict.decision))
 }
 
+/// The action the arguments describe.
+fn action(args: &Args, dialect: Dialect) -> Result<Action, String> {
+    if let Some(sql) = &args.sql {
+        return Ok(Action::sql(dialect, sql.clone()));
+    }
+    if let Some(command) = &args.shell {
+        return Ok(Action::shell(command.clone()));
+    }
+    if let Some(url) = &args.http {
+        let mut headers = std::collections::BTreeMap::new();
+        for h in &args.headers {
+            let (name, value) = h.split_once(':').ok_or_else(|| format!("--header '{h}' is not `Name: value`"))?;
+            headers.insert(name.trim().to_owned(), value.trim().to_owned());
+        }
+        let body = args.body.as_ref().map(|b| {
+            serde_json::from_str::<serde_json::Value>(b).unwrap_or_else(|_| serde_json::Value::String(b.clone()))
+        });
+        return Ok(Action::Http { method: args.method.clone(), url: url.clone(), headers, body });
+    }
+    if let Some(tool) = &args.tool {
+        let parsed: serde_json::Value =
+            serde_json::from_str(&args.args).map_err(|e| format!("--args is not JSON: {e}"))?;
+        return Ok(Action::tool_call(tool.clone(), parsed));
+    }
+    if let Some(path) = &args.file {
+        return Ok(Action::File {
+            op: args.op.clone(),
+            path: path.clone(),
+            content: args.content.clone(),
+            destination: args.destination.clone(),
+            recursive: args.recursive,
+        });
+    }
+    if let Some(json) = &args.action {
+        return serde_json::from_str(json).map_err(|e| format!("--action is not an action: {e}"));
+    }
+    Err("give --sql, --shell, --http, --tool, --file or --action".to_owned())
+}
+
 /// The verdict for a person: the decision, the reason, then each finding.
 pub fn render(verdict: &Verdict, color: bool) -> String {
     let (label, code) = match verdict.decision {
@@ -101,9 +173,13 @@ pub fn render(verdict: &Verdict, color: bool) -> String {
     let paint = |s: &str, c: &str| if color { format!("\x1b[1;{c}m{s}\x1b[0m") } else { s.to_owned() };
     let mut s = format!("{}  {}\n", paint(label, code), verdict.reason);
     for f in &verdict.findings {
+        let at = match &f.path {
+            Some(path) => format!("{path} {}..{}", f.span.start, f.span.end),
+            None => format!("{}..{}", f.span.start, f.span.end),
+        };
         s.push_str(&format!(
-            "  - [{}] {} {:?} at {}..{}: {}\n      {}\n",
-            f.rule, f.intent, f.severity, f.span.start, f.span.end, f.message, f.evidence
+            "  - [{}] {} {:?} at {at}: {}\n      {}\n",
+            f.rule, f.intent, f.severity, f.message, f.evidence
         ));
     }
     s.push_str(&format!("  policy {}\n", verdict.policy));

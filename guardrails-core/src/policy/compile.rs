@@ -74,6 +74,8 @@ pub(crate) struct Rule {
     pub(crate) intents: Vec<Intent>,
     pub(crate) objects: Vec<String>,
     pub(crate) targets: Vec<Glob>,
+    /// Tool-name globs; empty for a rule about every action.
+    pub(crate) tools: Vec<Glob>,
     pub(crate) min_severity: Option<Severity>,
     /// Severity of the facts this rule's own patterns produce.
     pub(crate) severity: Severity,
@@ -99,6 +101,8 @@ pub(crate) struct CompiledPolicy {
     pub(crate) sensitive_tables: Vec<Glob>,
     pub(crate) limits: Limits,
     pub(crate) shell: crate::analyze::shell::ShellPolicy,
+    /// The policy's tool mappings, checked before the built-in conventions.
+    pub(crate) tools: Vec<crate::analyze::tool::ToolMapping>,
 }
 
 /// Branches protected from force pushes when the policy names none.
@@ -238,6 +242,9 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     let mut sensitive: Vec<Glob> = Vec::new();
     let mut limits = Limits::default();
     let mut org_hosts: Vec<Glob> = Vec::new();
+    let mut untrusted: Vec<Glob> = Vec::new();
+    let mut github_orgs: Vec<String> = Vec::new();
+    let mut tools = Vec::new();
     let mut protected: Option<Vec<Glob>> = None;
     for (src, doc) in &sources {
         if let Some(org) = &doc.organization {
@@ -247,6 +254,24 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
                 org_hosts.push(Glob::new(&format!("*.{d}")));
             }
             org_hosts.extend(org.hosts.iter().map(|h| Glob::new(h)));
+            github_orgs.extend(org.github_orgs.iter().map(|o| o.to_ascii_lowercase()));
+        }
+        untrusted.extend(doc.untrusted_hosts.iter().map(|h| Glob::new(h)));
+        for (n, m) in doc.tools.iter().enumerate() {
+            // The line of the nth `match:` key, which starts each mapping.
+            let line = src
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    let t = l.trim_start().trim_start_matches("- ").trim_start_matches('{').trim_start();
+                    t.starts_with("match:") || t.starts_with("\"match\"")
+                })
+                .nth(n)
+                .map(|(i, _)| i + 1);
+            tools.push(
+                crate::analyze::tool::ToolMapping::compile(m)
+                    .map_err(|e| e.at_field(format!("tools[{n}]")).at_line(line))?,
+            );
         }
         if let Some(branches) = &doc.protected_branches {
             protected = Some(branches.iter().map(|b| Glob::new(b)).collect());
@@ -337,7 +362,7 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     })?;
 
     let shell = crate::analyze::shell::ShellPolicy {
-        org_hosts,
+        destinations: crate::analyze::destination::Destinations { org_hosts, untrusted, github_orgs },
         protected_branches: protected
             .unwrap_or_else(|| DEFAULT_PROTECTED_BRANCHES.iter().map(|b| Glob::new(b)).collect()),
     };
@@ -352,6 +377,7 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
         sensitive_tables: sensitive,
         limits,
         shell,
+        tools,
     })
 }
 
@@ -398,8 +424,10 @@ fn compile_rule(rd: &RuleDoc, n: usize) -> Result<Rule, PolicyError> {
             if !rd.exempts.is_empty() {
                 return Err(PolicyError::invalid("only allow rules exempt other rules").at_field(f("exempts")));
             }
-            if rd.intents.is_empty() && !has_patterns {
-                return Err(PolicyError::invalid("a rule needs `intents` or `patterns`").at_field(f("intents")));
+            if rd.intents.is_empty() && !has_patterns && rd.tools.is_empty() {
+                return Err(
+                    PolicyError::invalid("a rule needs `intents`, `patterns` or `tools`").at_field(f("intents"))
+                );
             }
         }
     }
@@ -424,6 +452,7 @@ fn compile_rule(rd: &RuleDoc, n: usize) -> Result<Rule, PolicyError> {
         intents: rd.intents.clone(),
         objects: rd.objects.clone(),
         targets: rd.targets.iter().map(|t| Glob::new(t)).collect(),
+        tools: rd.tools.iter().map(|t| Glob::new(t)).collect(),
         min_severity: rd.min_severity,
         severity: rd.severity.unwrap_or(Severity::High),
         has_patterns,

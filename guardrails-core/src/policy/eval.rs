@@ -28,8 +28,10 @@ pub(crate) fn decide(
     matched: &[(Fact, usize)],
     text: &str,
     kind: &str,
+    tool: Option<&str>,
     context: &Context,
 ) -> Outcome {
+    let applies = |rule: &Rule| applies(rule, kind, tool, context);
     let facts = facts.iter().map(|f| (f, None)).chain(matched.iter().map(|(f, r)| (f, Some(*r))));
     let mut fired: Vec<(Decision, &str, &Fact, Option<&str>)> = Vec::new();
     let mut exempted: Option<(&str, &Fact)> = None;
@@ -42,11 +44,11 @@ pub(crate) fn decide(
         let first = fired.len();
         for &r in candidates {
             let rule = &policy.rules[r];
-            if (origin.is_none() && !matches_fact(rule, fact)) || !applies(rule, kind, context) {
+            if (origin.is_none() && !matches_fact(rule, fact)) || !applies(rule) {
                 continue;
             }
             if let Some(ex) = policy.exemptions.iter().map(|&e| &policy.rules[e]).find(|e| {
-                e.exempts.iter().any(|g| g.matches(&rule.id)) && matches_fact(e, fact) && applies(e, kind, context)
+                e.exempts.iter().any(|g| g.matches(&rule.id)) && matches_fact(e, fact) && applies(e)
             }) {
                 exempted = Some((ex.id.as_str(), fact));
                 matched = true;
@@ -83,7 +85,11 @@ pub(crate) fn decide(
             severity: fact.severity,
             message: fact.message.clone(),
             span: fact.span,
-            evidence: evidence(text, fact),
+            path: fact.location.as_ref().map(|l| l.path.clone()),
+            evidence: match &fact.location {
+                Some(l) => l.evidence.clone(),
+                None => crate::fact::evidence(text, fact.span),
+            },
         })
         .collect();
     let strongest = fired.first().map_or(Decision::Allow, |f| f.0);
@@ -146,8 +152,9 @@ fn matches_fact(rule: &Rule, fact: &Fact) -> bool {
     true
 }
 
-fn applies(rule: &Rule, kind: &str, context: &Context) -> bool {
-    holds(&rule.when, kind, context) && !rule.unless.as_ref().is_some_and(|u| holds(u, kind, context) && !is_empty(u))
+fn applies(rule: &Rule, kind: &str, tool: Option<&str>, context: &Context) -> bool {
+    (rule.tools.is_empty() || tool.is_some_and(|t| rule.tools.iter().any(|g| g.matches(t))))
+        && holds(&rule.when, kind, context) && !rule.unless.as_ref().is_some_and(|u| holds(u, kind, context) && !is_empty(u))
 }
 
 fn is_empty(c: &Condition) -> bool {
@@ -176,18 +183,4 @@ fn holds(c: &Condition, kind: &str, context: &Context) -> bool {
     let approved_ok = c.approved.is_none_or(|a| a == context.approval.is_some());
     let action_ok = c.action.is_empty() || c.action.iter().any(|a| a == kind);
     env_ok && kind_ok && id_ok && roles_ok && labels_ok && approved_ok && action_ok
-}
-
-/// The text at the fact's span, shortened, with credentials redacted.
-fn evidence(text: &str, fact: &Fact) -> String {
-    let raw = text.get(fact.span.range()).unwrap_or("");
-    let mut end = raw.len().min(160);
-    while !raw.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut s = crate::redact::redact_text(&raw[..end]);
-    if end < raw.len() {
-        s.push('…');
-    }
-    s
 }

@@ -30,8 +30,86 @@ pub(crate) struct PolicyDoc {
     pub(crate) limits: LimitsDoc,
     #[serde(default)]
     pub(crate) sensitive_tables: Vec<String>,
+    /// Hosts added to the built-in list of request catchers, paste sites, tunnels and file drops.
+    #[serde(default)]
+    pub(crate) untrusted_hosts: Vec<String>,
+    /// Which tools carry which actions, beyond the built-in conventions.
+    #[serde(default)]
+    pub(crate) tools: Vec<ToolMappingDoc>,
     #[serde(default)]
     pub(crate) rules: Vec<RuleDoc>,
+}
+
+/// `tools: [{match: "acme_db_*", sql: "$.statement", dialect: postgres}]`: the action a tool carries,
+/// each field a JSON path into the call's arguments.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ToolMappingDoc {
+    /// Tool-name globs.
+    #[serde(rename = "match")]
+    pub(crate) matches: OneOrMany,
+    #[serde(default)]
+    pub(crate) sql: Option<String>,
+    #[serde(default)]
+    pub(crate) dialect: Option<String>,
+    #[serde(default)]
+    pub(crate) shell: Option<String>,
+    #[serde(default)]
+    pub(crate) http: Option<HttpMappingDoc>,
+    #[serde(default)]
+    pub(crate) file: Option<FileMappingDoc>,
+    #[serde(default)]
+    pub(crate) message: Option<MessageMappingDoc>,
+}
+
+/// One glob or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub(crate) fn items(&self) -> &[String] {
+        match self {
+            OneOrMany::One(s) => std::slice::from_ref(s),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HttpMappingDoc {
+    pub(crate) url: String,
+    /// A JSON path, or a literal method such as `POST`.
+    #[serde(default)]
+    pub(crate) method: Option<String>,
+    #[serde(default)]
+    pub(crate) headers: Option<String>,
+    #[serde(default)]
+    pub(crate) body: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileMappingDoc {
+    /// `read`, `write`, `delete` or `move`, or a JSON path to it.
+    pub(crate) op: String,
+    pub(crate) path: String,
+    #[serde(default)]
+    pub(crate) content: Option<String>,
+    #[serde(default)]
+    pub(crate) destination: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MessageMappingDoc {
+    pub(crate) body: String,
+    #[serde(default)]
+    pub(crate) to: Option<String>,
 }
 
 /// The organisation's own domains and hosts, where data may go.
@@ -43,7 +121,6 @@ pub(crate) struct OrganizationDoc {
     #[serde(default)]
     pub(crate) hosts: Vec<String>,
     #[serde(default)]
-    #[expect(dead_code, reason = "validated now; read by the HTTP and tool-call analyzers (issue #4)")]
     pub(crate) github_orgs: Vec<String>,
 }
 
@@ -85,6 +162,10 @@ pub(crate) struct RuleDoc {
     pub(crate) objects: Vec<String>,
     #[serde(default)]
     pub(crate) targets: Vec<String>,
+    /// Tool-name globs: the rule applies to calls of these tools only; without `intents` it fires
+    /// on every such call.
+    #[serde(default)]
+    pub(crate) tools: Vec<String>,
     #[serde(default)]
     pub(crate) min_severity: Option<Severity>,
     #[serde(default)]

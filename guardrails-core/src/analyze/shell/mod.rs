@@ -27,8 +27,8 @@ use self::parse::{Arg, Command};
 /// What the policy tells the shell analyzer.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ShellPolicy {
-    /// The organisation's own domains and hosts (globs).
-    pub(crate) org_hosts: Vec<Glob>,
+    /// Where data may go.
+    pub(crate) destinations: crate::analyze::destination::Destinations,
     /// Branches that a force push must not rewrite.
     pub(crate) protected_branches: Vec<Glob>,
 }
@@ -109,7 +109,7 @@ impl Invocation<'_> {
         target: Option<Target>,
         message: String,
     ) -> Fact {
-        Fact { intent, severity, span: self.report, detector, target, message }
+        Fact { intent, severity, span: self.report, detector, target, message, location: None }
     }
 }
 
@@ -132,6 +132,7 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
             detector: programs::system::DETECTOR.id,
             target: None,
             message: "a fork bomb exhausts the host's processes".to_owned(),
+            location: None,
         });
     }
     let commands = parse::commands(lexer::tokenize(text));
@@ -237,6 +238,7 @@ fn command(cmd: Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSta
                 detector: programs::network::REMOTE_CODE_DETECTOR.id,
                 target: Some(Target { kind: "location", name: host.clone() }),
                 message: format!("a shell wired to /dev/tcp/{host} is a reverse shell"),
+            location: None,
             });
         } else {
             programs::network::send_flow(report, &host, out.clone(), st.policy, facts);

@@ -190,7 +190,7 @@ impl<'a> Stmt<'a> {
         target: Option<Target>,
         message: String,
     ) -> Fact {
-        Fact { intent, severity, span: self.report, detector, target, message }
+        Fact { intent, severity, span: self.report, detector, target, message, location: None }
     }
 
     /// Which detectors have a trigger word among the statement's words (outside strings and

@@ -42,6 +42,7 @@ use crate::intent::Intent;
 use super::super::unwrap::shell_quote;
 use super::super::{nested, Flow, Invocation, ShellPolicy, ShellState};
 use super::credentials::flow_of_file;
+use crate::analyze::destination::{classify, host_of, HostClass};
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/exfiltration",
@@ -54,167 +55,6 @@ pub(crate) const REMOTE_CODE_DETECTOR: Detector = Detector {
     intents: &[Intent::ExecRemoteCode],
     triggers: &["curl", "wget", "nc", "ncat", "socat", "fetch"],
 };
-
-/// Where a request goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HostClass {
-    /// The organisation's own domains and hosts.
-    Organization,
-    /// Loopback and private addresses.
-    Internal,
-    /// A cloud instance-metadata endpoint.
-    Metadata,
-    /// Request catchers, paste and file-drop sites, tunnels.
-    Untrusted,
-    /// A public IP address with no name.
-    BareIp,
-    /// Any other public host.
-    Unknown,
-}
-
-/// Hosts whose purpose is receiving data from strangers.
-const UNTRUSTED_SUFFIXES: &[&str] = &[
-    "webhook.site",
-    "requestbin.com",
-    "requestbin.net",
-    "hookb.in",
-    "pipedream.net",
-    "pipedream.com",
-    "beeceptor.com",
-    "requestcatcher.com",
-    "ngrok.io",
-    "ngrok-free.app",
-    "ngrok.app",
-    "ngrok.dev",
-    "trycloudflare.com",
-    "serveo.net",
-    "loca.lt",
-    "localtunnel.me",
-    "pastebin.com",
-    "paste.ee",
-    "hastebin.com",
-    "ghostbin.com",
-    "dpaste.com",
-    "dpaste.org",
-    "termbin.com",
-    "paste.c-net.org",
-    "transfer.sh",
-    "file.io",
-    "0x0.st",
-    "oshi.at",
-    "temp.sh",
-    "bashupload.com",
-    "gofile.io",
-    "catbox.moe",
-    "anonfiles.com",
-    "interact.sh",
-    "oast.fun",
-    "oast.live",
-    "oast.me",
-    "oast.pro",
-    "oast.site",
-    "oast.online",
-    "burpcollaborator.net",
-    "canarytokens.com",
-    "discord.com/api/webhooks",
-    "ix.io",
-    "sprunge.us",
-];
-
-/// The host part of a URL or `user@host:path`.
-pub(crate) fn host_of(target: &str) -> String {
-    let t = target.trim();
-    let rest = match t.find("://") {
-        Some(i) => &t[i + 3..],
-        None => t,
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    let host = if let Some(inner) = authority.strip_prefix('[') {
-        inner.split(']').next().unwrap_or("")
-    } else {
-        authority.split(':').next().unwrap_or("")
-    };
-    host.trim_end_matches('.').to_ascii_lowercase()
-}
-
-/// Classifies `host` (and, for webhooks on shared hosts, the whole URL).
-pub(crate) fn classify(host: &str, url: &str, policy: &ShellPolicy) -> HostClass {
-    if host.is_empty() {
-        return HostClass::Unknown;
-    }
-    if policy.org_hosts.iter().any(|g| g.matches(host)) {
-        return HostClass::Organization;
-    }
-    let url_lower = url.to_ascii_lowercase();
-    if UNTRUSTED_SUFFIXES.iter().any(|s| {
-        if s.contains('/') {
-            url_lower.contains(s)
-        } else {
-            host == *s || host.ends_with(&format!(".{s}"))
-        }
-    }) {
-        return HostClass::Untrusted;
-    }
-    if matches!(
-        host,
-        "metadata.google.internal" | "metadata" | "fd00:ec2::254" | "instance-data" | "instance-data.ec2.internal"
-    ) {
-        return HostClass::Metadata;
-    }
-    if let Some(ip) = parse_ipv4(host) {
-        return match ip {
-            [169, 254, 169, 254] | [169, 254, 170, 2] | [100, 100, 100, 200] => HostClass::Metadata,
-            [127, ..] | [10, ..] | [192, 168, ..] | [0, 0, 0, 0] => HostClass::Internal,
-            [172, b, ..] if (16..=31).contains(&b) => HostClass::Internal,
-            [169, 254, ..] => HostClass::Internal,
-            _ => HostClass::BareIp,
-        };
-    }
-    if host.contains(':') {
-        // IPv6: loopback, unique-local and link-local are internal; the IPv4-mapped metadata address is not.
-        if host.ends_with("169.254.169.254") || host.ends_with("a9fe:a9fe") {
-            return HostClass::Metadata;
-        }
-        return if host == "::1" || host.starts_with("fc") || host.starts_with("fd") || host.starts_with("fe80") {
-            HostClass::Internal
-        } else {
-            HostClass::BareIp
-        };
-    }
-    // Single-label names (`web-1`, `db`) resolve through the local search domain.
-    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") || !host.contains('.') {
-        return HostClass::Internal;
-    }
-    HostClass::Unknown
-}
-
-/// Dotted, decimal (`2852039166`), hex (`0xa9fea9fe`) and octal-dotted IPv4 spellings.
-pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
-    let num = |s: &str| -> Option<u64> {
-        if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-            u64::from_str_radix(h, 16).ok()
-        } else if s.len() > 1 && s.starts_with('0') {
-            u64::from_str_radix(s, 8).ok()
-        } else {
-            s.parse().ok()
-        }
-    };
-    let parts: Vec<&str> = host.split('.').collect();
-    let value: u64 = match parts.as_slice() {
-        [one] => num(one)?,
-        [a, b, c, d] => {
-            let (a, b, c, d) = (num(a)?, num(b)?, num(c)?, num(d)?);
-            if a > 255 || b > 255 || c > 255 || d > 255 {
-                return None;
-            }
-            (a << 24) | (b << 16) | (c << 8) | d
-        }
-        _ => return None,
-    };
-    let v = u32::try_from(value).ok()?;
-    Some(v.to_be_bytes())
-}
 
 /// In a cluster of short options (`-sT`), the first one that takes a value, and what follows it
 /// in the same word.
@@ -237,11 +77,6 @@ const SHORT_FLAGS: &[&str] = &[
     "-d", "-F", "-T", "-X", "-H", "-o", "-u", "-A", "-e", "-b", "-c", "-x", "-m", "-w", "-K", "-E", "-r", "-Y", "-y",
     "-z", "-U",
 ];
-
-/// Whether sending data to `class` leaves the organisation.
-fn leaves(class: HostClass) -> bool {
-    matches!(class, HostClass::Untrusted | HostClass::BareIp | HostClass::Unknown)
-}
 
 pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     match name {
@@ -302,8 +137,8 @@ pub(crate) fn send_flow(report: Span, host: &str, flow: Flow, policy: &ShellPoli
 }
 
 fn send_to(report: Span, host: &str, url: &str, flow: Flow, policy: &ShellPolicy, facts: &mut Facts) {
-    let class = classify(host, url, policy);
-    if class == HostClass::Metadata || !leaves(class) {
+    let class = classify(host, url, &policy.destinations);
+    if class == HostClass::Metadata || !class.leaves() {
         return;
     }
     let fact = |intent: Intent, severity: Severity, message: String| Fact {
@@ -313,12 +148,9 @@ fn send_to(report: Span, host: &str, url: &str, flow: Flow, policy: &ShellPolicy
         detector: DETECTOR.id,
         target: Some(Target { kind: "location", name: host.to_owned() }),
         message,
+        location: None,
     };
-    let where_ = match class {
-        HostClass::Untrusted => format!("`{host}`, a request catcher, paste or file-drop service"),
-        HostClass::BareIp => format!("the bare IP address `{host}`"),
-        _ => format!("`{host}`, outside the organisation"),
-    };
+    let where_ = class.describe(host);
     match flow {
         Flow::Secret(what) => {
             facts.push(fact(Intent::EgressSecret, Severity::Critical, format!("sends {what} to {where_}")))
@@ -556,7 +388,7 @@ fn requests(
 ) -> Flow {
     for url in urls {
         let host = host_of(url);
-        if classify(&host, url, st.policy) == HostClass::Metadata {
+        if classify(&host, url, &st.policy.destinations) == HostClass::Metadata {
             metadata(inv, url, facts);
         }
         for flow in uploads {
@@ -593,29 +425,4 @@ pub(crate) fn ssh(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
         return Flow::Unknown;
     }
     nested(&remote.join(" "), inv.report, st, facts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::glob::Glob;
-
-    #[test]
-    fn hosts_are_classified() {
-        let policy = ShellPolicy {
-            org_hosts: vec![Glob::new("acme-corp.com"), Glob::new("*.acme-corp.com"), Glob::new("*.acme.internal")],
-            ..ShellPolicy::default()
-        };
-        let c = |u: &str| classify(&host_of(u), u, &policy);
-        assert_eq!(c("https://api.acme-corp.com/v1"), HostClass::Organization);
-        assert_eq!(c("db-main.acme.internal:/x"), HostClass::Organization);
-        assert_eq!(c("https://webhook.site/abc"), HostClass::Untrusted);
-        assert_eq!(c("http://169.254.169.254/latest"), HostClass::Metadata);
-        assert_eq!(c("http://2852039166/latest"), HostClass::Metadata);
-        assert_eq!(c("http://0xa9fea9fe/"), HostClass::Metadata);
-        assert_eq!(c("http://[::ffff:169.254.169.254]/"), HostClass::Metadata);
-        assert_eq!(c("guest@198.51.100.177"), HostClass::BareIp);
-        assert_eq!(c("http://10.0.0.5:8080/"), HostClass::Internal);
-        assert_eq!(c("https://go.dev/dl/x"), HostClass::Unknown);
-    }
 }

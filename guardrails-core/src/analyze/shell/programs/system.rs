@@ -398,19 +398,46 @@ pub(crate) fn is_account_file(path: &str) -> bool {
 
 /// Judges a file being written: sudoers and account databases, persistence locations, devices.
 pub(crate) fn write_target(inv: &Invocation<'_>, path: &str, facts: &mut Facts) {
+    for (intent, severity, detector, message) in write_effects(path) {
+        facts.push(inv.fact(intent, severity, detector, Some(Target { kind: "file", name: path.to_owned() }), message));
+    }
+}
+
+/// What writing `path` does beyond changing a file: (intent, severity, detector, message).
+pub(crate) fn write_effects(path: &str) -> Vec<(Intent, Severity, &'static str, String)> {
     let lower = path.to_ascii_lowercase();
     let base = program_name(&lower);
     if is_account_file(path) {
-        facts.push(inv.fact(
+        return vec![(
             Intent::PrivilegeEscalate,
             Severity::Critical,
             PRIVILEGE_DETECTOR.id,
-            Some(Target { kind: "file", name: path.to_owned() }),
             format!("writes `{path}`, which decides who is root"),
-        ));
-        return;
+        )];
     }
-    let persistent = lower.starts_with("/etc/cron")
+    let mut effects = Vec::new();
+    if is_persistent(&lower, base) {
+        effects.push((
+            Intent::Persistence,
+            Severity::High,
+            PERSISTENCE_DETECTOR.id,
+            format!("writes `{path}`, which runs or admits code again later"),
+        ));
+    }
+    if super::filesystem::is_block_device(path) {
+        effects.push((
+            Intent::FsDeviceWrite,
+            Severity::Critical,
+            super::filesystem::DEVICE_DETECTOR.id,
+            format!("writes straight to the device `{path}`"),
+        ));
+    }
+    effects
+}
+
+/// Files the system runs or reads for access later: cron, services, init and login scripts, keys.
+fn is_persistent(lower: &str, base: &str) -> bool {
+    lower.starts_with("/etc/cron")
         || lower.starts_with("/var/spool/cron")
         || lower.starts_with("/etc/systemd/")
         || lower.starts_with("/lib/systemd/")
@@ -419,6 +446,8 @@ pub(crate) fn write_target(inv: &Invocation<'_>, path: &str, facts: &mut Facts) 
         || lower.starts_with("/etc/init.d/")
         || lower == "/etc/rc.local"
         || lower.starts_with("/etc/profile")
+        || lower == "/etc/bash.bashrc"
+        || lower == "/etc/environment"
         || lower == "/etc/ld.so.preload"
         || lower.contains("launchagents/")
         || lower.contains("launchdaemons/")
@@ -426,28 +455,15 @@ pub(crate) fn write_target(inv: &Invocation<'_>, path: &str, facts: &mut Facts) 
         || base == "authorized_keys2"
         || lower.starts_with("/etc/rc.d/")
         || lower.starts_with("/etc/update-motd.d/")
-        || (lower.starts_with("~/")
-            || lower.starts_with("/root/")
-            || lower.starts_with("/home/")
-            || lower.starts_with("/users/"))
-            && [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login", "config.fish"]
-                .contains(&base);
-    if persistent {
-        facts.push(inv.fact(
-            Intent::Persistence,
-            Severity::High,
-            PERSISTENCE_DETECTOR.id,
-            Some(Target { kind: "file", name: path.to_owned() }),
-            format!("writes `{path}`, which runs or admits code again later"),
-        ));
-    }
-    if super::filesystem::is_block_device(path) {
-        facts.push(inv.fact(
-            Intent::FsDeviceWrite,
-            Severity::Critical,
-            super::filesystem::DEVICE_DETECTOR.id,
-            Some(Target { kind: "file", name: path.to_owned() }),
-            format!("writes straight to the device `{path}`"),
-        ));
-    }
+        || is_login_script(lower)
+}
+
+/// A user's shell start-up file (`~/.bashrc`, `/home/u/.profile`).
+pub(crate) fn is_login_script(lower: &str) -> bool {
+    let base = lower.rsplit('/').next().unwrap_or(lower);
+    (lower.starts_with("~/") || lower.starts_with("/root/") || lower.starts_with("/home/") || lower.starts_with("/users/"))
+        && [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login", "config.fish", ".bash_logout"]
+            .contains(&base)
+        || lower.starts_with("/etc/profile")
+        || lower == "/etc/bash.bashrc"
 }

@@ -1,0 +1,325 @@
+//! Where a request or an upload goes: the organisation's own hosts, internal addresses, cloud
+//! metadata endpoints, services built for receiving data from strangers, bare public IPs, or the
+//! rest of the internet. Shared by the shell analyzer (`curl`, `scp`, `nc`), the HTTP analyzer
+//! and the tool-call analyzer, so one host is judged the same way whichever way it is reached.
+
+use std::net::Ipv6Addr;
+
+use crate::glob::Glob;
+
+/// What the policy says about destinations (`organization`, `untrusted_hosts`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Destinations {
+    /// The organisation's own domains and hosts.
+    pub(crate) org_hosts: Vec<Glob>,
+    /// Hosts the policy adds to the built-in list of request catchers, paste sites and tunnels.
+    pub(crate) untrusted: Vec<Glob>,
+    /// The organisation's GitHub organisations (`acme-corp`), lower-cased.
+    pub(crate) github_orgs: Vec<String>,
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostClass {
+    /// The organisation's own domains and hosts.
+    Organization,
+    /// Loopback and private addresses, single-label names.
+    Internal,
+    /// A cloud instance-metadata endpoint.
+    Metadata,
+    /// Request catchers, paste and file-drop sites, tunnels.
+    Untrusted,
+    /// A public IP address with no name.
+    BareIp,
+    /// Any other public host.
+    Unknown,
+}
+
+impl HostClass {
+    /// Whether data sent there leaves the organisation.
+    pub(crate) fn leaves(self) -> bool {
+        matches!(self, HostClass::Untrusted | HostClass::BareIp | HostClass::Unknown)
+    }
+
+    /// How a message names a host of this class.
+    pub(crate) fn describe(self, host: &str) -> String {
+        match self {
+            HostClass::Untrusted => format!("`{host}`, a request catcher, paste or file-drop service"),
+            HostClass::BareIp => format!("the bare IP address `{host}`"),
+            HostClass::Metadata => format!("`{host}`, a cloud metadata endpoint"),
+            HostClass::Organization | HostClass::Internal => format!("`{host}`, inside the organisation"),
+            HostClass::Unknown => format!("`{host}`, outside the organisation"),
+        }
+    }
+}
+
+/// Hosts whose purpose is receiving data from strangers. Policies extend it with `untrusted_hosts`.
+pub(crate) const UNTRUSTED_SUFFIXES: &[&str] = &[
+    "webhook.site",
+    "requestbin.com",
+    "requestbin.net",
+    "hookb.in",
+    "pipedream.net",
+    "pipedream.com",
+    "beeceptor.com",
+    "requestcatcher.com",
+    "mockbin.org",
+    "postb.in",
+    "ptsv2.com",
+    "ptsv3.com",
+    "ngrok.io",
+    "ngrok-free.app",
+    "ngrok-free.dev",
+    "ngrok.app",
+    "ngrok.dev",
+    "trycloudflare.com",
+    "serveo.net",
+    "serveousercontent.com",
+    "loca.lt",
+    "localtunnel.me",
+    "localhost.run",
+    "lhr.life",
+    "pagekite.me",
+    "telebit.cloud",
+    "pastebin.com",
+    "paste.ee",
+    "paste.ubuntu.com",
+    "paste.debian.net",
+    "paste.rs",
+    "pastie.io",
+    "rentry.co",
+    "controlc.com",
+    "hastebin.com",
+    "ghostbin.com",
+    "dpaste.com",
+    "dpaste.org",
+    "termbin.com",
+    "paste.c-net.org",
+    "transfer.sh",
+    "file.io",
+    "0x0.st",
+    "oshi.at",
+    "temp.sh",
+    "bashupload.com",
+    "gofile.io",
+    "catbox.moe",
+    "litterbox.catbox.moe",
+    "anonfiles.com",
+    "wetransfer.com",
+    "sendspace.com",
+    "filebin.net",
+    "interact.sh",
+    "interactsh.com",
+    "oast.fun",
+    "oast.live",
+    "oast.me",
+    "oast.pro",
+    "oast.site",
+    "oast.online",
+    "burpcollaborator.net",
+    "oastify.com",
+    "canarytokens.com",
+    "dnslog.cn",
+    "discord.com/api/webhooks",
+    "discordapp.com/api/webhooks",
+    "api.telegram.org/bot",
+    "ix.io",
+    "sprunge.us",
+];
+
+/// The host part of a URL or `user@host:path`, lower-cased, without port, brackets or trailing dot.
+pub(crate) fn host_of(target: &str) -> String {
+    let t = target.trim();
+    let rest = match t.find("://") {
+        Some(i) => &t[i + 3..],
+        None => t.strip_prefix("//").unwrap_or(t),
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if let Some(inner) = authority.strip_prefix('[') {
+        inner.split(']').next().unwrap_or("")
+    } else {
+        authority.split(':').next().unwrap_or("")
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Whether `host` is `suffix` or a subdomain of it.
+pub(crate) fn host_within(host: &str, suffix: &str) -> bool {
+    host == suffix || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// Classifies `host` (and, for webhooks on shared hosts, the whole `url`).
+pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClass {
+    if host.is_empty() {
+        return HostClass::Unknown;
+    }
+    if policy.org_hosts.iter().any(|g| g.matches(host)) {
+        return HostClass::Organization;
+    }
+    if policy.untrusted.iter().any(|g| g.matches(host)) {
+        return HostClass::Untrusted;
+    }
+    if UNTRUSTED_SUFFIXES.iter().any(|s| match s.split_once('/') {
+        Some((h, path)) => {
+            host_within(host, h) && {
+                let lower = url.to_ascii_lowercase();
+                lower.contains(&format!("{h}/{path}"))
+            }
+        }
+        None => host_within(host, s),
+    }) {
+        return HostClass::Untrusted;
+    }
+    if matches!(
+        host,
+        "metadata.google.internal" | "metadata" | "metadata.azure.com" | "instance-data" | "instance-data.ec2.internal"
+    ) {
+        return HostClass::Metadata;
+    }
+    if let Some(ip) = parse_ipv4(host) {
+        return classify_ipv4(ip);
+    }
+    if host.contains(':') {
+        return match host.split('%').next().unwrap_or(host).parse::<Ipv6Addr>() {
+            Ok(ip) => classify_ipv6(ip),
+            Err(_) => HostClass::Unknown,
+        };
+    }
+    // Single-label names (`web-1`, `db`) resolve through the local search domain.
+    if host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host.ends_with(".internal")
+        || host.ends_with(".svc")
+        || host.ends_with(".cluster.local")
+        || !host.contains('.')
+    {
+        return HostClass::Internal;
+    }
+    HostClass::Unknown
+}
+
+fn classify_ipv4(ip: [u8; 4]) -> HostClass {
+    match ip {
+        [169, 254, 169, 254] | [169, 254, 170, 2] | [169, 254, 169, 123] | [100, 100, 100, 200] => HostClass::Metadata,
+        [127, ..] | [10, ..] | [192, 168, ..] | [0, 0, 0, 0] | [169, 254, ..] => HostClass::Internal,
+        [172, b, ..] if (16..=31).contains(&b) => HostClass::Internal,
+        // Carrier-grade NAT space, used by overlay networks (Tailscale) for private hosts.
+        [100, b, ..] if (64..=127).contains(&b) => HostClass::Internal,
+        _ => HostClass::BareIp,
+    }
+}
+
+fn classify_ipv6(ip: Ipv6Addr) -> HostClass {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return classify_ipv4(v4.octets());
+    }
+    let s = ip.segments();
+    if s == [0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254] {
+        return HostClass::Metadata;
+    }
+    if ip.is_loopback() || ip.is_unspecified() || (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfe80 {
+        return HostClass::Internal;
+    }
+    HostClass::BareIp
+}
+
+/// Dotted, decimal (`2852039166`), hex (`0xa9fea9fe`) and octal-dotted IPv4 spellings.
+pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
+    let num = |s: &str| -> Option<u64> {
+        if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+            u64::from_str_radix(h, 16).ok()
+        } else if s.len() > 1 && s.starts_with('0') {
+            u64::from_str_radix(s, 8).ok()
+        } else {
+            s.parse().ok()
+        }
+    };
+    let parts: Vec<&str> = host.split('.').collect();
+    let value: u64 = match parts.as_slice() {
+        [one] => num(one)?,
+        [a, b, c, d] => {
+            let (a, b, c, d) = (num(a)?, num(b)?, num(c)?, num(d)?);
+            if a > 255 || b > 255 || c > 255 || d > 255 {
+                return None;
+            }
+            (a << 24) | (b << 16) | (c << 8) | d
+        }
+        _ => return None,
+    };
+    let v = u32::try_from(value).ok()?;
+    Some(v.to_be_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acme() -> Destinations {
+        Destinations {
+            org_hosts: vec![Glob::new("acme-corp.com"), Glob::new("*.acme-corp.com"), Glob::new("*.acme.internal")],
+            untrusted: vec![Glob::new("*.evil-drop.example")],
+            github_orgs: vec!["acme-corp".to_owned()],
+        }
+    }
+
+    #[test]
+    fn hosts_are_classified() {
+        let policy = acme();
+        let c = |u: &str| classify(&host_of(u), u, &policy);
+        assert_eq!(c("https://api.acme-corp.com/v1"), HostClass::Organization);
+        assert_eq!(c("db-main.acme.internal:/x"), HostClass::Organization);
+        assert_eq!(c("https://webhook.site/abc"), HostClass::Untrusted);
+        assert_eq!(c("https://5f3a-198-51-100-7.ngrok.app/hook"), HostClass::Untrusted);
+        assert_eq!(c("https://x.evil-drop.example/u"), HostClass::Untrusted);
+        // Discord is a shared host: only its webhook path is a drop box.
+        assert_eq!(c("https://discord.com/api/webhooks/1/abc"), HostClass::Untrusted);
+        assert_eq!(c("https://discord.com/channels/1"), HostClass::Unknown);
+        assert_eq!(c("https://notwebhook.site/x"), HostClass::Unknown);
+        assert_eq!(c("http://guest@198.51.100.177"), HostClass::BareIp);
+        assert_eq!(c("http://10.0.0.5:8080/"), HostClass::Internal);
+        assert_eq!(c("http://100.101.102.103/"), HostClass::Internal);
+        assert_eq!(c("https://go.dev/dl/x"), HostClass::Unknown);
+        assert_eq!(c("http://consul:8500/v1/kv"), HostClass::Internal);
+    }
+
+    #[test]
+    fn every_spelling_of_the_metadata_address_is_metadata() {
+        let policy = Destinations::default();
+        for url in [
+            "http://169.254.169.254/latest",
+            "http://2852039166/latest",
+            "http://0xa9fea9fe/",
+            "http://0251.0376.0251.0376/",
+            "http://0xA9.0xFE.0xA9.0xFE/",
+            "http://[::ffff:169.254.169.254]/",
+            "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
+            "http://[fd00:ec2::254]/latest",
+            "http://metadata.google.internal/computeMetadata/v1/",
+            "http://169.254.170.2/v2/credentials",
+            "http://100.100.100.200/latest/meta-data",
+        ] {
+            assert_eq!(classify(&host_of(url), url, &policy), HostClass::Metadata, "{url}");
+        }
+    }
+
+    #[test]
+    fn ipv6_ranges() {
+        let policy = Destinations::default();
+        let c = |u: &str| classify(&host_of(u), u, &policy);
+        assert_eq!(c("http://[::1]:8080/"), HostClass::Internal);
+        assert_eq!(c("http://[fe80::1%25eth0]/"), HostClass::Internal);
+        assert_eq!(c("http://[fd12:3456::1]/"), HostClass::Internal);
+        assert_eq!(c("http://[::ffff:10.1.2.3]/"), HostClass::Internal);
+        assert_eq!(c("http://[2001:db8::1]/"), HostClass::BareIp);
+    }
+
+    #[test]
+    fn within_is_a_label_boundary() {
+        assert!(host_within("api.github.com", "github.com"));
+        assert!(host_within("github.com", "github.com"));
+        assert!(!host_within("evilgithub.com", "github.com"));
+    }
+
+}

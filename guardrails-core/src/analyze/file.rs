@@ -1,0 +1,257 @@
+//! `file/access`: file operations (`{"kind":"file"}` actions and file tools), judged with the
+//! same path knowledge as the shell analyzer's `cat`, `rm` and `>`.
+//!
+//! ## What it catches
+//! - Reads of credential files (`~/.ssh/id_*`, `~/.aws/credentials`, `.env`, kube configs,
+//!   `/etc/shadow`) → `credential.read`.
+//! - Writes to sudoers and the account databases → `privilege.escalate`; to cron, systemd units,
+//!   login scripts and `authorized_keys` → `persistence`; to block devices → `fs.device_write`.
+//!   What is written to a file the system runs by itself (login scripts, crontabs, unit
+//!   `ExecStart=` lines) is analysed as shell: `curl … | sh` in `~/.profile` is remote code.
+//! - Deletes of the root file system, home directories and system directories →
+//!   `fs.delete_recursive`, whether or not the tool says `recursive`.
+//!
+//! ## Passes
+//! Reading and writing project files, `.env.example`, deleting build artefacts. Writing a
+//! migration file that contains `DROP COLUMN` is not running it.
+//!
+//! ## Intents
+//! `credential.read`, `privilege.escalate`, `persistence`, `fs.device_write`, `fs.delete_recursive`,
+//! `system.disrupt`, and whatever the shell analyzer finds in executed content.
+
+use crate::fact::{Fact, Facts, Severity, Span, Target};
+use crate::intent::Intent;
+
+use super::shell::programs::{credentials, filesystem, system};
+use super::{Analysis, Code, Detector};
+
+pub(crate) const DETECTOR: Detector = Detector {
+    id: "file/access",
+    intents: &[Intent::CredentialRead, Intent::FsDeleteRecursive, Intent::SystemDisrupt],
+    triggers: &[],
+};
+
+pub(crate) const ALL: &[&Detector] = &[&DETECTOR];
+
+/// What is done to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Read,
+    Write,
+    Delete,
+    Move,
+    /// An operation the engine does not know.
+    Other,
+}
+
+impl Op {
+    /// `read`, `write`/`append`/`create`/`edit`, `delete`/`remove`, `move`/`rename`.
+    pub(crate) fn parse(op: &str) -> Op {
+        match op.to_ascii_lowercase().as_str() {
+            "read" | "view" | "open" | "cat" | "get" | "list" | "stat" => Op::Read,
+            "write" | "append" | "create" | "edit" | "update" | "overwrite" | "replace" | "patch" | "insert" => {
+                Op::Write
+            }
+            "delete" | "remove" | "rm" | "unlink" | "rmdir" => Op::Delete,
+            "move" | "rename" | "mv" => Op::Move,
+            _ => Op::Other,
+        }
+    }
+}
+
+/// JSON paths of a file action's parts, for findings.
+#[derive(Debug, Clone)]
+pub(crate) struct Paths {
+    pub(crate) path: String,
+    pub(crate) content: String,
+    pub(crate) destination: String,
+    /// Whether the path is the action's primary text.
+    pub(crate) path_is_primary: bool,
+}
+
+impl Paths {
+    pub(crate) fn wire() -> Paths {
+        Paths {
+            path: "$.path".into(),
+            content: "$.content".into(),
+            destination: "$.destination".into(),
+            path_is_primary: true,
+        }
+    }
+}
+
+/// A file operation, from a file action or a file tool's arguments.
+#[derive(Debug)]
+pub(crate) struct FileAction<'a> {
+    pub(crate) op: Op,
+    pub(crate) op_text: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) content: Option<&'a str>,
+    pub(crate) destination: Option<&'a str>,
+    pub(crate) recursive: bool,
+    pub(crate) at: Paths,
+}
+
+/// Analyses a file operation into `facts`.
+pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Facts) {
+    let path = file.path.trim();
+    let on_path = |fact: Fact| {
+        if file.at.path_is_primary {
+            fact
+        } else {
+            super::located(fact, &file.at.path, file.path)
+        }
+    };
+    let whole = Span::new(0, file.path.len());
+    let fact = |intent, severity, detector, message| Fact {
+        intent,
+        severity,
+        span: whole,
+        detector,
+        target: Some(Target { kind: "file", name: path.to_owned() }),
+        message,
+        location: None,
+    };
+    match file.op {
+        Op::Read => {
+            if let Some(what) = credentials::secret_kind(path) {
+                facts.push(on_path(fact(
+                    Intent::CredentialRead,
+                    Severity::High,
+                    DETECTOR.id,
+                    format!("reads `{path}`, {what}"),
+                )));
+            }
+        }
+        Op::Write => write(path, file.content, file, cx, facts),
+        Op::Delete => delete(path, file.recursive, file, facts),
+        Op::Move => {
+            delete(path, file.recursive, file, facts);
+            if let Some(dest) = file.destination {
+                for (intent, severity, detector, message) in system::write_effects(dest) {
+                    let f = Fact { target: Some(Target { kind: "file", name: dest.to_owned() }), ..fact(intent, severity, detector, message) };
+                    facts.push(super::located(Fact { span: Span::new(0, dest.len()), ..f }, &file.at.destination, dest));
+                }
+            }
+        }
+        Op::Other => facts.push(on_path(Fact::unanalyzable(
+            whole,
+            "file/unanalyzable",
+            format!("the file operation `{}` is not one the engine knows", file.op_text),
+        ))),
+    }
+}
+
+fn write(path: &str, content: Option<&str>, file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Facts) {
+    for (intent, severity, detector, message) in system::write_effects(path) {
+        let f = Fact {
+            intent,
+            severity,
+            span: Span::new(0, file.path.len()),
+            detector,
+            target: Some(Target { kind: "file", name: path.to_owned() }),
+            message,
+            location: None,
+        };
+        facts.push(if file.at.path_is_primary { f } else { super::located(f, &file.at.path, file.path) });
+    }
+    let Some(content) = content else { return };
+    if let Some(script) = executed_content(path, content) {
+        super::code(Code::Shell(&script), Some(&file.at.content), cx, facts);
+    }
+}
+
+fn delete(path: &str, recursive: bool, file: &FileAction<'_>, facts: &mut Facts) {
+    let Some((severity, why)) = filesystem::delete_severity(path, false, None) else {
+        if system::is_account_file(path) {
+            push_path_fact(file, facts, Intent::SystemDisrupt, Severity::Critical, format!("deletes `{path}`, without which no one can log in"));
+        }
+        return;
+    };
+    // A delete tool given a whole tree deletes it, whatever its `recursive` flag says.
+    if recursive || severity == Severity::Critical {
+        push_path_fact(file, facts, Intent::FsDeleteRecursive, severity, why);
+    }
+}
+
+fn push_path_fact(file: &FileAction<'_>, facts: &mut Facts, intent: Intent, severity: Severity, message: String) {
+    let f = Fact {
+        intent,
+        severity,
+        span: Span::new(0, file.path.len()),
+        detector: DETECTOR.id,
+        target: Some(Target { kind: "file", name: file.path.trim().to_owned() }),
+        message,
+        location: None,
+    };
+    facts.push(if file.at.path_is_primary { f } else { super::located(f, &file.at.path, file.path) });
+}
+
+/// The shell commands in content written to a file that the system runs by itself: login
+/// scripts whole, crontab lines after their schedule, systemd `Exec*=` lines.
+fn executed_content(path: &str, content: &str) -> Option<String> {
+    let lower = path.to_ascii_lowercase();
+    if system::is_login_script(&lower) || lower == "/etc/rc.local" || lower.starts_with("/etc/init.d/") {
+        return Some(content.to_owned());
+    }
+    if lower.starts_with("/etc/cron") || lower.starts_with("/var/spool/cron") || lower.ends_with("crontab") {
+        let system_table = lower == "/etc/crontab" || lower.starts_with("/etc/cron.d/");
+        let commands: Vec<&str> = content
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !is_cron_variable(l))
+            .filter_map(|l| cron_command(l, system_table))
+            .collect();
+        return (!commands.is_empty()).then(|| commands.join("\n"));
+    }
+    if lower.ends_with(".service") || lower.ends_with(".timer") || lower.contains("/systemd/") {
+        let commands: Vec<&str> = content
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("Exec").and_then(|r| r.split_once('=')).map(|(_, c)| c.trim_start_matches(['-', '@', '+', '!'])))
+            .collect();
+        return (!commands.is_empty()).then(|| commands.join("\n"));
+    }
+    None
+}
+
+fn is_cron_variable(line: &str) -> bool {
+    line.split_once('=').is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// The command of a crontab line: after five schedule fields (or an `@reboot`-style word), and
+/// after the user in system tables.
+fn cron_command(line: &str, system_table: bool) -> Option<&str> {
+    let mut rest = line;
+    let fields = if line.starts_with('@') { 1 } else { 5 } + usize::from(system_table);
+    for _ in 0..fields {
+        rest = rest.trim_start();
+        let end = rest.find(char::is_whitespace)?;
+        rest = &rest[end..];
+    }
+    Some(rest.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ops_are_read() {
+        assert_eq!(Op::parse("READ"), Op::Read);
+        assert_eq!(Op::parse("append"), Op::Write);
+        assert_eq!(Op::parse("rename"), Op::Move);
+        assert_eq!(Op::parse("chmod"), Op::Other);
+    }
+
+    #[test]
+    fn cron_lines_lose_their_schedule() {
+        assert_eq!(cron_command("* * * * * root /tmp/.x", true), Some("/tmp/.x"));
+        assert_eq!(cron_command("*/5 * * * * curl x | sh", false), Some("curl x | sh"));
+        assert_eq!(cron_command("@reboot /opt/run.sh", false), Some("/opt/run.sh"));
+        assert_eq!(
+            executed_content("/etc/crontab", "SHELL=/bin/sh\n* * * * * root /tmp/.x\n").as_deref(),
+            Some("/tmp/.x")
+        );
+        assert_eq!(executed_content("src/routes.py", "import os"), None);
+    }
+}

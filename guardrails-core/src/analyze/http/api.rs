@@ -1,0 +1,497 @@
+//! `http/destructive`, `http/privilege`, `http/secret_store`: what a request asks the server to do.
+//!
+//! ## What it catches
+//! - Deletes of whole collections (`DELETE /v1/vehicles`), wildcards and `_all`
+//!   (`DELETE /readings-*`), `?all=true`, bulk-delete endpoints (`POST /members/bulk-delete`,
+//!   `/_delete_by_query`) → `data.bulk_delete`; deletes of resources that own others (a fleet, a
+//!   project, a namespace) → `data.bulk_delete` (medium) or `infra.destroy`.
+//! - Kubernetes API deletes, cloud control-plane deletes, AWS query-API actions
+//!   (`Action=TerminateInstances`), code-host repository deletes → `infra.destroy`; protected
+//!   branch rewrites → `vcs.history_rewrite`.
+//! - Role assignments that hand out owner/admin rights → `privilege.escalate`.
+//! - Reads of secret stores (Consul KV dumps, Vault, Kubernetes secrets, Secrets Manager) →
+//!   `credential.read`.
+//! - Commands run through Kubernetes `exec` and Docker exec endpoints, which the caller analyses
+//!   as shell ([`exec_command`]).
+//!
+//! ## Passes
+//! Reads, keyed writes and deletes of single leaf resources (`DELETE /v1/bookings/b_1/hold`),
+//! explicit small id lists to bulk endpoints.
+//!
+//! ## Known gaps
+//! GraphQL mutations are not read; APIs that delete with `POST /resource/{id}` and no telling
+//! verb look like updates.
+//!
+//! ## Intents
+//! `data.bulk_delete`, `data.bulk_update`, `infra.destroy`, `schema.drop`, `system.disrupt`,
+//! `vcs.history_rewrite`, `privilege.escalate`, `privilege.grant`, `credential.read`
+
+use serde_json::Value;
+
+use crate::analyze::shell::unwrap::shell_quote;
+use crate::analyze::Detector;
+use crate::fact::{Severity, Target};
+use crate::intent::Intent;
+
+use super::{Request, Url};
+
+pub(crate) const DESTRUCTIVE: Detector = Detector {
+    id: "http/destructive",
+    intents: &[
+        Intent::DataBulkDelete,
+        Intent::DataBulkUpdate,
+        Intent::InfraDestroy,
+        Intent::SchemaDrop,
+        Intent::SystemDisrupt,
+        Intent::VcsHistoryRewrite,
+    ],
+    triggers: &[],
+};
+
+pub(crate) const PRIVILEGE: Detector =
+    Detector { id: "http/privilege", intents: &[Intent::PrivilegeEscalate, Intent::PrivilegeGrant], triggers: &[] };
+
+pub(crate) const SECRET_STORE: Detector =
+    Detector { id: "http/secret_store", intents: &[Intent::CredentialRead], triggers: &[] };
+
+/// Where a fact goes: intent, severity, detector, target, message.
+pub(crate) type Emit<'e> = dyn FnMut(Intent, Severity, &'static str, Option<Target>, String) + 'e;
+
+/// Resources whose deletion takes infrastructure with it.
+const INFRA_CONTAINERS: &[&str] = &[
+    "projects", "repos", "repositories", "clusters", "namespaces", "databases", "dbs", "buckets", "instances",
+    "servers", "vms", "machines", "environments", "envs", "workspaces", "organizations", "orgs", "accounts",
+    "tenants", "apps", "applications", "services", "stacks", "zones", "volumes", "disks", "indices", "indexes",
+    "tables", "schemas", "topics", "queues", "pipelines", "deployments", "statefulsets", "daemonsets", "sites",
+    "stores", "subscriptions", "resourcegroups", "networks", "vpcs", "registries", "keyrings", "droplets",
+    "snapshots", "backups", "datasets", "warehouses", "nodes", "nodepools", "functions",
+];
+
+/// Resources that group others: deleting one deletes its members.
+const GROUPINGS: &[&str] = &[
+    "fleets", "groups", "teams", "lists", "folders", "directories", "catalogs", "collections", "portfolios",
+    "campaigns", "albums", "boards", "channels", "companies", "spaces", "libraries", "audiences", "segments",
+    "households", "families", "departments", "divisions", "regions", "branches", "courses", "classes",
+];
+
+/// Path words that name a bulk deletion.
+const BULK_DELETE_WORDS: &[&str] = &[
+    "bulk-delete", "bulk_delete", "bulkdelete", "batch-delete", "batch_delete", "batchdelete", "delete-all",
+    "delete_all", "deleteall", "mass-delete", "remove-all", "remove_all", "purge", "truncate", "wipe", "destroy-all",
+    "_delete_by_query", "flush", "flushall", "reset-all",
+];
+
+/// Role names that make someone an owner or administrator.
+const PRIVILEGED_ROLES: &[&str] = &[
+    "owner", "owners", "admin", "admins", "administrator", "administrators", "superuser", "super_admin",
+    "superadmin", "root", "cluster-admin", "roles/owner", "roles/editor", "roles/iam.securityadmin",
+    "administratoraccess", "arn:aws:iam::aws:policy/administratoraccess", "*", "global_admin", "org_admin",
+    "organization_admin", "account_admin", "accountadmin", "securityadmin", "sysadmin",
+];
+
+/// Path words that say a request hands out rights.
+const ROLE_WORDS: &[&str] = &[
+    "roles", "role", "permissions", "permission", "grants", "grant", "admins", "collaborators", "memberships",
+    "members", "iam", "rolebindings", "clusterrolebindings", "acl", "acls", "access", "policies", "policy",
+    "assign", "assignments", "privileges", "users",
+];
+
+/// Hosts where everything a `DELETE` removes is infrastructure.
+const CONTROL_PLANES: &[&str] = &[
+    "googleapis.com", "management.azure.com", "amazonaws.com", "api.digitalocean.com", "api.heroku.com",
+    "api.cloudflare.com", "api.vercel.com", "api.render.com", "api.fly.io", "api.linode.com", "api.hetzner.cloud",
+    "api.netlify.com", "api.supabase.com", "console.neon.tech", "api.planetscale.com",
+];
+
+/// Checks the method and URL (and, for bulk endpoints, the body) of a request.
+pub(crate) fn check(method: &str, url: &Url, request: &Request<'_>, body: Option<&Value>, emit: &mut Emit<'_>) {
+    let segs: Vec<String> = url.segments.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    secret_stores(method, url, &segs, request, emit);
+    if let Some(action) = aws_action(url, request, body) {
+        aws(&action, body, emit);
+    }
+    match method {
+        "DELETE" => delete(url, &segs, emit),
+        "POST" | "PUT" | "PATCH" => {
+            bulk_endpoint(&segs, body, emit);
+            roles(&segs, body, emit);
+            branch_rewrite(url, &segs, body, emit);
+        }
+        _ => {}
+    }
+}
+
+fn target(kind: &'static str, name: impl Into<String>) -> Option<Target> {
+    Some(Target { kind, name: name.into() })
+}
+
+/// A segment that names one resource rather than a kind of resource: it holds a digit, or it is
+/// long and opaque.
+fn is_id(seg: &str) -> bool {
+    seg.bytes().any(|b| b.is_ascii_digit()) || (seg.len() >= 20 && seg.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A version segment (`v1`, `v2beta1`, `2010-04-01`): part of the API's address, not a resource.
+fn is_version(seg: &str) -> bool {
+    let b = seg.as_bytes();
+    (b.first() == Some(&b'v') && b.get(1).is_some_and(u8::is_ascii_digit) && seg.len() <= 10)
+        || (seg.len() == 10 && seg.bytes().all(|c| c.is_ascii_digit() || c == b'-'))
+}
+
+/// A plural resource name (`vehicles`, `members`): lower-case letters, ending in `s`.
+fn is_collection(seg: &str) -> bool {
+    seg.len() > 2
+        && seg.ends_with('s')
+        && !seg.ends_with("ss")
+        && !seg.ends_with("us")
+        && seg.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+        && !matches!(seg, "settings" | "preferences" | "details" | "contents" | "status")
+}
+
+fn delete(url: &Url, segs: &[&str], emit: &mut Emit<'_>) {
+    let path = format!("/{}", url.segments.join("/"));
+    let Some(last) = segs.last().copied() else {
+        emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &url.host),
+            format!("DELETE on the root of `{}`", url.host));
+        return;
+    };
+    // Kubernetes: /api/v1/namespaces/ns/pods/x, /apis/apps/v1/namespaces/ns/statefulsets/x.
+    if let Some(k8s) = kubernetes_resource(segs) {
+        let (severity, what) = match (k8s.resource, k8s.name) {
+            (_, None) => (Severity::Critical, format!("every {} in the namespace", k8s.resource)),
+            ("namespaces", Some(n)) => (Severity::Critical, format!("the namespace `{n}` and all it holds")),
+            ("pods", Some(n)) => {
+                emit(Intent::SystemDisrupt, Severity::Low, DESTRUCTIVE.id, target("location", n),
+                    format!("deletes the pod `{n}`, which its controller restarts"));
+                return;
+            }
+            (r, Some(n)) => (Severity::High, format!("the {} `{n}`", r.trim_end_matches('s'))),
+        };
+        emit(Intent::InfraDestroy, severity, DESTRUCTIVE.id, target("location", &path),
+            format!("deletes {what} through the Kubernetes API"));
+        return;
+    }
+    if segs.iter().any(|s| s.contains('*') || *s == "_all") {
+        let index_like = segs.len() == 1 || url.port == Some(9200);
+        let intent = if index_like { Intent::SchemaDrop } else { Intent::DataBulkDelete };
+        emit(intent, Severity::Critical, DESTRUCTIVE.id, target(if index_like { "index" } else { "location" }, &path),
+            format!("DELETE `{path}` matches everything the wildcard names"));
+        return;
+    }
+    if ["all", "force_all", "purge", "recursive", "cascade"]
+        .iter()
+        .any(|p| url.param(p).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "")))
+    {
+        emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &path),
+            format!("DELETE `{path}` with a flag that widens it to everything below"));
+        return;
+    }
+    // Code hosts: a repository or project.
+    // GitLab (hosted or self-managed): /api/v4/projects/:id, /api/v4/groups/:id.
+    let repo = (segs.len() == 4 && segs[..2] == ["api", "v4"] && matches!(segs[2], "projects" | "groups"))
+        || match url.host.as_str() {
+            "api.github.com" => segs.len() == 3 && segs[0] == "repos",
+            "api.bitbucket.org" => segs.len() == 4 && segs[1] == "repositories",
+            _ => false,
+        };
+    if repo {
+        emit(Intent::InfraDestroy, Severity::Critical, DESTRUCTIVE.id, target("repository", &path),
+            format!("deletes the repository `{path}` with its history, issues and reviews"));
+        return;
+    }
+    if url.host.contains("github") && segs.windows(3).any(|w| w == ["git", "refs", "heads"]) {
+        emit(Intent::VcsHistoryRewrite, Severity::High, DESTRUCTIVE.id, target("location", &path),
+            format!("deletes the branch `{last}`"));
+        return;
+    }
+    // Elasticsearch / OpenSearch: DELETE /index drops the index.
+    if url.port == Some(9200) && segs.len() == 1 && !last.starts_with('_') {
+        emit(Intent::SchemaDrop, Severity::High, DESTRUCTIVE.id, target("index", last),
+            format!("DELETE `{path}` drops the search index `{last}`"));
+        return;
+    }
+    if CONTROL_PLANES.iter().any(|c| super::super::destination::host_within(&url.host, c)) {
+        emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", &path),
+            format!("deletes `{path}` on the cloud control plane `{}`", url.host));
+        return;
+    }
+    // A whole collection: the last segment is a kind of resource, not one of them.
+    if !is_id(last) && is_collection(last) && !last.contains('.') {
+        let nested = segs[..segs.len() - 1].iter().any(|s| is_id(s) && !is_version(s));
+        if nested {
+            emit(Intent::DataBulkDelete, Severity::Low, DESTRUCTIVE.id, target("location", &path),
+                format!("DELETE `{path}` removes every {last} of one parent"));
+        } else {
+            emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &path),
+                format!("DELETE `{path}` removes the whole `{last}` collection"));
+        }
+        return;
+    }
+    // One resource that owns others.
+    if segs.len() >= 2 && is_id(last) {
+        let kind = segs[segs.len() - 2];
+        if INFRA_CONTAINERS.contains(&kind) {
+            emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", &path),
+                format!("deletes the {} `{last}` and everything in it", kind.trim_end_matches('s')));
+        } else if GROUPINGS.contains(&kind) {
+            emit(Intent::DataBulkDelete, Severity::Medium, DESTRUCTIVE.id, target("location", &path),
+                format!("deletes the {} `{last}` and everything that belongs to it", kind.trim_end_matches('s')));
+        }
+    }
+}
+
+struct K8s<'a> {
+    resource: &'a str,
+    name: Option<&'a str>,
+}
+
+/// The resource a Kubernetes API path names (`/api/v1/namespaces/ns/pods/x` → pods, x).
+fn kubernetes_resource<'a>(segs: &[&'a str]) -> Option<K8s<'a>> {
+    let rest = match segs {
+        ["api", v, rest @ ..] if v.starts_with('v') => rest,
+        ["apis", _group, v, rest @ ..] if v.starts_with('v') => rest,
+        _ => return None,
+    };
+    let rest = match rest {
+        ["namespaces", ns] => return Some(K8s { resource: "namespaces", name: Some(ns) }),
+        ["namespaces", _ns, rest @ ..] => rest,
+        other => other,
+    };
+    match rest {
+        [resource] => Some(K8s { resource, name: None }),
+        [resource, name, ..] => Some(K8s { resource, name: Some(name) }),
+        [] => None,
+    }
+}
+
+/// Bulk endpoints: `POST /members/bulk-delete`, `POST /idx/_delete_by_query`.
+fn bulk_endpoint(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    let Some(word) = segs.iter().rev().take(2).find(|s| BULK_DELETE_WORDS.contains(s)).copied() else {
+        if segs.last() == Some(&"_update_by_query") && !body.is_some_and(has_query) {
+            emit(Intent::DataBulkUpdate, Severity::High, DESTRUCTIVE.id, None,
+                "`_update_by_query` without a query updates every document".to_owned());
+        }
+        return;
+    };
+    let everything = match body {
+        None => true,
+        Some(b) => selects_everything(b),
+    };
+    if !everything && body.is_some_and(names_few_ids) {
+        return;
+    }
+    let (severity, how) = if everything { (Severity::Critical, "everything") } else { (Severity::High, "in bulk") };
+    emit(Intent::DataBulkDelete, severity, DESTRUCTIVE.id, target("location", format!("/{}", segs.join("/"))),
+        format!("`{word}` deletes {how}"));
+}
+
+/// A body that selects every record: `{"select": "all"}`, `{"query": {"match_all": {}}}`, `{}`.
+fn selects_everything(v: &Value) -> bool {
+    match v {
+        Value::Object(m) if m.is_empty() => true,
+        Value::Object(m) => m.iter().any(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            k == "match_all"
+                || (matches!(k.as_str(), "select" | "scope" | "all" | "filter" | "where" | "ids" | "query")
+                    && match v {
+                        Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "all" | "*" | "everything" | ""),
+                        Value::Bool(b) => *b && k == "all",
+                        Value::Object(o) => o.is_empty() || selects_everything(v),
+                        _ => false,
+                    })
+        }),
+        Value::String(s) => matches!(s.trim().to_ascii_lowercase().as_str(), "all" | "*" | ""),
+        _ => false,
+    }
+}
+
+fn has_query(v: &Value) -> bool {
+    v.get("query").is_some_and(|q| !q.as_object().is_some_and(|o| o.is_empty() || o.contains_key("match_all")))
+}
+
+/// A body that lists a few ids explicitly: `{"ids": [1, 2, 3]}`.
+fn names_few_ids(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| {
+        m.iter().any(|(k, v)| k.to_ascii_lowercase().ends_with("ids") && v.as_array().is_some_and(|a| a.len() <= 100))
+    })
+}
+
+/// Role assignments that hand out owner or admin rights.
+fn roles(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    if !segs.iter().any(|s| ROLE_WORDS.contains(s) || s.contains("setiampolicy") || s.contains("role")) {
+        return;
+    }
+    let granted = body.and_then(privileged_role).or_else(|| {
+        segs.iter().rev().take(2).find(|s| matches!(**s, "admins" | "owners" | "administrators")).map(|s| (*s).to_owned())
+    });
+    if let Some(role) = granted {
+        emit(Intent::PrivilegeEscalate, Severity::High, PRIVILEGE.id, target("role", &role),
+            format!("hands out the `{role}` role through `/{}`", segs.join("/")));
+    }
+}
+
+/// The first privileged role named under a role-ish key of the body.
+fn privileged_role(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(m) => m.iter().find_map(|(k, v)| {
+            let k = k.to_ascii_lowercase();
+            let roleish = ["role", "roles", "permission", "permissions", "access_level", "access", "level", "policy",
+                "policyarn", "group", "groups", "privilege", "privileges"]
+            .contains(&k.as_str());
+            match v {
+                Value::String(s) if roleish && PRIVILEGED_ROLES.contains(&s.to_ascii_lowercase().as_str()) => {
+                    Some(s.clone())
+                }
+                Value::Number(n) if k == "access_level" && n.as_u64().is_some_and(|l| l >= 50) => {
+                    Some(format!("access level {n}"))
+                }
+                Value::Bool(true) if matches!(k.as_str(), "admin" | "is_admin" | "superuser" | "site_admin") => {
+                    Some(k)
+                }
+                other => privileged_role(other),
+            }
+        }),
+        Value::Array(a) => a.iter().find_map(privileged_role),
+        _ => None,
+    }
+}
+
+/// `PATCH /repos/o/r/git/refs/heads/main {"force": true}` rewrites a branch.
+fn branch_rewrite(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    if url.host.contains("github")
+        && segs.windows(3).any(|w| w == ["git", "refs", "heads"])
+        && body.and_then(|b| b.get("force")).and_then(Value::as_bool) == Some(true)
+    {
+        let branch = segs.last().copied().unwrap_or("");
+        emit(Intent::VcsHistoryRewrite, Severity::High, DESTRUCTIVE.id, target("location", branch),
+            format!("force-updates the branch `{branch}`, rewriting its history"));
+    }
+}
+
+/// Secret stores: Consul KV dumps, Vault reads, Kubernetes secrets, cloud secret managers.
+fn secret_stores(method: &str, url: &Url, segs: &[&str], request: &Request<'_>, emit: &mut Emit<'_>) {
+    if !matches!(method, "GET" | "HEAD" | "LIST" | "POST") {
+        return;
+    }
+    let read = method != "POST";
+    let path = format!("/{}", url.segments.join("/"));
+    let what = if segs.starts_with(&["v1", "kv"]) && (url.param("recurse").is_some() || segs.len() == 2) && read {
+        Some("dumps the Consul key-value store, where configuration secrets live")
+    } else if (url.port == Some(8200) || url.host.contains("vault"))
+        && segs.first() == Some(&"v1")
+        && !segs.get(1).is_some_and(|s| matches!(*s, "sys"))
+        && read
+    {
+        Some("reads from Vault, the secret store")
+    } else if kubernetes_resource(segs).is_some_and(|k| k.resource == "secrets") && read {
+        Some("reads Kubernetes secrets")
+    } else if request
+        .headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("x-amz-target") && v.ends_with(".GetSecretValue"))
+        || url.param("Action") == Some("GetSecretValue")
+    {
+        Some("reads a secret from AWS Secrets Manager")
+    } else if read && segs.iter().any(|s| matches!(*s, "secrets" | "credentials" | "passwords")) {
+        Some("reads stored secrets")
+    } else {
+        None
+    };
+    if let Some(what) = what {
+        emit(Intent::CredentialRead, Severity::High, SECRET_STORE.id, target("location", &path),
+            format!("{what} (`{path}`)"));
+    }
+}
+
+/// The AWS query-API action of a request (`Action=TerminateInstances`), or its JSON-API target
+/// (`X-Amz-Target: DynamoDB_20120810.DeleteTable`).
+fn aws_action(url: &Url, request: &Request<'_>, body: Option<&Value>) -> Option<String> {
+    if !super::super::destination::host_within(&url.host, "amazonaws.com") {
+        return None;
+    }
+    if let Some(a) = url.param("Action") {
+        return Some(a.to_owned());
+    }
+    if let Some(a) = body.and_then(|b| b.get("Action")).and_then(Value::as_str) {
+        return Some(a.to_owned());
+    }
+    request
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+        .and_then(|(_, v)| v.rsplit('.').next())
+        .map(str::to_owned)
+}
+
+fn aws(action: &str, body: Option<&Value>, emit: &mut Emit<'_>) {
+    let starts = |p: &str| action.starts_with(p);
+    if ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy",
+        "AddUserToGroup", "CreateAccessKey", "CreateLoginProfile", "UpdateAssumeRolePolicy"]
+        .contains(&action)
+    {
+        let admin = body.is_some_and(|b| {
+            let text = b.to_string().to_ascii_lowercase();
+            text.contains("administratoraccess") || text.contains("\"*\"") || text.contains("%22*%22") || text.contains("admin")
+        });
+        let (intent, severity) =
+            if admin || action == "CreateAccessKey" { (Intent::PrivilegeEscalate, Severity::High) } else { (Intent::PrivilegeGrant, Severity::Medium) };
+        emit(intent, severity, PRIVILEGE.id, target("role", action), format!("calls the AWS IAM action `{action}`"));
+        return;
+    }
+    if action.ends_with("Table") && starts("Delete") {
+        emit(Intent::SchemaDrop, Severity::High, DESTRUCTIVE.id, target("table", action),
+            format!("calls the AWS action `{action}`, which drops a table"));
+    } else if ["Terminate", "Delete", "Remove", "Deregister", "Purge", "Destroy"].iter().any(|p| starts(p)) {
+        emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", action),
+            format!("calls the AWS action `{action}`, which destroys resources"));
+    } else if ["Stop", "Reboot", "Disable"].iter().any(|p| starts(p)) {
+        emit(Intent::SystemDisrupt, Severity::Medium, DESTRUCTIVE.id, target("location", action),
+            format!("calls the AWS action `{action}`"));
+    }
+}
+
+/// The command line a Kubernetes `exec`/`attach` or Docker exec request runs, shell-quoted.
+pub(crate) fn exec_command(url: &Url, body: Option<&Value>) -> Option<String> {
+    let segs: Vec<&str> = url.segments.iter().map(String::as_str).collect();
+    let argv: Vec<String> = if segs.last().is_some_and(|s| *s == "exec" || *s == "attach") && segs.contains(&"pods") {
+        url.query.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.clone()).collect()
+    } else if segs.last() == Some(&"exec") && segs.contains(&"containers") {
+        body.and_then(|b| b.get("Cmd")).and_then(Value::as_array)?.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+    } else {
+        return None;
+    };
+    if argv.is_empty() {
+        return None;
+    }
+    Some(argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_versions_and_collections() {
+        assert!(is_id("4471") && is_id("fl_2201") && is_id("V-118") && is_id("b_99812"));
+        assert!(!is_id("vehicles") && !is_id("hold"));
+        assert!(is_version("v1") && is_version("v2beta1") && is_version("2010-04-01") && !is_version("vehicles"));
+        assert!(is_collection("vehicles") && is_collection("members"));
+        assert!(!is_collection("hold") && !is_collection("status") && !is_collection("access"));
+    }
+
+    #[test]
+    fn kubernetes_paths() {
+        let k = kubernetes_resource(&["apis", "apps", "v1", "namespaces", "prod", "statefulsets", "postgres"]).unwrap();
+        assert_eq!((k.resource, k.name), ("statefulsets", Some("postgres")));
+        let k = kubernetes_resource(&["api", "v1", "namespaces", "prod"]).unwrap();
+        assert_eq!((k.resource, k.name), ("namespaces", Some("prod")));
+        assert!(kubernetes_resource(&["v1", "members"]).is_none());
+    }
+
+    #[test]
+    fn exec_commands_are_quoted() {
+        let url = Url::parse("https://k:6443/api/v1/namespaces/p/pods/t-0/exec?command=sh&command=-c&command=curl%20x%7Csh");
+        assert_eq!(exec_command(&url, None).as_deref(), Some("sh -c 'curl x|sh'"));
+    }
+}

@@ -1,0 +1,254 @@
+//! The HTTP analyzer: decides a request by where it goes, what it asks the server to do, and what
+//! it carries.
+//!
+//! 1. **Destination** ([`destination`](super::destination)): cloud metadata endpoints in any
+//!    spelling are `credential.read`; request catchers, paste sites, tunnels and bare public IPs
+//!    are noted as `egress.untrusted_host`.
+//! 2. **Meaning** ([`api`]): the method and URL read as the API they belong to — collection and
+//!    wildcard deletes, bulk-delete endpoints, Kubernetes, cloud query APIs, code hosts, secret
+//!    stores, role assignments, and commands run through `exec` endpoints (analysed as shell).
+//! 3. **Payload** ([`payload`](super::payload), [`egress`](super::egress)): query string, headers
+//!    and body scanned for secrets and personal data, judged by the destination.
+
+pub(crate) mod api;
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::fact::{Fact, Facts, Location, Severity, Span, Target};
+use crate::intent::Intent;
+
+use super::destination::{classify, host_of, HostClass};
+use super::egress::{self, Receiver};
+use super::payload::{self, Scan};
+use super::{Analysis, Detector};
+
+pub(crate) const DESTINATION: Detector = Detector {
+    id: "http/destination",
+    intents: &[Intent::CredentialRead, Intent::EgressUntrustedHost],
+    triggers: &[],
+};
+
+pub(crate) const EGRESS: Detector =
+    Detector { id: "http/egress", intents: &[Intent::EgressSecret, Intent::EgressPii], triggers: &[] };
+
+pub(crate) const ALL: &[&Detector] = &[&DESTINATION, &EGRESS, &api::DESTRUCTIVE, &api::PRIVILEGE, &api::SECRET_STORE];
+
+/// JSON paths of a request's parts, for findings: `$.url` for an HTTP action, `$.args.url` for
+/// a tool call's.
+#[derive(Debug, Clone)]
+pub(crate) struct Paths {
+    pub(crate) url: String,
+    pub(crate) headers: String,
+    pub(crate) body: String,
+    /// Whether the URL is the action's primary text (spans into it need no location).
+    pub(crate) url_is_primary: bool,
+}
+
+impl Paths {
+    /// The paths of an HTTP action on the wire.
+    pub(crate) fn wire() -> Paths {
+        Paths { url: "$.url".into(), headers: "$.headers".into(), body: "$.body".into(), url_is_primary: true }
+    }
+}
+
+/// A request, borrowed from an HTTP action or a tool call's arguments.
+#[derive(Debug)]
+pub(crate) struct Request<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) url: &'a str,
+    pub(crate) headers: Vec<(&'a str, &'a str)>,
+    pub(crate) body: Option<&'a Value>,
+    pub(crate) at: Paths,
+}
+
+/// A URL taken apart, with its path and query decoded.
+#[derive(Debug)]
+pub(crate) struct Url {
+    pub(crate) host: String,
+    pub(crate) port: Option<u16>,
+    /// Decoded path segments, without empty ones.
+    pub(crate) segments: Vec<String>,
+    /// Decoded query pairs.
+    pub(crate) query: Vec<(String, String)>,
+}
+
+impl Url {
+    pub(crate) fn parse(url: &str) -> Url {
+        let host = host_of(url);
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let (authority, path_query) = match rest.find(['/', '?', '#']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let port = authority
+            .rsplit('@')
+            .next()
+            .and_then(|a| a.rsplit_once(':'))
+            .filter(|(h, _)| !h.ends_with(':'))
+            .and_then(|(_, p)| p.trim_end_matches(']').parse().ok());
+        let path_query = path_query.split('#').next().unwrap_or("");
+        let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
+        Url {
+            host,
+            port,
+            segments: path
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(|s| payload::percent_decode(s, false))
+                .collect(),
+            query: payload::form_pairs(query),
+        }
+    }
+
+    /// The value of the first query parameter named `name` (ASCII case ignored).
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Headers whose value is a credential for the host it is sent to.
+fn is_auth_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "x-api-key" | "api-key" | "apikey" | "x-auth-token"
+    ) || n.ends_with("-token")
+        || n.ends_with("-api-key")
+        || n.ends_with("-key")
+}
+
+/// Whether a URL path is a login or token exchange, whose credentials are for its own host.
+fn is_auth_endpoint(url: &Url) -> bool {
+    url.segments.iter().any(|s| {
+        let s = s.to_ascii_lowercase();
+        matches!(
+            s.as_str(),
+            "token" | "tokens" | "oauth" | "oauth2" | "login" | "signin" | "sign_in" | "auth" | "authorize"
+                | "authenticate" | "session" | "sessions" | "connect"
+        ) || s.starts_with("token.")
+    })
+}
+
+/// Analyses `request` into `facts`.
+pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Facts) {
+    let url = Url::parse(request.url);
+    let class = classify(&url.host, request.url, cx.destinations());
+    let method = effective_method(request, &url);
+    let whole = Span::new(0, request.url.len());
+    let url_fact = |intent: Intent, severity: Severity, detector: &'static str, target: Option<Target>, message: String| {
+        let fact = Fact { intent, severity, span: whole, detector, target, message, location: None };
+        if request.at.url_is_primary {
+            fact
+        } else {
+            super::located(fact, &request.at.url, request.url)
+        }
+    };
+    match class {
+        HostClass::Metadata => facts.push(url_fact(
+            Intent::CredentialRead,
+            Severity::High,
+            DESTINATION.id,
+            Some(Target { kind: "location", name: url.host.clone() }),
+            format!("requests `{}`, a cloud metadata endpoint that hands out the machine's credentials", url.host),
+        )),
+        HostClass::Untrusted | HostClass::BareIp => facts.push(url_fact(
+            Intent::EgressUntrustedHost,
+            Severity::Low,
+            DESTINATION.id,
+            Some(Target { kind: "location", name: url.host.clone() }),
+            format!("talks to {}", class.describe(&url.host)),
+        )),
+        _ => {}
+    }
+    let body = body_value(request);
+    let body = body.as_deref();
+    api::check(&method, &url, request, body, &mut |intent, severity, detector, target, message| {
+        facts.push(url_fact(intent, severity, detector, target, message));
+    });
+    // Commands carried by `exec` endpoints are analysed as shell, pointing at the URL.
+    if let Some(command) = api::exec_command(&url, body) {
+        super::code(super::Code::Shell(&command), Some(&request.at.url), cx, facts);
+    }
+
+    let mut scan = Scan::default();
+    for (k, v) in &url.query {
+        let mut p = request.at.url.clone();
+        p.push('?');
+        p.push_str(k);
+        scan.text(&format!("{k}={v}"), &p, false);
+    }
+    for (name, value) in &request.headers {
+        let mut p = request.at.headers.clone();
+        payload::push_key(&mut p, name);
+        scan.text(value, &p, is_auth_header(name));
+    }
+    if let Some(b) = request.body {
+        scan.value(b, &request.at.body);
+    }
+    let receiver = Receiver::Host { host: &url.host, class, auth_endpoint: is_auth_endpoint(&url) };
+    egress::judge(&scan, receiver, EGRESS.id, facts);
+    if scan.truncated {
+        facts.push(Fact {
+            intent: Intent::Unanalyzable,
+            severity: Severity::Medium,
+            span: Span::default(),
+            detector: "http/unanalyzable",
+            target: None,
+            message: "the body nests deeper than the engine follows".to_owned(),
+            location: Some(Box::new(Location { path: request.at.body.clone(), evidence: String::new() })),
+        });
+    }
+}
+
+/// The method the server will act on: `X-HTTP-Method-Override` and `?_method=` beat the verb.
+fn effective_method(request: &Request<'_>, url: &Url) -> String {
+    let overridden = request
+        .headers
+        .iter()
+        .find(|(k, _)| {
+            k.eq_ignore_ascii_case("x-http-method-override") || k.eq_ignore_ascii_case("x-http-method")
+                || k.eq_ignore_ascii_case("x-method-override")
+        })
+        .map(|(_, v)| *v)
+        .or_else(|| url.param("_method"));
+    overridden.unwrap_or(request.method).trim().to_ascii_uppercase()
+}
+
+/// The body as JSON: JSON bodies as they are, JSON and form text parsed.
+fn body_value<'a>(request: &Request<'a>) -> Option<Cow<'a, Value>> {
+    match request.body? {
+        Value::String(s) => {
+            let t = s.trim();
+            if t.starts_with('{') || t.starts_with('[') {
+                if let Ok(v) = serde_json::from_str(t) {
+                    return Some(Cow::Owned(v));
+                }
+            }
+            if t.contains('=') && !t.contains(char::is_whitespace) {
+                let map = payload::form_pairs(t).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+                return Some(Cow::Owned(Value::Object(map)));
+            }
+            request.body.map(Cow::Borrowed)
+        }
+        other => Some(Cow::Borrowed(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_taken_apart() {
+        let u = Url::parse("https://user:pw@Api.Example.com:8443/v1/a%20b/c?x=1&y=a%2Fb#frag");
+        assert_eq!(u.host, "api.example.com");
+        assert_eq!(u.port, Some(8443));
+        assert_eq!(u.segments, ["v1", "a b", "c"]);
+        assert_eq!(u.param("Y"), Some("a/b"));
+        let v6 = Url::parse("http://[::ffff:a9fe:a9fe]/latest");
+        assert_eq!(v6.host, "::ffff:a9fe:a9fe");
+        assert_eq!(v6.port, None);
+    }
+}

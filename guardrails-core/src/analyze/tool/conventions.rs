@@ -1,0 +1,725 @@
+//! The built-in conventions: which action a tool carries, read from its name and arguments.
+//!
+//! Names are taken apart the way agent frameworks build them: MCP `server__tool` and
+//! `server.tool` (and Claude Code's `mcp__server__tool`), then `snake_case`, `kebab-case` and
+//! `camelCase` words. A tool carries SQL when its name says SQL or it is a query tool of a
+//! database server; a command line when it is a shell or terminal tool, or named after a program
+//! the shell analyzer knows (`kubectl` with `argv`); and so on. Arguments are found under the
+//! names tool authors use (`query`/`sql`/`statement`, `command`/`cmd`/`argv`, `url`/`method`/
+//! `body`, `path`/`file_path`/`content`, `to`/`channel`/`text`).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::action::Dialect;
+use crate::analyze::destination::{classify, host_of, Destinations};
+use crate::analyze::file::{self, FileAction, Op};
+use crate::analyze::http::{self, Request};
+use crate::analyze::shell::unwrap::shell_quote;
+use crate::fact::{Fact, Facts, Severity, Span, Target};
+use crate::intent::Intent;
+
+use super::{Carries, NAMED};
+
+/// An action a tool call carries, borrowed from its arguments.
+#[derive(Debug)]
+pub(crate) enum Carried<'a> {
+    Sql { text: &'a str, dialect: Dialect, path: String },
+    Shell { command: Cow<'a, str>, path: String },
+    Http(Request<'a>),
+    File(FileAction<'a>),
+    /// A message people read: its parts (with their paths) and who receives it.
+    Message { to: String, outside: bool, parts: Vec<(&'a Value, String)> },
+}
+
+/// A tool name taken apart.
+#[derive(Debug)]
+struct Name {
+    server: String,
+    leaf: String,
+    /// The leaf's words, lower-cased.
+    words: Vec<String>,
+    /// The server's words, lower-cased.
+    server_words: Vec<String>,
+}
+
+impl Name {
+    fn parse(tool: &str) -> Name {
+        let parts: Vec<&str> = if tool.contains("__") {
+            tool.split("__").collect()
+        } else if tool.contains('.') {
+            tool.split('.').collect()
+        } else {
+            tool.split('/').collect()
+        };
+        let parts: Vec<&str> =
+            parts.into_iter().filter(|p| !p.is_empty() && !matches!(*p, "mcp" | "functions" | "tools")).collect();
+        let leaf = parts.last().copied().unwrap_or(tool);
+        let server = if parts.len() >= 2 { parts[parts.len() - 2] } else { "" };
+        Name {
+            server: server.to_ascii_lowercase(),
+            leaf: leaf.to_ascii_lowercase(),
+            words: words(leaf),
+            server_words: words(server),
+        }
+    }
+
+    fn has(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+
+    fn has_any(&self, list: &[&str]) -> bool {
+        list.iter().any(|w| self.has(w))
+    }
+
+    fn server_has_any(&self, list: &[&str]) -> bool {
+        list.iter().any(|w| self.server_words.iter().any(|s| s == w) || self.server == *w)
+    }
+}
+
+/// `executeSQLQuery`, `run-terminal_cmd` → `execute sql query`, `run terminal cmd`.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let boundary = c.is_ascii_uppercase()
+            && i > 0
+            && (chars[i - 1].is_ascii_lowercase()
+                || (chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(char::is_ascii_lowercase)));
+        if boundary && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Servers whose query tools run SQL, and their dialects.
+const DB_SERVERS: &[(&str, Dialect)] = &[
+    ("postgres", Dialect::Postgres),
+    ("postgresql", Dialect::Postgres),
+    ("pg", Dialect::Postgres),
+    ("supabase", Dialect::Postgres),
+    ("neon", Dialect::Postgres),
+    ("cockroach", Dialect::Postgres),
+    ("cockroachdb", Dialect::Postgres),
+    ("timescale", Dialect::Postgres),
+    ("mysql", Dialect::Mysql),
+    ("mariadb", Dialect::Mysql),
+    ("planetscale", Dialect::Mysql),
+    ("tidb", Dialect::Mysql),
+    ("sqlite", Dialect::Sqlite),
+    ("turso", Dialect::Sqlite),
+    ("d1", Dialect::Sqlite),
+    ("mssql", Dialect::Mssql),
+    ("sqlserver", Dialect::Mssql),
+    ("azuresql", Dialect::Mssql),
+    ("snowflake", Dialect::Snowflake),
+    ("bigquery", Dialect::Bigquery),
+    ("redshift", Dialect::Redshift),
+    ("databricks", Dialect::Hive),
+    ("hive", Dialect::Hive),
+    ("duckdb", Dialect::Duckdb),
+    ("motherduck", Dialect::Duckdb),
+    ("clickhouse", Dialect::Clickhouse),
+    ("oracle", Dialect::Oracle),
+    ("db", Dialect::Generic),
+    ("database", Dialect::Generic),
+    ("sql", Dialect::Generic),
+];
+
+const SQL_KEYS: &[&str] = &["query", "sql", "statement", "statements", "sql_query", "sqlQuery", "q", "queries"];
+const SHELL_KEYS: &[&str] =
+    &["command", "cmd", "script", "command_line", "commandLine", "commandline", "shell_command", "input", "argv", "args"];
+const CODE_KEYS: &[&str] = &["code", "source", "script", "program", "snippet"];
+const URL_KEYS: &[&str] = &["url", "uri", "endpoint", "href", "link"];
+const PATH_KEYS: &[&str] =
+    &["path", "file_path", "filePath", "filepath", "filename", "file", "target_file", "target", "source", "src", "from", "old_path"];
+const DEST_KEYS: &[&str] = &["destination", "dest", "to", "new_path", "newPath", "target_path"];
+const CONTENT_KEYS: &[&str] =
+    &["content", "contents", "text", "file_text", "new_text", "newText", "new_str", "new_string", "data", "body", "code"];
+const BODY_KEYS: &[&str] = &[
+    "body", "text", "content", "message", "html", "markdown", "description", "comment", "subject", "title", "blocks",
+    "attachments", "note", "notes", "summary", "data", "payload",
+];
+const RECIPIENT_KEYS: &[&str] =
+    &["to", "cc", "bcc", "recipient", "recipients", "email", "emails", "address", "addresses", "phone", "number"];
+
+/// The first argument among `keys` that holds a string, with its path.
+fn string_arg<'a>(args: &'a Value, keys: &[&str]) -> Option<(&'a str, String)> {
+    keys.iter().find_map(|k| args.get(*k).and_then(Value::as_str).map(|s| (s, format!("$.args.{k}"))))
+}
+
+/// The first argument among `keys` that is present, with its path.
+fn any_arg<'a>(args: &'a Value, keys: &[&str]) -> Option<(&'a Value, String)> {
+    keys.iter().find_map(|k| args.get(*k).filter(|v| !v.is_null()).map(|v| (v, format!("$.args.{k}"))))
+}
+
+/// What a policy mapping says the call carries.
+pub(crate) fn from_mapping<'a>(carries: &'a Carries, args: &'a Value) -> Vec<Carried<'a>> {
+    let text = |p: &super::JsonPath| p.resolve(args).and_then(Value::as_str);
+    let mut out = Vec::new();
+    match carries {
+        Carries::Sql { text: p, dialect } => {
+            if let Some(t) = text(p) {
+                out.push(Carried::Sql { text: t, dialect: *dialect, path: p.in_action() });
+            }
+        }
+        Carries::Shell { command } => {
+            if let Some(c) = command.resolve(args).and_then(command_text) {
+                out.push(Carried::Shell { command: c, path: command.in_action() });
+            }
+        }
+        Carries::Http { url, method, headers, body } => {
+            if let Some(u) = text(url) {
+                out.push(Carried::Http(Request {
+                    method: method.resolve(args).unwrap_or("GET"),
+                    url: u,
+                    headers: headers.as_ref().and_then(|h| h.resolve(args)).map(header_pairs).unwrap_or_default(),
+                    body: body.as_ref().and_then(|b| b.resolve(args)),
+                    at: http::Paths {
+                        url: url.in_action(),
+                        headers: headers.as_ref().map_or("$.args.headers".into(), |h| h.in_action()),
+                        body: body.as_ref().map_or("$.args.body".into(), |b| b.in_action()),
+                        url_is_primary: false,
+                    },
+                }));
+            }
+        }
+        Carries::File { op, path, content, destination } => {
+            if let Some(p) = text(path) {
+                let op_text = op.resolve(args).unwrap_or("");
+                out.push(Carried::File(FileAction {
+                    op: Op::parse(op_text),
+                    op_text,
+                    path: p,
+                    content: content.as_ref().and_then(text),
+                    destination: destination.as_ref().and_then(text),
+                    recursive: args.get("recursive").and_then(Value::as_bool).unwrap_or(false),
+                    at: file::Paths {
+                        path: path.in_action(),
+                        content: content.as_ref().map_or("$.args.content".into(), |c| c.in_action()),
+                        destination: destination.as_ref().map_or("$.args.destination".into(), |d| d.in_action()),
+                        path_is_primary: false,
+                    },
+                }));
+            }
+        }
+        Carries::Message { body, to } => {
+            if let Some(b) = body.resolve(args) {
+                let recipient = to.as_ref().and_then(text).unwrap_or("");
+                out.push(Carried::Message {
+                    to: recipient.to_owned(),
+                    outside: true,
+                    parts: vec![(b, body.in_action())],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A command from a string, or from an argv array (shell-quoted).
+fn command_text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Array(items) => {
+            let argv: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            let argv = argv?;
+            (!argv.is_empty()).then(|| Cow::Owned(argv.iter().map(|a| shell_quote(a)).collect::<Vec<_>>().join(" ")))
+        }
+        _ => None,
+    }
+}
+
+fn header_pairs(v: &Value) -> Vec<(&str, &str)> {
+    v.as_object().map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))).collect()).unwrap_or_default()
+}
+
+/// What the built-in conventions say the call of `tool` carries.
+pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> Vec<Carried<'a>> {
+    let name = Name::parse(tool);
+    let mut out = Vec::new();
+    // A tool named after a program: `kubectl {argv: [...]}`. Shells are shell tools, below: their
+    // `command` is a command line, not a script file.
+    let shells = ["bash", "sh", "zsh", "dash", "ksh", "fish", "powershell", "pwsh", "cmd", "shell"];
+    if is_program(&name.leaf) && !shells.contains(&name.leaf.as_str()) {
+        if let Some((v, path)) = any_arg(args, &["argv", "args", "arguments", "command", "cmd"]) {
+            if let Some(rest) = command_text(v) {
+                let command = if rest.split_whitespace().next().is_some_and(|w| w == name.leaf) {
+                    rest
+                } else {
+                    Cow::Owned(format!("{} {rest}", name.leaf))
+                };
+                out.push(Carried::Shell { command, path });
+                return out;
+            }
+        }
+    }
+    let db = DB_SERVERS.iter().find(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s));
+    let strong_sql = name.has("sql") || (db.is_some() && name.has_any(&["query", "execute", "exec", "run", "read", "write"]));
+    let weak_sql = name.leaf == "query" || name.leaf.ends_with("_query") || name.has_any(&["query", "queries"]) && name.has_any(&["run", "execute", "exec"]);
+    if strong_sql || weak_sql {
+        let dialect = args
+            .get("dialect")
+            .or_else(|| args.get("engine"))
+            .and_then(Value::as_str)
+            .and_then(|d| d.parse().ok())
+            .or(db.map(|d| d.1))
+            .unwrap_or(Dialect::Generic);
+        for key in SQL_KEYS {
+            let path = format!("$.args.{key}");
+            match args.get(*key) {
+                Some(Value::String(s)) if strong_sql || looks_like_sql(s) => {
+                    out.push(Carried::Sql { text: s, dialect, path })
+                }
+                Some(Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(s) = item.as_str().filter(|s| strong_sql || looks_like_sql(s)) {
+                            out.push(Carried::Sql { text: s, dialect, path: format!("{path}[{i}]") });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    // Code interpreters: `run_python {code}` runs as `python3 -c code`.
+    if name.has_any(&["python", "py", "ipython", "jupyter", "notebook", "javascript", "js", "node", "ruby", "interpreter", "code"])
+        && !name.has_any(&["file", "review", "search"])
+    {
+        if let Some((code, path)) = string_arg(args, CODE_KEYS) {
+            let language = args.get("language").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
+            let runner = if name.has_any(&["javascript", "js", "node"]) || matches!(language.as_str(), "javascript" | "js" | "node") {
+                Some("node -e")
+            } else if name.has("ruby") || language == "ruby" {
+                Some("ruby -e")
+            } else if matches!(language.as_str(), "bash" | "sh" | "shell") {
+                None
+            } else {
+                Some("python3 -c")
+            };
+            let command = match runner {
+                Some(r) => Cow::Owned(format!("{r} {}", shell_quote(code))),
+                None => Cow::Borrowed(code),
+            };
+            out.push(Carried::Shell { command, path });
+            return out;
+        }
+    }
+    let shell_words = ["bash", "shell", "sh", "zsh", "terminal", "command", "cmd", "exec", "powershell", "pwsh", "console", "cli"];
+    if name.has_any(&shell_words) || name.server_has_any(&["terminal", "shell", "bash", "desktop_commander", "commander"]) {
+        if let Some((v, path)) = any_arg(args, SHELL_KEYS) {
+            if let Some(command) = command_text(v) {
+                out.push(Carried::Shell { command, path });
+                return out;
+            }
+        }
+    }
+    // Computer use: typed text lands in whatever has focus, often a terminal.
+    if name.leaf == "computer" && args.get("action").and_then(Value::as_str) == Some("type") {
+        if let Some((text, path)) = string_arg(args, &["text"]) {
+            out.push(Carried::Shell { command: Cow::Borrowed(text), path });
+            return out;
+        }
+    }
+    if let Some(request) = http_request(&name, args) {
+        out.push(Carried::Http(request));
+        return out;
+    }
+    out.extend(file_actions(&name, args).into_iter().map(Carried::File));
+    if !out.is_empty() {
+        return out;
+    }
+    if let Some(message) = message(&name, args, dest) {
+        out.push(message);
+    }
+    out
+}
+
+fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
+    if !name.has_any(&["http", "https", "fetch", "request", "curl", "webfetch", "web", "url", "api", "download", "get", "post", "webhook"]) {
+        return None;
+    }
+    let (url, url_path) = string_arg(args, URL_KEYS)?;
+    let body = any_arg(args, &["body", "data", "json", "payload", "content", "form"]);
+    let method = string_arg(args, &["method", "verb", "http_method"]).map(|(m, _)| m).unwrap_or(
+        if name.has("post") || body.is_some() { "POST" } else if name.has("delete") { "DELETE" } else { "GET" },
+    );
+    Some(Request {
+        method,
+        url,
+        headers: args.get("headers").map(header_pairs).unwrap_or_default(),
+        body: body.as_ref().map(|(b, _)| *b),
+        at: http::Paths {
+            url: url_path,
+            headers: "$.args.headers".into(),
+            body: body.map_or("$.args.body".into(), |(_, p)| p),
+            url_is_primary: false,
+        },
+    })
+}
+
+fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
+    let editor = matches!(name.leaf.as_str(), "str_replace_editor" | "str_replace_based_edit_tool" | "text_editor");
+    let fileish = name.has_any(&["file", "files", "dir", "directory", "folder", "path"])
+        || name.server_has_any(&["filesystem", "fs", "files"])
+        || editor
+        || matches!(name.leaf.as_str(), "read" | "write" | "edit" | "multiedit" | "view" | "create" | "delete" | "rm");
+    if !fileish {
+        return Vec::new();
+    }
+    let verb = |list: &[&str]| name.has_any(list);
+    let editor_command = args.get("command").and_then(Value::as_str).unwrap_or("");
+    let op = if editor {
+        match editor_command {
+            "view" => Op::Read,
+            "create" | "str_replace" | "insert" | "undo_edit" => Op::Write,
+            _ => Op::Other,
+        }
+    } else if verb(&["delete", "remove", "rm", "unlink", "trash", "rmdir", "erase"]) {
+        Op::Delete
+    } else if verb(&["move", "rename", "mv"]) {
+        Op::Move
+    } else if verb(&["write", "create", "save", "put", "edit", "append", "replace", "insert", "patch", "update", "modify", "multiedit", "upload", "copy", "cp"]) {
+        Op::Write
+    } else if verb(&["read", "view", "cat", "open", "get", "head", "tail", "load", "download", "show"]) {
+        Op::Read
+    } else {
+        return Vec::new();
+    };
+    let copy = verb(&["copy", "cp"]);
+    let Some((path, path_at)) = string_arg(args, PATH_KEYS) else { return Vec::new() };
+    let (content, content_at) = match string_arg(args, CONTENT_KEYS) {
+        Some((c, p)) => (Some(c), p),
+        None => edits_text(args).map_or((None, "$.args.content".into()), |(c, p)| (Some(c), p)),
+    };
+    let destination = string_arg(args, DEST_KEYS).filter(|(d, _)| *d != path);
+    let recursive = args.get("recursive").and_then(Value::as_bool).unwrap_or(false);
+    let dest_at = destination.as_ref().map_or("$.args.destination".into(), |(_, p)| p.clone());
+    let at = |path: String| file::Paths { path, content: content_at.clone(), destination: dest_at.clone(), path_is_primary: false };
+    if copy {
+        // A copy reads its source and writes its destination.
+        let mut out = vec![FileAction { op: Op::Read, op_text: "read", path, content: None, destination: None, recursive, at: at(path_at) }];
+        if let Some((d, p)) = destination {
+            out.push(FileAction { op: Op::Write, op_text: "write", path: d, content: None, destination: None, recursive, at: at(p) });
+        }
+        return out;
+    }
+    vec![FileAction {
+        op,
+        op_text: if editor { editor_command } else { op_name(op) },
+        path,
+        content,
+        destination: destination.map(|(d, _)| d),
+        recursive,
+        at: at(path_at),
+    }]
+}
+
+fn op_name(op: Op) -> &'static str {
+    match op {
+        Op::Read => "read",
+        Op::Write => "write",
+        Op::Delete => "delete",
+        Op::Move => "move",
+        Op::Other => "other",
+    }
+}
+
+/// The new text of an edit tool's first edit: `edits: [{newText}]`.
+fn edits_text(args: &Value) -> Option<(&str, String)> {
+    let edits = args.get("edits")?.as_array()?;
+    edits.iter().enumerate().find_map(|(i, e)| {
+        ["newText", "new_text", "new_string", "replacement"]
+            .iter()
+            .find_map(|k| e.get(*k).and_then(Value::as_str).map(|s| (s, format!("$.args.edits[{i}].{k}"))))
+    })
+}
+
+/// Messaging tools: `send_email`, `post_message`, `create_issue`, `reply`, `send_sms`.
+fn message<'a>(name: &Name, args: &'a Value, dest: &Destinations) -> Option<Carried<'a>> {
+    let verb = name.has_any(&["send", "post", "reply", "create", "add", "publish", "comment", "share", "forward", "notify", "write", "update", "edit", "chat"]);
+    let noun = name.has_any(&[
+        "email", "mail", "message", "messages", "msg", "chat", "sms", "comment", "issue", "ticket", "note", "post",
+        "tweet", "status", "reply", "thread", "page", "discussion", "pr", "pull", "review", "gist", "paste",
+        "snippet", "doc", "document", "memo", "notification", "webhook", "text",
+    ]);
+    if !(verb && noun) {
+        return None;
+    }
+    let parts: Vec<(&Value, String)> =
+        BODY_KEYS.iter().filter_map(|k| args.get(*k).map(|v| (v, format!("$.args.{k}")))).collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let (to, outside) = recipients(name, args, dest);
+    Some(Carried::Message { to, outside, parts })
+}
+
+/// Who reads a message, and whether any of them is outside the organisation.
+fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) {
+    let mut addresses: Vec<&str> = Vec::new();
+    for k in RECIPIENT_KEYS {
+        match args.get(*k) {
+            Some(Value::String(s)) => addresses.extend(s.split([',', ';']).map(str::trim).filter(|s| !s.is_empty())),
+            Some(Value::Array(items)) => addresses.extend(items.iter().filter_map(Value::as_str)),
+            _ => {}
+        }
+    }
+    if !addresses.is_empty() {
+        let outside = addresses.iter().any(|a| match a.rsplit_once('@') {
+            Some((_, domain)) => {
+                let domain = domain.trim_end_matches('>').to_ascii_lowercase();
+                !dest.org_hosts.iter().any(|g| g.matches(&domain))
+            }
+            None => true,
+        });
+        return (addresses.join(", "), outside);
+    }
+    // Code hosts: an issue in a repository outside the organisation's accounts is public.
+    if name.server_has_any(&["github", "gitlab", "bitbucket", "gitea"]) || name.has_any(&["issue", "pr", "pull", "gist"]) {
+        if name.has("gist") {
+            return ("a gist".to_owned(), true);
+        }
+        let owner = args
+            .get("owner")
+            .or_else(|| args.get("org"))
+            .or_else(|| args.get("namespace"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| {
+                ["repo", "repository", "project_id", "project"].iter().find_map(|k| {
+                    args.get(*k).and_then(Value::as_str).and_then(|r| r.split_once('/')).map(|(o, _)| o.to_owned())
+                })
+            });
+        return match owner {
+            Some(o) => {
+                let inside = dest.github_orgs.iter().any(|g| g.eq_ignore_ascii_case(&o));
+                (o, !inside)
+            }
+            None => ("a repository".to_owned(), true),
+        };
+    }
+    if let Some(url) = URL_KEYS.iter().chain(&["webhook_url", "webhook"]).find_map(|k| args.get(*k).and_then(Value::as_str)) {
+        let host = host_of(url);
+        return (host.clone(), classify(&host, url, dest).leaves());
+    }
+    // Chat channels live in the organisation's own workspace.
+    for k in ["channel", "channel_id", "channel_name", "chat_id", "conversation_id", "room", "space", "team"] {
+        if let Some(c) = args.get(k).and_then(Value::as_str) {
+            return (c.to_owned(), false);
+        }
+    }
+    ("an unknown recipient".to_owned(), true)
+}
+
+/// Programs the shell analyzer has knowledge of.
+fn is_program(word: &str) -> bool {
+    crate::analyze::shell::programs::ALL.iter().any(|d| d.triggers.contains(&word))
+}
+
+/// Whether `text` starts like a command line for a program the shell analyzer knows.
+pub(crate) fn starts_with_program(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let first = match words.next() {
+        Some("sudo") => words.next(),
+        other => other,
+    };
+    first.is_some_and(|w| is_program(crate::analyze::shell::program_name(w))) && text.split_whitespace().nth(1).is_some()
+}
+
+/// Whether `text` starts with a SQL statement keyword and has more words.
+pub(crate) fn looks_like_sql(text: &str) -> bool {
+    let t = text.trim_start();
+    if t.starts_with("--") || t.starts_with("/*") {
+        return true;
+    }
+    let first = t.split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or("");
+    const STATEMENTS: &[&str] = &[
+        "select", "with", "insert", "update", "delete", "drop", "create", "alter", "truncate", "grant", "revoke",
+        "merge", "copy", "exec", "execute", "call", "do", "set", "show", "describe", "explain", "begin", "vacuum",
+        "replace", "upsert", "load", "use", "pragma", "declare", "prepare", "unload", "rename", "lock", "optimize",
+        "reindex", "comment", "refresh", "attach", "detach", "reset", "values", "table", "undrop",
+    ];
+    STATEMENTS.iter().any(|s| first.eq_ignore_ascii_case(s)) && t.split_whitespace().nth(1).is_some()
+}
+
+/// Every string in `v`, with its path (JSON nesting bounded).
+pub(crate) fn strings<'a>(v: &'a Value, path: &mut String, out: &mut Vec<(&'a str, String)>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    match v {
+        Value::String(s) => out.push((s, path.clone())),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                strings(item, path, out, depth + 1);
+                path.truncate(len);
+            }
+        }
+        Value::Object(m) => {
+            for (k, item) in m {
+                let len = path.len();
+                crate::analyze::payload::push_key(path, k);
+                strings(item, path, out, depth + 1);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Tools named for what they destroy or hand out, judged by name and arguments.
+pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts: &mut Facts) {
+    let name = Name::parse(tool);
+    let _ = dest;
+    let mut push = |intent: Intent, severity: Severity, kind: &'static str, target: &str, message: String| {
+        facts.push(Fact {
+            intent,
+            severity,
+            span: Span::new(0, tool.len()),
+            detector: NAMED.id,
+            target: Some(Target { kind, name: target.to_owned() }),
+            message,
+            location: None,
+        });
+    };
+    let destroys = name.has_any(&["delete", "remove", "drop", "destroy", "purge", "wipe", "terminate", "truncate", "erase", "flush", "deprovision", "teardown"]);
+    let bulk = name.has_any(&["many", "all", "bulk", "batch"]) || name.leaf.contains("deletemany") || name.leaf.contains("updatemany");
+    let target = ["name", "id", "project_id", "projectId", "repo", "repository", "database", "db", "collection", "table", "cluster", "bucket", "namespace", "instance", "index", "branch"]
+        .iter()
+        .find_map(|k| args.get(*k).and_then(Value::as_str))
+        .unwrap_or("");
+    if bulk && name.has_any(&["update", "delete", "remove", "replace"]) {
+        let filter = ["filter", "query", "where", "selector", "match"].iter().find_map(|k| args.get(*k));
+        let everything = match filter {
+            None => true,
+            Some(Value::Object(m)) => m.is_empty(),
+            Some(Value::String(s)) => matches!(s.trim(), "" | "{}" | "*" | "all"),
+            Some(Value::Null) => true,
+            _ => false,
+        };
+        if everything {
+            let (intent, verb) = if name.has("update") || name.has("replace") {
+                (Intent::DataBulkUpdate, "updates")
+            } else {
+                (Intent::DataBulkDelete, "deletes")
+            };
+            push(intent, Severity::High, "table", target, format!("`{tool}` with no filter {verb} every record"));
+        }
+        return;
+    }
+    if !destroys {
+        privilege(tool, &name, args, &mut push);
+        return;
+    }
+    if name.has_any(&["repository", "repo", "project"]) {
+        push(Intent::InfraDestroy, Severity::Critical, "repository", target, format!("`{tool}` deletes a repository or project with its history"));
+    } else if name.has_any(&["database", "db"]) {
+        push(Intent::SchemaDrop, Severity::Critical, "database", target, format!("`{tool}` drops a database"));
+    } else if name.has_any(&["schema", "keyspace", "dataset"]) {
+        push(Intent::SchemaDrop, Severity::Critical, "schema", target, format!("`{tool}` drops a schema"));
+    } else if name.has_any(&["table", "collection", "index", "view"]) {
+        push(Intent::SchemaDrop, Severity::High, "table", target, format!("`{tool}` drops a table or collection"));
+    } else if name.has("branch") {
+        push(Intent::VcsHistoryRewrite, Severity::High, "location", target, format!("`{tool}` deletes a branch"));
+    } else if name.has_any(&[
+        "cluster", "bucket", "instance", "namespace", "environment", "deployment", "stack", "server", "service",
+        "app", "application", "volume", "vm", "workspace", "org", "organization", "account", "zone", "domain",
+        "function", "node", "droplet", "site", "tenant", "stateful", "daemonset", "secret", "key", "topic", "queue",
+    ]) {
+        push(Intent::InfraDestroy, Severity::High, "location", target, format!("`{tool}` destroys infrastructure"));
+    }
+}
+
+fn privilege(tool: &str, name: &Name, args: &Value, push: &mut impl FnMut(Intent, Severity, &'static str, &str, String)) {
+    if !name.has_any(&["grant", "assign", "add", "set", "update", "invite", "make", "promote"])
+        || !name.has_any(&["role", "roles", "permission", "permissions", "collaborator", "admin", "member", "iam", "policy", "access", "owner", "user"])
+    {
+        return;
+    }
+    let text = args.to_string().to_ascii_lowercase();
+    let privileged = ["\"owner\"", "\"admin\"", "\"administrator\"", "\"superuser\"", "\"cluster-admin\"", "roles/owner", "roles/editor", "administratoraccess", "\"maintainer\"", "\"*\""]
+        .iter()
+        .find(|r| text.contains(*r));
+    if let Some(role) = privileged.or(name.has_any(&["admin", "owner"]).then_some(&"admin")) {
+        push(Intent::PrivilegeEscalate, Severity::High, "role", role.trim_matches('"'), format!("`{tool}` hands out the {} role", role.trim_matches('"')));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_are_taken_apart() {
+        let n = Name::parse("supabase__execute_sql");
+        assert_eq!((n.server.as_str(), n.leaf.as_str()), ("supabase", "execute_sql"));
+        assert_eq!(n.words, ["execute", "sql"]);
+        assert_eq!(Name::parse("mcp__github__delete_repository").server, "github");
+        assert_eq!(Name::parse("filesystem.write_file").server, "filesystem");
+        assert_eq!(words("executeSQLQuery"), ["execute", "sql", "query"]);
+        assert_eq!(words("run-terminal_cmd"), ["run", "terminal", "cmd"]);
+    }
+
+    fn kind(tool: &str, args: Value) -> &'static str {
+        let d = Destinations::default();
+        match carried(tool, &args, &d).first() {
+            Some(Carried::Sql { .. }) => "sql",
+            Some(Carried::Shell { .. }) => "shell",
+            Some(Carried::Http(_)) => "http",
+            Some(Carried::File(_)) => "file",
+            Some(Carried::Message { .. }) => "message",
+            None => "unknown",
+        }
+    }
+
+    #[test]
+    fn conventions_map_tools_to_actions() {
+        assert_eq!(kind("run_sql", json!({"query": "SELECT 1"})), "sql");
+        assert_eq!(kind("neon__run_sql", json!({"sql": "SELECT 1"})), "sql");
+        assert_eq!(kind("postgres__query", json!({"sql": "SELECT 1"})), "sql");
+        assert_eq!(kind("query", json!({"q": "SELECT 1"})), "sql");
+        assert_eq!(kind("search_docs", json!({"query": "retention policy"})), "unknown");
+        assert_eq!(kind("bash", json!({"command": "ls"})), "shell");
+        assert_eq!(kind("execute_command", json!({"cmd": "ls"})), "shell");
+        assert_eq!(kind("run_terminal_cmd", json!({"command": "ls"})), "shell");
+        assert_eq!(kind("terminal__run", json!({"command": "ls"})), "shell");
+        assert_eq!(kind("kubectl", json!({"argv": ["get", "pods"]})), "shell");
+        assert_eq!(kind("run_python", json!({"code": "print(1)"})), "shell");
+        assert_eq!(kind("http_request", json!({"url": "https://x.example"})), "http");
+        assert_eq!(kind("fetch", json!({"url": "https://x.example"})), "http");
+        assert_eq!(kind("write_file", json!({"path": "a.txt", "content": "x"})), "file");
+        assert_eq!(kind("filesystem__edit_file", json!({"path": "a.txt", "edits": []})), "file");
+        assert_eq!(kind("str_replace_based_edit_tool", json!({"command": "view", "path": "a"})), "file");
+        assert_eq!(kind("send_email", json!({"to": "a@b.example", "body": "hi"})), "message");
+        assert_eq!(kind("slack__post_message", json!({"channel_id": "C1", "text": "hi"})), "message");
+        assert_eq!(kind("get_weather", json!({"city": "Lisbon"})), "unknown");
+    }
+
+    #[test]
+    fn sql_and_programs_are_recognised_in_text() {
+        assert!(looks_like_sql("DROP TABLE x") && looks_like_sql("-- c\nSELECT 1"));
+        assert!(!looks_like_sql("fleet telemetry retention") && !looks_like_sql("select"));
+        assert!(starts_with_program("rm -rf /") && starts_with_program("sudo kubectl delete ns x"));
+        assert!(!starts_with_program("Why agents never run rm -rf /"));
+    }
+}

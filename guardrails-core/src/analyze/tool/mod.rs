@@ -1,0 +1,216 @@
+//! The tool-call analyzer: an agent's tool call is judged by the action it carries.
+//!
+//! 1. **Mapping.** The policy's `tools` mappings, then the built-in [conventions](conventions),
+//!    say which action a tool carries: SQL (`run_sql`, `postgres__query`), a command line
+//!    (`bash`, `execute_command`, a `kubectl` tool with `argv`), code (`run_python`), an HTTP
+//!    request (`http_request`, `fetch`), a file operation (`write_file`, `filesystem__edit_file`) or
+//!    a message (`send_email`, `slack__post_message`). The carried action goes to its own
+//!    analyzer; findings point at the argument it came from (`$.args.query`).
+//! 2. **The name.** Tools named for what they destroy (`gitlab__delete_project`,
+//!    `mongodb__update_many` with an empty filter) or the rights they hand out are judged by name
+//!    and arguments.
+//! 3. **Everything else.** Every string argument is scanned for secrets and personal data, and
+//!    arguments that are commands or SQL statements are analysed as such.
+//! 4. **Policy rules on tools.** A rule with `tools: [...]` and no intents fires on every call of
+//!    a matching tool (intent `tool.call`).
+
+pub(crate) mod conventions;
+pub(crate) mod json_path;
+
+use serde_json::Value;
+
+use crate::action::Dialect;
+use crate::error::PolicyError;
+use crate::fact::{Fact, Facts, Span};
+use crate::glob::Glob;
+use crate::intent::Intent;
+use crate::policy::model::ToolMappingDoc;
+use crate::verdict::Decision;
+
+use super::egress::{self, Receiver};
+use super::payload::Scan;
+use super::{Analysis, Code, Detector};
+
+use self::conventions::Carried;
+use self::json_path::JsonPath;
+
+pub(crate) const NAMED: Detector = Detector {
+    id: "tool/named_action",
+    intents: &[
+        Intent::InfraDestroy,
+        Intent::SchemaDrop,
+        Intent::DataBulkDelete,
+        Intent::DataBulkUpdate,
+        Intent::VcsHistoryRewrite,
+        Intent::PrivilegeEscalate,
+    ],
+    triggers: &[],
+};
+
+pub(crate) const EGRESS: Detector =
+    Detector { id: "tool/egress", intents: &[Intent::EgressSecret, Intent::EgressPii], triggers: &[] };
+
+pub(crate) const ALL: &[&Detector] = &[&NAMED, &EGRESS];
+
+/// A policy `tools` mapping, compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct ToolMapping {
+    pub(crate) tools: Vec<Glob>,
+    pub(crate) carries: Carries,
+}
+
+/// What a mapped tool carries, as JSON paths into its arguments.
+#[derive(Debug, Clone)]
+pub(crate) enum Carries {
+    Sql { text: JsonPath, dialect: Dialect },
+    Shell { command: JsonPath },
+    Http { url: JsonPath, method: Source, headers: Option<JsonPath>, body: Option<JsonPath> },
+    File { op: Source, path: JsonPath, content: Option<JsonPath>, destination: Option<JsonPath> },
+    Message { body: JsonPath, to: Option<JsonPath> },
+}
+
+/// A value given literally in the policy or found at a JSON path.
+#[derive(Debug, Clone)]
+pub(crate) enum Source {
+    Literal(String),
+    Path(JsonPath),
+}
+
+impl Source {
+    fn parse(s: &str) -> Result<Source, String> {
+        if s.starts_with('$') {
+            JsonPath::parse(s).map(Source::Path)
+        } else {
+            Ok(Source::Literal(s.to_owned()))
+        }
+    }
+
+    pub(crate) fn resolve<'a>(&'a self, args: &'a Value) -> Option<&'a str> {
+        match self {
+            Source::Literal(s) => Some(s),
+            Source::Path(p) => p.resolve(args).and_then(Value::as_str),
+        }
+    }
+}
+
+impl ToolMapping {
+    /// Compiles one `tools` entry; the error says what is wrong with it.
+    pub(crate) fn compile(doc: &ToolMappingDoc) -> Result<ToolMapping, PolicyError> {
+        let path = |s: &str, field: &str| {
+            JsonPath::parse(s).map_err(|e| PolicyError::invalid(format!("`{field}`: {e}")))
+        };
+        let opt = |s: &Option<String>, field: &str| s.as_deref().map(|s| path(s, field)).transpose();
+        let mut carries = Vec::new();
+        if let Some(sql) = &doc.sql {
+            let dialect = match &doc.dialect {
+                Some(d) => d.parse().map_err(|e| PolicyError::invalid(format!("`dialect`: {e}")))?,
+                None => Dialect::Generic,
+            };
+            carries.push(Carries::Sql { text: path(sql, "sql")?, dialect });
+        }
+        if let Some(shell) = &doc.shell {
+            carries.push(Carries::Shell { command: path(shell, "shell")? });
+        }
+        if let Some(h) = &doc.http {
+            carries.push(Carries::Http {
+                url: path(&h.url, "http.url")?,
+                method: Source::parse(h.method.as_deref().unwrap_or("GET")).map_err(PolicyError::invalid)?,
+                headers: opt(&h.headers, "http.headers")?,
+                body: opt(&h.body, "http.body")?,
+            });
+        }
+        if let Some(f) = &doc.file {
+            carries.push(Carries::File {
+                op: Source::parse(&f.op).map_err(PolicyError::invalid)?,
+                path: path(&f.path, "file.path")?,
+                content: opt(&f.content, "file.content")?,
+                destination: opt(&f.destination, "file.destination")?,
+            });
+        }
+        if let Some(m) = &doc.message {
+            carries.push(Carries::Message { body: path(&m.body, "message.body")?, to: opt(&m.to, "message.to")? });
+        }
+        if doc.dialect.is_some() && doc.sql.is_none() {
+            return Err(PolicyError::invalid("`dialect` is only for mappings with `sql`"));
+        }
+        let tools: Vec<Glob> = doc.matches.items().iter().map(|t| Glob::new(t)).collect();
+        if tools.is_empty() {
+            return Err(PolicyError::invalid("`match` names no tool"));
+        }
+        match carries.len() {
+            1 => Ok(ToolMapping { tools, carries: carries.remove(0) }),
+            0 => Err(PolicyError::invalid("a tool mapping names what the tool carries: `sql`, `shell`, `http`, `file` or `message`")),
+            _ => Err(PolicyError::invalid("a tool mapping carries exactly one of `sql`, `shell`, `http`, `file` or `message`")),
+        }
+    }
+}
+
+/// Analyses a call of `tool` with `args` into `facts`.
+pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) {
+    named_by_policy(tool, cx, facts);
+    let carried = match cx.tools.iter().find(|m| m.tools.iter().any(|g| g.matches(tool))) {
+        Some(mapping) => conventions::from_mapping(&mapping.carries, args),
+        None => conventions::carried(tool, args, cx.destinations()),
+    };
+    for c in &carried {
+        match c {
+            Carried::Sql { text, dialect, path } => super::code(Code::Sql(text, *dialect), Some(path), cx, facts),
+            Carried::Shell { command, path } => super::code(Code::Shell(command), Some(path), cx, facts),
+            Carried::Http(request) => super::http::analyze(request, cx, facts),
+            Carried::File(file) => super::file::analyze(file, cx, facts),
+            Carried::Message { to, outside, parts } => {
+                let mut scan = Scan::default();
+                for (value, path) in parts {
+                    scan.value(value, path);
+                }
+                egress::judge(&scan, Receiver::Message { to, outside: *outside }, EGRESS.id, facts);
+            }
+        }
+    }
+    conventions::named_action(tool, args, cx.destinations(), facts);
+    if carried.is_empty() {
+        unknown_tool(tool, args, cx, facts);
+    }
+}
+
+/// A tool the engine does not know: scan every string argument.
+fn unknown_tool(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) {
+    let mut scan = Scan::default();
+    scan.value(args, "$.args");
+    egress::judge(&scan, Receiver::Tool { name: tool }, EGRESS.id, facts);
+    let mut strings = Vec::new();
+    conventions::strings(args, &mut "$.args".to_owned(), &mut strings, 0);
+    for (text, path) in strings {
+        let first = facts.items.len();
+        if conventions::starts_with_program(text) {
+            super::code(Code::Shell(text), Some(&path), cx, facts);
+        } else if conventions::looks_like_sql(text) {
+            super::code(Code::Sql(text, Dialect::Generic), Some(&path), cx, facts);
+        } else {
+            continue;
+        }
+        // Text that only resembles a command is not one: what cannot be analysed here is prose.
+        facts.retain_from(first, |f| f.intent != Intent::Unanalyzable);
+    }
+}
+
+/// Rules with `tools` and no intents fire on every call of a matching tool.
+fn named_by_policy(tool: &str, cx: &Analysis<'_>, facts: &mut Facts) {
+    for (index, rule) in cx.rules.iter().enumerate() {
+        if rule.decision == Decision::Allow || !rule.intents.is_empty() || !rule.tools.iter().any(|g| g.matches(tool)) {
+            continue;
+        }
+        facts.matched.push((
+            Fact {
+                intent: Intent::ToolCall,
+                severity: rule.severity,
+                span: Span::new(0, tool.len()),
+                detector: "policy/tool",
+                target: None,
+                message: format!("calls the tool `{tool}`, which rule '{}' names", rule.id),
+                location: None,
+            },
+            index,
+        ));
+    }
+}
