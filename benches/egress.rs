@@ -76,7 +76,12 @@ fn body_with_secrets() -> Value {
 fn http(body: Value) -> Action {
     let mut headers = std::collections::BTreeMap::new();
     headers.insert("Content-Type".to_owned(), "application/json".to_owned());
-    Action::Http { method: "POST".to_owned(), url: "https://collector.example.net/v1/ingest".to_owned(), headers, body: Some(body) }
+    Action::Http {
+        method: "POST".to_owned(),
+        url: "https://collector.example.net/v1/ingest".to_owned(),
+        headers,
+        body: Some(body),
+    }
 }
 
 fn egress(c: &mut Criterion) {
@@ -95,8 +100,13 @@ fn egress(c: &mut Criterion) {
         assert_eq!(naive_scan(&naive, &text), *expected == Decision::Deny, "{name}: the naive scanner disagrees");
         let mut group = c.benchmark_group(*name);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function("guardrails_evaluate", |b| b.iter(|| guard.evaluate(black_box(action), black_box(&context))));
+        group.bench_function("guardrails_evaluate", |b| {
+            b.iter(|| guard.evaluate(black_box(action), black_box(&context)))
+        });
         group.bench_function("naive_regex_loop", |b| b.iter(|| naive_scan(&naive, black_box(&text))));
+        group.bench_function("secret_scanner_alone", |b| {
+            b.iter(|| guardrails_core::bench_support::scan_secrets(black_box(&text)))
+        });
         group.finish();
     }
 

@@ -137,7 +137,8 @@ impl Facts {
     /// Points the facts found since `first` (and pattern facts since `first_matched`) at the field
     /// `path`, whose text is `text`, unless they already point somewhere.
     pub(crate) fn locate_from(&mut self, first: usize, first_matched: usize, path: &str, text: &str) {
-        let facts = self.items.iter_mut().skip(first).chain(self.matched.iter_mut().skip(first_matched).map(|m| &mut m.0));
+        let facts =
+            self.items.iter_mut().skip(first).chain(self.matched.iter_mut().skip(first_matched).map(|m| &mut m.0));
         for fact in facts {
             if fact.location.is_none() {
                 fact.location = Some(Box::new(Location { path: path.to_owned(), evidence: evidence(text, fact.span) }));

@@ -73,6 +73,17 @@ pub use limits::Limits;
 pub use policy::RECOMMENDED_YAML;
 pub use verdict::{AuditRecord, Decision, Finding, Verdict};
 
+/// Internals exposed for the benchmarks only; not part of the API.
+#[doc(hidden)]
+pub mod bench_support {
+    /// Runs the secret and personal-data scanner over `text`; returns the number of hits.
+    pub fn scan_secrets(text: &str) -> usize {
+        let mut hits = Vec::new();
+        crate::analyze::secrets::scan(text, &mut hits);
+        hits.len()
+    }
+}
+
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;

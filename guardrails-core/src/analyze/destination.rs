@@ -225,7 +225,10 @@ fn classify_ipv6(ip: Ipv6Addr) -> HostClass {
     HostClass::BareIp
 }
 
-/// Dotted, decimal (`2852039166`), hex (`0xa9fea9fe`) and octal-dotted IPv4 spellings.
+/// Every IPv4 spelling `inet_aton` accepts, which is what resolvers and HTTP clients hand to the
+/// network: dotted (`169.254.169.254`), decimal (`2852039166`), hex (`0xa9fea9fe`), octal parts
+/// (`0251.0376.0251.0376`), and the short forms whose last part fills the remaining bytes
+/// (`169.254.43518` is `a.b.c` with a 16-bit `c`; `169.16689662` is `a.b` with a 24-bit `b`).
 pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
     let num = |s: &str| -> Option<u64> {
         if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -237,17 +240,20 @@ pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
         }
     };
     let parts: Vec<&str> = host.split('.').collect();
-    let value: u64 = match parts.as_slice() {
-        [one] => num(one)?,
-        [a, b, c, d] => {
-            let (a, b, c, d) = (num(a)?, num(b)?, num(c)?, num(d)?);
-            if a > 255 || b > 255 || c > 255 || d > 255 {
-                return None;
-            }
-            (a << 24) | (b << 16) | (c << 8) | d
-        }
-        _ => return None,
-    };
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let values: Vec<u64> = parts.iter().map(|p| num(p)).collect::<Option<_>>()?;
+    // Every part but the last is one byte; the last fills the bytes that are left.
+    let (leading, last) = values.split_at(values.len() - 1);
+    if leading.iter().any(|&b| b > 255) {
+        return None;
+    }
+    let last_bits = 8 * (5 - values.len() as u32);
+    if last[0] >= 1u64 << last_bits {
+        return None;
+    }
+    let value = leading.iter().enumerate().fold(last[0], |acc, (i, &b)| acc | (b << (24 - 8 * i as u32)));
     let v = u32::try_from(value).ok()?;
     Some(v.to_be_bytes())
 }
@@ -293,6 +299,9 @@ mod tests {
             "http://0xa9fea9fe/",
             "http://0251.0376.0251.0376/",
             "http://0xA9.0xFE.0xA9.0xFE/",
+            "http://169.254.43518/latest",
+            "http://169.16689662/latest",
+            "http://0xa9.0xfe.0xa9fe/",
             "http://[::ffff:169.254.169.254]/",
             "http://[::ffff:a9fe:a9fe]/latest/meta-data/",
             "http://[fd00:ec2::254]/latest",
@@ -302,6 +311,16 @@ mod tests {
         ] {
             assert_eq!(classify(&host_of(url), url, &policy), HostClass::Metadata, "{url}");
         }
+    }
+
+    #[test]
+    fn short_ipv4_forms_fill_the_last_part() {
+        assert_eq!(parse_ipv4("127.1"), Some([127, 0, 0, 1]));
+        assert_eq!(parse_ipv4("10.1.258"), Some([10, 1, 1, 2]));
+        assert_eq!(parse_ipv4("10.1.65536"), None);
+        assert_eq!(parse_ipv4("256.1"), None);
+        assert_eq!(parse_ipv4("1.2.3.4.5"), None);
+        assert_eq!(parse_ipv4("api.example"), None);
     }
 
     #[test]

@@ -19,6 +19,8 @@
 //! `credential.read`, `privilege.escalate`, `persistence`, `fs.device_write`, `fs.delete_recursive`,
 //! `system.disrupt`, and whatever the shell analyzer finds in executed content.
 
+use std::borrow::Cow;
+
 use crate::fact::{Fact, Facts, Severity, Span, Target};
 use crate::intent::Intent;
 
@@ -92,9 +94,50 @@ pub(crate) struct FileAction<'a> {
     pub(crate) at: Paths,
 }
 
+/// The file a path reaches, spelled one way: Windows separators as `/`, a `file://` scheme
+/// dropped, `//`, `/./` and `a/..` collapsed, and `/proc/self/root` (the process's view of the
+/// root) read as `/`. A trailing `/` (a directory) is kept.
+pub(crate) fn canonical_path(path: &str) -> Cow<'_, str> {
+    let trimmed = path.trim();
+    let mut p: Cow<'_, str> = Cow::Borrowed(trimmed);
+    if p.contains('\\') {
+        p = Cow::Owned(p.replace('\\', "/"));
+    }
+    if let Some(rest) = p.strip_prefix("file://") {
+        p = Cow::Owned(rest.to_owned());
+    }
+    let untidy = p.contains("//")
+        || p.contains("/./")
+        || p.contains("/../")
+        || p.ends_with("/.")
+        || p.ends_with("/..")
+        || p.starts_with("./")
+        || p.starts_with("/proc/");
+    if !untidy {
+        return p;
+    }
+    let directory = p.ends_with('/') && p.len() > 1;
+    let mut norm = filesystem::normalize(&p);
+    // `/proc/self/root/etc/passwd`, `/proc/1/root/…`: the same file through the process's root.
+    while let Some(rest) = norm.strip_prefix("/proc/") {
+        let (who, after) = rest.split_once('/').unwrap_or((rest, ""));
+        let is_process = who == "self" || who == "thread-self" || (!who.is_empty() && who.bytes().all(|b| b.is_ascii_digit()));
+        let Some(below) = after.strip_prefix("root").filter(|b| b.is_empty() || b.starts_with('/')) else { break };
+        if !is_process {
+            break;
+        }
+        norm = if below.is_empty() { "/".to_owned() } else { below.to_owned() };
+    }
+    if directory && !norm.ends_with('/') {
+        norm.push('/');
+    }
+    Cow::Owned(norm)
+}
+
 /// Analyses a file operation into `facts`.
 pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Facts) {
-    let path = file.path.trim();
+    let canonical = canonical_path(file.path);
+    let path = canonical.as_ref();
     let on_path = |fact: Fact| {
         if file.at.path_is_primary {
             fact
@@ -128,8 +171,9 @@ pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Fact
         Op::Move => {
             delete(path, file.recursive, file, facts);
             if let Some(dest) = file.destination {
-                for (intent, severity, detector, message) in system::write_effects(dest) {
-                    let f = Fact { target: Some(Target { kind: "file", name: dest.to_owned() }), ..fact(intent, severity, detector, message) };
+                let to = canonical_path(dest);
+                for (intent, severity, detector, message) in system::write_effects(&to) {
+                    let f = Fact { target: Some(Target { kind: "file", name: to.to_string() }), ..fact(intent, severity, detector, message) };
                     facts.push(super::located(Fact { span: Span::new(0, dest.len()), ..f }, &file.at.destination, dest));
                 }
             }

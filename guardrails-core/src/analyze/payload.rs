@@ -6,6 +6,7 @@
 //! documents) decodes to non-text and is left alone.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -82,55 +83,101 @@ impl PiiTally {
     }
 }
 
+/// One scanned piece of a JSON value: where it sits in the batch buffer, and which value it is.
+struct Piece<'v> {
+    start: usize,
+    end: usize,
+    /// Bytes of `name=` put before a credential field's value, taken off spans again.
+    shift: usize,
+    /// The string (or number) it came from, by address: its path is only spelled out on a hit.
+    origin: *const (),
+    text: &'v str,
+}
+
+/// Separates pieces in the batch buffer: no detector reads across a line break and a NUL.
+const SEPARATOR: &str = "\n\0\n";
+
 impl Scan {
-    /// Walks a JSON value found at `path`.
+    /// Walks a JSON value found at `path`. Every string goes into one buffer scanned once (a
+    /// payload of many small strings costs one scan, not one per string); a hit's path is spelled
+    /// out only when there is a hit. Strings that may hide an encoded payload are decoded and
+    /// scanned on their own.
     pub(crate) fn value(&mut self, v: &Value, path: &str) {
-        let mut p = path.to_owned();
-        self.walk(v, &mut p, 0, 0);
+        self.value_at(v, path, 0);
     }
 
-    fn walk(&mut self, v: &Value, path: &mut String, depth: usize, decode: usize) {
+    fn value_at(&mut self, root: &Value, path: &str, decode: usize) {
+        let mut buf = String::new();
+        let mut pieces: Vec<Piece<'_>> = Vec::new();
+        self.gather(root, &mut buf, &mut pieces, 0);
+        if buf.is_empty() {
+            return;
+        }
+        self.hits.clear();
+        secrets::scan(&buf, &mut self.hits);
+        let hits = std::mem::take(&mut self.hits);
+        for hit in &hits {
+            let index = pieces.partition_point(|p| p.start <= hit.span.start).saturating_sub(1);
+            let Some(piece) = pieces.get(index) else { continue };
+            if hit.span.end > piece.end {
+                continue;
+            }
+            let at = path_of(root, path, piece.origin).unwrap_or_else(|| path.to_owned());
+            let local =
+                Hit { kind: hit.kind, span: Span::new(hit.span.start - piece.start, hit.span.end - piece.start) };
+            let text = buf.get(piece.start..piece.end).unwrap_or("");
+            self.shift = piece.shift;
+            self.record(&local, text, &at, false);
+            self.shift = 0;
+        }
+        self.hits = hits;
+        if decode >= MAX_DECODE_DEPTH {
+            return;
+        }
+        for piece in &pieces {
+            if may_hide_payload(piece.text) {
+                let at = path_of(root, path, piece.origin).unwrap_or_else(|| path.to_owned());
+                self.decode_layers(piece.text, &at, decode, false);
+            }
+        }
+    }
+
+    /// Appends every string of `v` to `buf`, recording where each one went.
+    fn gather<'v>(&mut self, v: &'v Value, buf: &mut String, pieces: &mut Vec<Piece<'v>>, depth: usize) {
         if depth > MAX_JSON_DEPTH {
             self.truncated = true;
             return;
         }
         match v {
-            Value::String(s) => {
-                let p = path.clone();
-                self.text_at(s, &p, decode, false);
-            }
+            Value::String(s) => push_piece(buf, pieces, s, 0, std::ptr::from_ref(v).cast(), s),
             Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    let len = path.len();
-                    path.push_str(&format!("[{i}]"));
-                    self.walk(item, path, depth + 1, decode);
-                    path.truncate(len);
+                for item in items {
+                    self.gather(item, buf, pieces, depth + 1);
                 }
             }
             Value::Object(map) => {
                 for (k, item) in map {
-                    let len = path.len();
-                    push_key(path, k);
-                    // A credential-named field holding a string: scan `name=value` so the generic
-                    // assignment detector sees the name.
                     match item {
+                        // A credential-named field: scan `name=value` so the assignment detector
+                        // sees the name.
                         Value::String(s) if credential_name(k) => {
-                            let p = path.clone();
-                            self.shift = k.len() + 1;
-                            self.text_at(&format!("{k}={s}"), &p, decode, false);
-                            self.shift = 0;
+                            push_piece(
+                                buf,
+                                pieces,
+                                &format!("{k}={s}"),
+                                k.len() + 1,
+                                std::ptr::from_ref(item).cast(),
+                                s,
+                            );
                         }
-                        _ => self.walk(item, path, depth + 1, decode),
+                        _ => self.gather(item, buf, pieces, depth + 1),
                     }
-                    path.truncate(len);
                 }
             }
-            // Card numbers and phone numbers also travel as JSON numbers.
+            // Card and phone numbers also travel as JSON numbers.
             Value::Number(n) => {
-                let s = n.to_string();
-                if s.len() >= 9 {
-                    let p = path.clone();
-                    self.text_at(&s, &p, decode, false);
+                if n.as_u64().is_some_and(|x| x >= 100_000_000) {
+                    push_piece(buf, pieces, &n.to_string(), 0, std::ptr::from_ref(v).cast(), "");
                 }
             }
             Value::Bool(_) | Value::Null => {}
@@ -152,14 +199,17 @@ impl Scan {
         self.hits = hits;
         // Decoded layers are texts of their own; only the outermost is shifted.
         self.shift = 0;
-        if decode >= MAX_DECODE_DEPTH {
-            return;
+        if decode < MAX_DECODE_DEPTH && may_hide_payload(text) {
+            self.decode_layers(text, path, decode, auth_header);
         }
+    }
+
+    /// Scans what `text` decodes to: JSON inside it, form fields, percent-encoding, base64.
+    fn decode_layers(&mut self, text: &str, path: &str, decode: usize, auth_header: bool) {
         let trimmed = text.trim();
         if (trimmed.starts_with('{') || trimmed.starts_with('[')) && trimmed.len() > 2 {
             if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
-                let mut p = path.to_owned();
-                self.walk(&v, &mut p, 0, decode + 1);
+                self.value_at(&v, path, decode + 1);
                 return;
             }
         }
@@ -191,18 +241,23 @@ impl Scan {
         let evidence = match hit.kind.class {
             Class::Secret => secrets::mask(raw),
             Class::Pii => {
-                let normalized: String = raw.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '@' || *c == '.').collect();
+                let normalized: String =
+                    raw.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '@' || *c == '.').collect();
                 if !self.distinct.insert((hit.kind.id, normalized.to_ascii_lowercase())) {
                     return;
                 }
                 mask_pii(raw)
             }
         };
-        // One secret decoded along several routes is one finding.
-        if self.found.iter().any(|f| f.kind.id == hit.kind.id && f.evidence == evidence && f.path == path) {
+        let span = Span::new(hit.span.start.saturating_sub(self.shift), hit.span.end.saturating_sub(self.shift));
+        // One secret decoded along several routes is one finding, at its most precise path.
+        if let Some(f) = self.found.iter_mut().find(|f| f.kind.id == hit.kind.id && f.evidence == evidence) {
+            if path.len() > f.path.len() && path.starts_with(f.path.as_str()) {
+                f.path = path.to_owned();
+                f.span = span;
+            }
             return;
         }
-        let span = Span::new(hit.span.start.saturating_sub(self.shift), hit.span.end.saturating_sub(self.shift));
         self.found.push(Found { kind: hit.kind, path: path.to_owned(), span, evidence, auth_header });
     }
 
@@ -242,15 +297,34 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
     }
 }
 
-/// Field names whose value is a credential by name.
+/// Field names whose value is a credential by name: the name or its last `_`/`-` word.
 fn credential_name(key: &str) -> bool {
-    let k = key.to_ascii_lowercase().replace('-', "_");
-    [
-        "password", "passwd", "pwd", "pass", "secret", "client_secret", "api_key", "apikey", "access_token",
-        "auth_token", "refresh_token", "token", "private_key", "secret_key", "access_key",
-    ]
-    .iter()
-    .any(|n| k == *n || k.ends_with(&format!("_{n}")))
+    const NAMES: &[&str] = &[
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "secret",
+        "client_secret",
+        "api_key",
+        "apikey",
+        "access_token",
+        "auth_token",
+        "refresh_token",
+        "token",
+        "private_key",
+        "secret_key",
+        "access_key",
+    ];
+    let k = key.as_bytes();
+    NAMES.iter().any(|n| {
+        let n = n.as_bytes();
+        let same = |a: &[u8]| a.iter().zip(n).all(|(x, y)| x.to_ascii_lowercase() == *y || (*x == b'-' && *y == b'_'));
+        k.len() >= n.len() && {
+            let tail = &k[k.len() - n.len()..];
+            same(tail) && (k.len() == n.len() || matches!(k[k.len() - n.len() - 1], b'_' | b'-'))
+        }
+    })
 }
 
 /// `a=1&b=2`: no spaces or line breaks, every `&`-separated part has a `=`.
@@ -282,6 +356,82 @@ pub(crate) fn percent_decode(text: &str, form: bool) -> String {
         text
     };
     percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+fn push_piece<'v>(
+    buf: &mut String,
+    pieces: &mut Vec<Piece<'v>>,
+    text: &str,
+    shift: usize,
+    origin: *const (),
+    original: &'v str,
+) {
+    buf.push_str(SEPARATOR);
+    let start = buf.len();
+    buf.push_str(text);
+    pieces.push(Piece { start, end: buf.len(), shift, origin, text: original });
+}
+
+/// Whether `text` may hold an encoded payload: JSON, a form, percent-encoding or a base64 run.
+fn may_hide_payload(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() < 3 {
+        return false;
+    }
+    let first = b.iter().find(|c| !c.is_ascii_whitespace()).copied().unwrap_or(b' ');
+    if first == b'{' || first == b'[' || b.contains(&b'%') || b.contains(&b'=') {
+        return true;
+    }
+    // A base64 run: long enough, mixing cases.
+    let (mut run, mut upper, mut lower) = (0usize, false, false);
+    for &c in b {
+        if is_base64_byte(c) {
+            run += 1;
+            upper |= c.is_ascii_uppercase();
+            lower |= c.is_ascii_lowercase();
+            if run >= MIN_BASE64_RUN && upper && lower {
+                return true;
+            }
+        } else {
+            (run, upper, lower) = (0, false, false);
+        }
+    }
+    false
+}
+
+/// The JSON path of the value at address `target` inside `root` (found at `base`).
+fn path_of(root: &Value, base: &str, target: *const ()) -> Option<String> {
+    fn find(v: &Value, target: *const (), path: &mut String, depth: usize) -> bool {
+        if std::ptr::eq(std::ptr::from_ref(v).cast::<()>(), target) {
+            return true;
+        }
+        if depth > MAX_JSON_DEPTH {
+            return false;
+        }
+        match v {
+            Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
+                let len = path.len();
+                let _ = write!(path, "[{i}]");
+                let found = find(item, target, path, depth + 1);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            Value::Object(m) => m.iter().any(|(k, item)| {
+                let len = path.len();
+                push_key(path, k);
+                let found = find(item, target, path, depth + 1);
+                if !found {
+                    path.truncate(len);
+                }
+                found
+            }),
+            _ => false,
+        }
+    }
+    let mut path = base.to_owned();
+    find(root, target, &mut path, 0).then_some(path)
 }
 
 fn is_base64_byte(b: u8) -> bool {

@@ -93,7 +93,8 @@ const PRIVILEGED_ROLES: &[&str] = &[
 const ROLE_WORDS: &[&str] = &[
     "roles", "role", "permissions", "permission", "grants", "grant", "admins", "collaborators", "memberships",
     "members", "iam", "rolebindings", "clusterrolebindings", "acl", "acls", "access", "policies", "policy",
-    "assign", "assignments", "privileges", "users",
+    "assign", "assignments", "privileges", "users", "teams", "groups", "invitations", "invites", "shares",
+    "sharing", "owners", "administrators", "bindings", "grantees", "principals",
 ];
 
 /// Hosts where everything a `DELETE` removes is infrastructure.
@@ -109,10 +110,10 @@ pub(crate) fn check(method: &str, url: &Url, request: &Request<'_>, body: Option
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     secret_stores(method, url, &segs, request, emit);
     if let Some(action) = aws_action(url, request, body) {
-        aws(&action, body, emit);
+        aws(&action, url, body, emit);
     }
     match method {
-        "DELETE" => delete(url, &segs, emit),
+        "DELETE" => delete(url, &segs, body, emit),
         "POST" | "PUT" | "PATCH" => {
             bulk_endpoint(&segs, body, emit);
             roles(&segs, body, emit);
@@ -149,15 +150,24 @@ fn is_collection(seg: &str) -> bool {
         && !matches!(seg, "settings" | "preferences" | "details" | "contents" | "status")
 }
 
-fn delete(url: &Url, segs: &[&str], emit: &mut Emit<'_>) {
+fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     let path = format!("/{}", url.segments.join("/"));
+    // Object stores: a bucket's address deletes the bucket, an object's address one object.
+    if let Some(store) = object_store(url, segs) {
+        if let Some(bucket) = store.deleted_bucket {
+            emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("bucket", &bucket),
+                format!("deletes the bucket `{bucket}` with everything stored in it"));
+        }
+        return;
+    }
     let Some(last) = segs.last().copied() else {
         emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &url.host),
             format!("DELETE on the root of `{}`", url.host));
         return;
     };
+    let code_host = code_host_repository(url, segs);
     // Kubernetes: /api/v1/namespaces/ns/pods/x, /apis/apps/v1/namespaces/ns/statefulsets/x.
-    if let Some(k8s) = kubernetes_resource(segs) {
+    if let Some(k8s) = kubernetes_resource(segs).filter(|_| code_host.is_none()) {
         let (severity, what) = match (k8s.resource, k8s.name) {
             (_, None) => (Severity::Critical, format!("every {} in the namespace", k8s.resource)),
             ("namespaces", Some(n)) => (Severity::Critical, format!("the namespace `{n}` and all it holds")),
@@ -187,22 +197,9 @@ fn delete(url: &Url, segs: &[&str], emit: &mut Emit<'_>) {
             format!("DELETE `{path}` with a flag that widens it to everything below"));
         return;
     }
-    // Code hosts: a repository or project.
-    // GitLab (hosted or self-managed): /api/v4/projects/:id, /api/v4/groups/:id.
-    let repo = (segs.len() == 4 && segs[..2] == ["api", "v4"] && matches!(segs[2], "projects" | "groups"))
-        || match url.host.as_str() {
-            "api.github.com" => segs.len() == 3 && segs[0] == "repos",
-            "api.bitbucket.org" => segs.len() == 4 && segs[1] == "repositories",
-            _ => false,
-        };
-    if repo {
-        emit(Intent::InfraDestroy, Severity::Critical, DESTRUCTIVE.id, target("repository", &path),
-            format!("deletes the repository `{path}` with its history, issues and reviews"));
-        return;
-    }
-    if url.host.contains("github") && segs.windows(3).any(|w| w == ["git", "refs", "heads"]) {
-        emit(Intent::VcsHistoryRewrite, Severity::High, DESTRUCTIVE.id, target("location", &path),
-            format!("deletes the branch `{last}`"));
+    // Code hosts: the repository or project itself, a branch, or something inside the repository.
+    if let Some(n) = code_host {
+        code_host_delete(&segs[n..], &path, emit);
         return;
     }
     // Elasticsearch / OpenSearch: DELETE /index drops the index.
@@ -216,8 +213,28 @@ fn delete(url: &Url, segs: &[&str], emit: &mut Emit<'_>) {
             format!("deletes `{path}` on the cloud control plane `{}`", url.host));
         return;
     }
+    // One resource of a kind that owns others: the segment after the kind names it, whether it
+    // is an id (`/v1/clusters/c-prod-1`) or a name (`/v1/buckets/invoices-archive`).
+    if segs.len() >= 2 {
+        let kind = segs[segs.len() - 2];
+        let names_one = is_id(last) || !(is_version(last) || owns_others(last));
+        if owns_others(kind) && names_one {
+            if INFRA_CONTAINERS.contains(&kind) {
+                emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", &path),
+                    format!("deletes the {} `{last}` and everything in it", singular(kind)));
+            } else {
+                emit(Intent::DataBulkDelete, Severity::Medium, DESTRUCTIVE.id, target("location", &path),
+                    format!("deletes the {} `{last}` and everything that belongs to it", singular(kind)));
+            }
+            return;
+        }
+    }
     // A whole collection: the last segment is a kind of resource, not one of them.
     if !is_id(last) && is_collection(last) && !last.contains('.') {
+        // `DELETE /v1/tags?id=t_1`, `DELETE /v1/tags {"ids": [...]}`: the members are named.
+        if names_members(url, last, body) {
+            return;
+        }
         let nested = segs[..segs.len() - 1].iter().any(|s| is_id(s) && !is_version(s));
         if nested {
             emit(Intent::DataBulkDelete, Severity::Low, DESTRUCTIVE.id, target("location", &path),
@@ -226,19 +243,140 @@ fn delete(url: &Url, segs: &[&str], emit: &mut Emit<'_>) {
             emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &path),
                 format!("DELETE `{path}` removes the whole `{last}` collection"));
         }
-        return;
     }
-    // One resource that owns others.
-    if segs.len() >= 2 && is_id(last) {
-        let kind = segs[segs.len() - 2];
-        if INFRA_CONTAINERS.contains(&kind) {
-            emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", &path),
-                format!("deletes the {} `{last}` and everything in it", kind.trim_end_matches('s')));
-        } else if GROUPINGS.contains(&kind) {
-            emit(Intent::DataBulkDelete, Severity::Medium, DESTRUCTIVE.id, target("location", &path),
-                format!("deletes the {} `{last}` and everything that belongs to it", kind.trim_end_matches('s')));
+}
+
+/// A kind of resource whose members own others: infrastructure, or a grouping.
+fn owns_others(seg: &str) -> bool {
+    INFRA_CONTAINERS.contains(&seg) || GROUPINGS.contains(&seg)
+}
+
+/// `buckets` → `bucket`, `directories` → `directory`, `indices` → `index`.
+fn singular(kind: &str) -> String {
+    if let Some(stem) = kind.strip_suffix("ies") {
+        if kind == "indices" {
+            return "index".to_owned();
         }
+        return format!("{stem}y");
     }
+    if let Some(stem) = kind.strip_suffix("xes").or_else(|| kind.strip_suffix("sses")) {
+        return format!("{stem}{}", if kind.ends_with("xes") { "x" } else { "ss" });
+    }
+    kind.strip_suffix('s').unwrap_or(kind).to_owned()
+}
+
+/// Whether a collection DELETE names the members it removes: `?id=42`, `?ids=1,2`,
+/// `?tag_id=t_1`, or a body `{"ids": [...]}`. A filter on another field (`?customer_id=7`) is not
+/// a list of members: it selects every member of one parent.
+fn names_members(url: &Url, collection: &str, body: Option<&Value>) -> bool {
+    let member = singular(collection).replace('-', "_");
+    let member_key = |key: &str| {
+        let k = key.trim_end_matches("[]").to_ascii_lowercase().replace('-', "_");
+        let k = k.trim_end_matches('s');
+        k == "id" || k.strip_prefix(member.as_str()).is_some_and(|rest| rest == "_id" || rest == "id")
+    };
+    let explicit = |v: &str| {
+        let v = v.trim();
+        !v.is_empty() && v.split(',').all(|id| !matches!(id.trim().to_ascii_lowercase().as_str(), "" | "*" | "all" | "%"))
+    };
+    if url.query.iter().any(|(k, v)| member_key(k) && explicit(v)) {
+        return true;
+    }
+    let Some(Value::Object(m)) = body else { return false };
+    m.iter().any(|(k, v)| {
+        member_key(k)
+            && match v {
+                Value::String(s) => explicit(s),
+                Value::Number(_) => true,
+                Value::Array(items) => {
+                    !items.is_empty()
+                        && items.len() <= 100
+                        && items.iter().all(|i| i.is_number() || i.as_str().is_some_and(explicit))
+                }
+                _ => false,
+            }
+    })
+}
+
+/// The number of leading segments that address a repository or project on a code host, when
+/// the path is under one: GitHub (`/repos/o/r`, Enterprise `/api/v3/repos/o/r`), GitLab
+/// (`/api/v4/projects/:id`, `/api/v4/groups/:id`), Gitea and Forgejo (`/api/v1/repos/o/r`),
+/// Bitbucket (`/2.0/repositories/w/r`).
+fn code_host_repository(url: &Url, segs: &[&str]) -> Option<usize> {
+    match segs {
+        ["api", "v4", "projects" | "groups", _, ..] => Some(4),
+        ["api", "v3" | "v1", "repos", _, _, ..] => Some(5),
+        ["repos", _, _, ..] if url.host == "api.github.com" => Some(3),
+        [_, "repositories", _, _, ..] if url.host == "api.bitbucket.org" => Some(4),
+        _ => None,
+    }
+}
+
+/// A DELETE under a code host's repository (`rest` is the path below it).
+fn code_host_delete(rest: &[&str], path: &str, emit: &mut Emit<'_>) {
+    match rest {
+        [] => emit(Intent::InfraDestroy, Severity::Critical, DESTRUCTIVE.id, target("repository", path),
+            format!("deletes the repository `{path}` with its history, issues and reviews")),
+        ["git", "refs", "heads", branch @ ..] | ["repository", "branches", branch @ ..] | ["branches", branch @ ..]
+        | ["refs", "branches", branch @ ..]
+            if !branch.is_empty() && !branch.contains(&"protection") =>
+        {
+            let branch = branch.join("/");
+            emit(Intent::VcsHistoryRewrite, Severity::High, DESTRUCTIVE.id, target("location", path),
+                format!("deletes the branch `{branch}`"));
+        }
+        // Every member of one kind in the repository (`/repository/merged_branches`).
+        [.., last] if !is_id(last) && is_collection(last) => {
+            emit(Intent::DataBulkDelete, Severity::Low, DESTRUCTIVE.id, target("location", path),
+                format!("DELETE `{path}` removes every {last} of one repository"));
+        }
+        // A label, an issue comment, one pipeline run: a leaf of the repository.
+        _ => {}
+    }
+}
+
+/// An object store address: S3 and its compatibles, Google Cloud Storage.
+struct ObjectStore {
+    /// The bucket a DELETE of this address removes; `None` for an object or a bucket's settings.
+    deleted_bucket: Option<String>,
+}
+
+/// Reads S3-style (`bucket.s3.region.amazonaws.com/key`, `s3.region.amazonaws.com/bucket/key`)
+/// and GCS (`storage.googleapis.com/storage/v1/b/bucket/o/key`, `storage.googleapis.com/bucket/key`)
+/// addresses.
+fn object_store(url: &Url, segs: &[&str]) -> Option<ObjectStore> {
+    use super::super::destination::host_within;
+    let host = url.host.as_str();
+    let labels: Vec<&str> = host.split('.').collect();
+    // `?lifecycle`, `?policy`, `?tagging`: a bucket's settings, not the bucket.
+    let settings = url.query.iter().any(|(k, _)| !k.eq_ignore_ascii_case("x-id"));
+    let (bucket, below): (Option<String>, &[&str]) = if ["amazonaws.com", "wasabisys.com", "backblazeb2.com"]
+        .iter()
+        .any(|s| host_within(host, s))
+    {
+        let s3 = labels.iter().rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
+        if s3 > 0 {
+            (Some(labels[..s3].join(".")), segs)
+        } else {
+            (segs.first().map(|b| (*b).to_owned()), segs.get(1..).unwrap_or(&[]))
+        }
+    } else if host_within(host, "r2.cloudflarestorage.com") {
+        (segs.first().map(|b| (*b).to_owned()), segs.get(1..).unwrap_or(&[]))
+    } else if host_within(host, "digitaloceanspaces.com") && labels.len() == 4 {
+        (Some(labels[0].to_owned()), segs)
+    } else if host == "storage.googleapis.com" {
+        match segs {
+            ["storage", _, "b", bucket, rest @ ..] => (Some((*bucket).to_owned()), rest),
+            ["storage", ..] => return None,
+            [bucket, rest @ ..] => (Some((*bucket).to_owned()), rest),
+            [] => (None, segs),
+        }
+    } else if host.ends_with(".storage.googleapis.com") {
+        (Some(host.trim_end_matches(".storage.googleapis.com").to_owned()), segs)
+    } else {
+        return None;
+    };
+    Some(ObjectStore { deleted_bucket: bucket.filter(|_| below.is_empty() && !settings) })
 }
 
 struct K8s<'a> {
@@ -249,7 +387,8 @@ struct K8s<'a> {
 /// The resource a Kubernetes API path names (`/api/v1/namespaces/ns/pods/x` → pods, x).
 fn kubernetes_resource<'a>(segs: &[&'a str]) -> Option<K8s<'a>> {
     let rest = match segs {
-        ["api", v, rest @ ..] if v.starts_with('v') => rest,
+        // The core group is only ever `v1`; `/api/v4/…` is GitLab.
+        ["api", "v1", rest @ ..] => rest,
         ["apis", _group, v, rest @ ..] if v.starts_with('v') => rest,
         _ => return None,
     };
@@ -331,24 +470,49 @@ fn roles(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     }
 }
 
-/// The first privileged role named under a role-ish key of the body.
-fn privileged_role(v: &Value) -> Option<String> {
+/// Keys under which a grant names the role or level it hands out (`role`, `permission`,
+/// `access_level`, `PolicyArn`, `groups`), spelled in any case with or without `_` and `-`.
+pub(crate) fn is_role_key(key: &str) -> bool {
+    let k: String = key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
+    matches!(
+        k.as_str(),
+        "role" | "roles" | "rolename" | "permission" | "permissions" | "permissionlevel" | "accesslevel" | "access"
+            | "accessrole" | "level" | "policy" | "policyarn" | "policyname" | "group" | "groups" | "groupname"
+            | "privilege" | "privileges" | "clusterrole" | "memberrole" | "membershiprole"
+    )
+}
+
+/// The first privileged role named under a role-ish key of `v` (a body, a tool's arguments).
+pub(crate) fn privileged_role(v: &Value) -> Option<String> {
     match v {
         Value::Object(m) => m.iter().find_map(|(k, v)| {
             let k = k.to_ascii_lowercase();
-            let roleish = ["role", "roles", "permission", "permissions", "access_level", "access", "level", "policy",
-                "policyarn", "group", "groups", "privilege", "privileges"]
-            .contains(&k.as_str());
+            // Kubernetes bindings name their role in `roleRef.name`.
+            if k == "roleref" {
+                if let Some(name) = v.get("name").and_then(Value::as_str) {
+                    if PRIVILEGED_ROLES.contains(&name.to_ascii_lowercase().as_str()) {
+                        return Some(name.to_owned());
+                    }
+                }
+            }
+            let roleish = is_role_key(&k);
             match v {
                 Value::String(s) if roleish && PRIVILEGED_ROLES.contains(&s.to_ascii_lowercase().as_str()) => {
                     Some(s.clone())
                 }
-                Value::Number(n) if k == "access_level" && n.as_u64().is_some_and(|l| l >= 50) => {
+                Value::Number(n) if roleish && k.contains("level") && n.as_u64().is_some_and(|l| l >= 50) => {
                     Some(format!("access level {n}"))
                 }
                 Value::Bool(true) if matches!(k.as_str(), "admin" | "is_admin" | "superuser" | "site_admin") => {
                     Some(k)
                 }
+                // `roles: ["viewer", "owner"]`
+                Value::Array(items) if roleish => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .find(|s| PRIVILEGED_ROLES.contains(&s.to_ascii_lowercase().as_str()))
+                    .map(str::to_owned)
+                    .or_else(|| privileged_role(v)),
                 other => privileged_role(other),
             }
         }),
@@ -424,7 +588,7 @@ fn aws_action(url: &Url, request: &Request<'_>, body: Option<&Value>) -> Option<
         .map(str::to_owned)
 }
 
-fn aws(action: &str, body: Option<&Value>, emit: &mut Emit<'_>) {
+fn aws(action: &str, url: &Url, body: Option<&Value>, emit: &mut Emit<'_>) {
     let starts = |p: &str| action.starts_with(p);
     if ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy",
         "AddUserToGroup", "CreateAccessKey", "CreateLoginProfile", "UpdateAssumeRolePolicy"]
@@ -433,7 +597,7 @@ fn aws(action: &str, body: Option<&Value>, emit: &mut Emit<'_>) {
         let admin = body.is_some_and(|b| {
             let text = b.to_string().to_ascii_lowercase();
             text.contains("administratoraccess") || text.contains("\"*\"") || text.contains("%22*%22") || text.contains("admin")
-        });
+        }) || url.query.iter().any(|(k, v)| grants_everything(k, v));
         let (intent, severity) =
             if admin || action == "CreateAccessKey" { (Intent::PrivilegeEscalate, Severity::High) } else { (Intent::PrivilegeGrant, Severity::Medium) };
         emit(intent, severity, PRIVILEGE.id, target("role", action), format!("calls the AWS IAM action `{action}`"));
@@ -449,6 +613,14 @@ fn aws(action: &str, body: Option<&Value>, emit: &mut Emit<'_>) {
         emit(Intent::SystemDisrupt, Severity::Medium, DESTRUCTIVE.id, target("location", action),
             format!("calls the AWS action `{action}`"));
     }
+}
+
+/// A query-API parameter that grants everything: `PolicyArn=…/AdministratorAccess`,
+/// `GroupName=Admins`, a `PolicyDocument` allowing `"*"`.
+fn grants_everything(key: &str, value: &str) -> bool {
+    let (k, v) = (key.to_ascii_lowercase(), value.to_ascii_lowercase());
+    (k.contains("policy") || k.contains("group"))
+        && (v.contains("administratoraccess") || v.contains("admin") || v.contains("\"*\"") || v.contains("iamfullaccess"))
 }
 
 /// The command line a Kubernetes `exec`/`attach` or Docker exec request runs, shell-quoted.

@@ -173,6 +173,8 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
     }
 
     let mut scan = Scan::default();
+    // The whole URL first: credentials in its userinfo, tokens in its path.
+    scan.text(request.url, &request.at.url, false);
     for (k, v) in &url.query {
         let mut p = request.at.url.clone();
         p.push('?');

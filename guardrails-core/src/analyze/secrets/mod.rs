@@ -57,6 +57,9 @@
 //!   long tail of vendor formats are not recognised.
 //! - Cards are only read from the start of a digit group run; a card glued after another number
 //!   (`12 4111 1111 1111 1111`) is missed. Phone numbers need a `+` or NANP punctuation.
+//! - Field values shorter than 8 bytes (`password: hunter2`), made of lowercase words only, or
+//!   containing `(`/`[` (taken for code such as `os.environ[…]`) are not reported.
+//!   `Authorization: Basic …` is only seen once the caller has decoded it.
 //! - Text is scanned as given: the caller decodes JSON, percent-encoding and base64 first.
 
 // Wired in by the HTTP/tool analyzers.
@@ -135,6 +138,34 @@ pub(crate) static GOOGLE_REFRESH_TOKEN: Kind = secret("google_refresh_token", "a
 pub(crate) static OPENAI_API_KEY: Kind = secret("openai_api_key", "an OpenAI API key", &["openai.com"]);
 pub(crate) static ANTHROPIC_API_KEY: Kind = secret("anthropic_api_key", "an Anthropic API key", &["anthropic.com"]);
 pub(crate) static TWILIO_API_KEY: Kind = secret("twilio_api_key", "a Twilio API key", &["twilio.com"]);
+pub(crate) static SENDGRID_API_KEY: Kind =
+    secret("sendgrid_api_key", "a SendGrid API key", &["sendgrid.com", "sendgrid.net"]);
+pub(crate) static NPM_TOKEN: Kind = secret("npm_token", "an npm access token", &["npmjs.org", "npmjs.com"]);
+pub(crate) static PYPI_TOKEN: Kind = secret("pypi_token", "a PyPI API token", &["pypi.org"]);
+pub(crate) static HUGGINGFACE_TOKEN: Kind = secret("huggingface_token", "a Hugging Face token", &["huggingface.co"]);
+pub(crate) static DIGITALOCEAN_TOKEN: Kind =
+    secret("digitalocean_token", "a DigitalOcean token", &["digitalocean.com"]);
+pub(crate) static SHOPIFY_TOKEN: Kind =
+    secret("shopify_token", "a Shopify access token", &["myshopify.com", "shopify.com"]);
+pub(crate) static VAULT_TOKEN: Kind = secret("vault_token", "a HashiCorp Vault token", &[]);
+pub(crate) static DATABRICKS_TOKEN: Kind =
+    secret("databricks_token", "a Databricks token", &["databricks.com", "azuredatabricks.net", "databricks.net"]);
+pub(crate) static ATLASSIAN_TOKEN: Kind =
+    secret("atlassian_token", "an Atlassian API token", &["atlassian.net", "atlassian.com"]);
+pub(crate) static AZURE_STORAGE_KEY: Kind =
+    secret("azure_storage_key", "an Azure storage account key", &["core.windows.net"]);
+pub(crate) static POSTMAN_KEY: Kind =
+    secret("postman_api_key", "a Postman API key", &["postman.com", "getpostman.com"]);
+pub(crate) static LINEAR_KEY: Kind = secret("linear_api_key", "a Linear API key", &["linear.app"]);
+pub(crate) static NOTION_TOKEN: Kind =
+    secret("notion_token", "a Notion integration token", &["notion.com", "notion.so"]);
+pub(crate) static GRAFANA_TOKEN: Kind =
+    secret("grafana_token", "a Grafana service-account token", &["grafana.net", "grafana.com"]);
+pub(crate) static DOPPLER_TOKEN: Kind = secret("doppler_token", "a Doppler token", &["doppler.com"]);
+pub(crate) static SQUARE_TOKEN: Kind =
+    secret("square_token", "a Square access token", &["squareup.com", "squareupsandbox.com"]);
+pub(crate) static NEW_RELIC_KEY: Kind = secret("new_relic_key", "a New Relic API key", &["newrelic.com"]);
+pub(crate) static SENTRY_TOKEN: Kind = secret("sentry_token", "a Sentry auth token", &["sentry.io"]);
 pub(crate) static JWT: Kind = secret("jwt", "a JSON Web Token", &[]);
 pub(crate) static URL_PASSWORD: Kind = secret("url_password", "a password in a URL", &[]);
 pub(crate) static GENERIC_SECRET: Kind = Kind {
@@ -150,7 +181,7 @@ pub(crate) static IBAN: Kind = pii("iban", "an IBAN");
 pub(crate) static EMAIL: Kind = pii("email", "an email address");
 pub(crate) static PHONE: Kind = pii("phone", "a phone number");
 
-const N_KINDS: usize = 22;
+const N_KINDS: usize = 40;
 
 static KIND_LIST: [&Kind; N_KINDS] = [
     &AWS_ACCESS_KEY_ID,
@@ -167,6 +198,24 @@ static KIND_LIST: [&Kind; N_KINDS] = [
     &OPENAI_API_KEY,
     &ANTHROPIC_API_KEY,
     &TWILIO_API_KEY,
+    &SENDGRID_API_KEY,
+    &NPM_TOKEN,
+    &PYPI_TOKEN,
+    &HUGGINGFACE_TOKEN,
+    &DIGITALOCEAN_TOKEN,
+    &SHOPIFY_TOKEN,
+    &VAULT_TOKEN,
+    &DATABRICKS_TOKEN,
+    &ATLASSIAN_TOKEN,
+    &AZURE_STORAGE_KEY,
+    &POSTMAN_KEY,
+    &LINEAR_KEY,
+    &NOTION_TOKEN,
+    &GRAFANA_TOKEN,
+    &DOPPLER_TOKEN,
+    &SQUARE_TOKEN,
+    &NEW_RELIC_KEY,
+    &SENTRY_TOKEN,
     &JWT,
     &URL_PASSWORD,
     &GENERIC_SECRET,

@@ -56,6 +56,11 @@ impl Run {
 pub(super) fn scan_digits(b: &[u8], hits: &mut Vec<Hit>) {
     let mut i = 0;
     while i < b.len() {
+        // Skip to the next byte that can start a number: a tight loop the compiler vectorises.
+        match b.get(i..).and_then(|rest| rest.iter().position(|c| c.is_ascii_digit() || *c == b'+' || *c == b'(')) {
+            Some(skip) => i += skip,
+            None => return,
+        }
         let c = at(b, i);
         if c == b'+' && at(b, i + 1).is_ascii_digit() {
             if let Some(e) = e164(b, i) {
@@ -268,8 +273,9 @@ fn e164(b: &[u8], plus: usize) -> Option<usize> {
                 k += 1;
                 digits += 1;
             }
-            // Later groups of one digit read like versions or lists (`+1.2.3.4`).
-            if groups > 0 && k - gs < 2 {
+            // One-digit groups past the area code read like versions or lists (`+1.2.3.4`);
+            // right after the country code they are area codes (`+33 1 …`, `+61 2 …`).
+            if groups > 1 && k - gs < 2 {
                 return None;
             }
         } else {

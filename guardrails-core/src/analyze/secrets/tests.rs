@@ -617,6 +617,26 @@ fn phone_numbers() {
     }
 }
 
+#[test]
+fn lists_report_one_hit_per_item() {
+    let phones =
+        "+44 20 7946 0958\n+44 20 7946 0959\n+33 1 99 00 12 34\n+49 30 901820 55\n+1 (555) 010-7788\n+61 2 5550 1234\n";
+    let hits = found(phones);
+    assert_eq!(hits.len(), 6, "{hits:?}");
+    assert!(hits.iter().all(|(k, _)| *k == "phone"));
+    let csv = "email\nzoe.banks@example.org\nleo.grant@example.org\nivy.moss@example.org\nkai.fox@example.org\n";
+    assert_eq!(found(csv).len(), 4);
+    let ibans = "name,iban\nNoah Reed,NL91ABNA0417164300\nLiam Ward,ES9121000418450200051332\nEmma Cole,IT60X0542811101000000123456\n";
+    assert_eq!(found(ibans).iter().filter(|(k, _)| *k == "iban").count(), 3, "{:?}", found(ibans));
+}
+
+#[test]
+fn token_as_url_password() {
+    let gh = format!("ghp_{}", rand(140, 36, ALNUM));
+    let url = format!("https://ci:{gh}@webhook.site/b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e");
+    assert_eq!(found(&url), vec![("github_token", gh.clone()), ("url_password", gh)]);
+}
+
 // ---- Things that must not fire at all ----
 
 #[test]
@@ -798,4 +818,42 @@ proptest! {
         prop_assert!(m.ends_with("***"));
         prop_assert!((m.len() - 3) * 4 <= s.len());
     }
+}
+
+#[test]
+fn vendor_tokens_with_fixed_prefixes() {
+    for (text, id, value) in [
+        (
+            "SENDGRID_API_KEY=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",
+            "sendgrid_api_key",
+            "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",
+        ),
+        ("//registry.npmjs.org/:_authToken=npm_WJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy", "npm_token", "npm_WJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy"),
+        ("HF_TOKEN: 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", "huggingface_token", "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"),
+        (
+            "doctl auth init -t dop_v1_74254770f58904dba41ecccc3fc1626e53a13043b026c48bbf33feff9243a8f5",
+            "digitalocean_token",
+            "dop_v1_74254770f58904dba41ecccc3fc1626e53a13043b026c48bbf33feff9243a8f5",
+        ),
+        ("X-Shopify-Access-Token: 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", "shopify_token", "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"),
+        ("VAULT_TOKEN=hvs.ogoEmvnEN5N1aE6PwZPf1Qh6yYTWmE4lBYOvfZ8UzDzV8fU", "vault_token", "hvs.ogoEmvnEN5N1aE6PwZPf1Qh6yYTWmE4lBYOvfZ8UzDzV8fU"),
+        ("databricks token dapi7a8d41bed440e50454f31af3176813e0", "databricks_token", "dapi7a8d41bed440e50454f31af3176813e0"),
+        ("LINEAR=lin_api_W56eCuNGMGmSrCGIZEG8pSH4487q7J58m1CiAhzC", "linear_api_key", "lin_api_W56eCuNGMGmSrCGIZEG8pSH4487q7J58m1CiAhzC"),
+        ("glsa_ueQpBenQtYh5Xj8TPQxjq4i9DoV8gz4F_575dcad6", "grafana_token", "glsa_ueQpBenQtYh5Xj8TPQxjq4i9DoV8gz4F_575dcad6"),
+        ("key NRAK-WUFXBV932BYV7S6EHOGFQRCLRI1 here", "new_relic_key", "NRAK-WUFXBV932BYV7S6EHOGFQRCLRI1"),
+        (
+            "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=HZt/PlJhx2jIclHkCiHp6bR1IqfEouHgxzNNAL5wIScGebcy8F5n3/YNBDRzrZSgqbjG3uhkWKFLf6xuI5aHUQ==;EndpointSuffix=core.windows.net",
+            "azure_storage_key",
+            "AccountKey=HZt/PlJhx2jIclHkCiHp6bR1IqfEouHgxzNNAL5wIScGebcy8F5n3/YNBDRzrZSgqbjG3uhkWKFLf6xuI5aHUQ==",
+        ),
+    ] {
+        assert_finds(text, id, value);
+    }
+}
+
+#[test]
+fn vendor_prefixes_in_ordinary_words_do_not_fire() {
+    assert_none("msg.send(npm_config, hf_model) // see dapi docs, sg.cfg");
+    assert_none("npm_WJKY is short; hf_Qw too; dop_v1_abc");
+    assert_none("SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 }

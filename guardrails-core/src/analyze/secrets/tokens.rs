@@ -10,9 +10,12 @@ use regex_automata::{Anchored, Input, PatternID};
 use super::generic::{self, GenericState};
 use super::{
     at, before, entropy, is_alnum, is_placeholder, is_token, is_word, pii, push, slice, starts_with_at,
-    too_few_distinct, Classes, Flags, Hit, ANTHROPIC_API_KEY, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN,
-    GITLAB_TOKEN, GOOGLE_API_KEY, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, JWT, OPENAI_API_KEY, PRIVATE_KEY,
-    SLACK_TOKEN, SLACK_WEBHOOK, STRIPE_SECRET_KEY, TWILIO_API_KEY, URL_PASSWORD,
+    too_few_distinct, Classes, Flags, Hit, ANTHROPIC_API_KEY, ATLASSIAN_TOKEN, AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_KEY, DATABRICKS_TOKEN, DIGITALOCEAN_TOKEN, DOPPLER_TOKEN, GITHUB_TOKEN,
+    GITLAB_TOKEN, GOOGLE_API_KEY, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, GRAFANA_TOKEN, HUGGINGFACE_TOKEN,
+    JWT, LINEAR_KEY, NEW_RELIC_KEY, NOTION_TOKEN, NPM_TOKEN, OPENAI_API_KEY, POSTMAN_KEY, PRIVATE_KEY, PYPI_TOKEN,
+    SENDGRID_API_KEY, SENTRY_TOKEN, SHOPIFY_TOKEN, SLACK_TOKEN, SLACK_WEBHOOK, SQUARE_TOKEN, STRIPE_SECRET_KEY,
+    TWILIO_API_KEY, URL_PASSWORD, VAULT_TOKEN,
 };
 
 /// Which detector a keyword wakes.
@@ -30,6 +33,8 @@ enum Det {
     GoogleOauth,
     GoogleRefresh,
     SkDash,
+    /// A vendor token with a fixed prefix: index into [`VENDORS`].
+    Vendor(usize),
     Jwt,
     Url,
     Field,
@@ -74,6 +79,31 @@ const KEYWORDS: &[(&str, Det)] = &[
     ("gocspx-", Det::GoogleOauth),
     ("1//0", Det::GoogleRefresh),
     ("sk-", Det::SkDash),
+    ("sg.", Det::Vendor(0)),
+    ("npm_", Det::Vendor(1)),
+    ("pypi-", Det::Vendor(2)),
+    ("hf_", Det::Vendor(3)),
+    ("dop_v1_", Det::Vendor(4)),
+    ("doo_v1_", Det::Vendor(5)),
+    ("dor_v1_", Det::Vendor(6)),
+    ("shpat_", Det::Vendor(7)),
+    ("shpca_", Det::Vendor(8)),
+    ("shppa_", Det::Vendor(9)),
+    ("shpss_", Det::Vendor(10)),
+    ("hvs.", Det::Vendor(11)),
+    ("hvb.", Det::Vendor(12)),
+    ("dapi", Det::Vendor(13)),
+    ("atatt3", Det::Vendor(14)),
+    ("accountkey=", Det::Vendor(15)),
+    ("pmak-", Det::Vendor(16)),
+    ("lin_api_", Det::Vendor(17)),
+    ("ntn_", Det::Vendor(18)),
+    ("glsa_", Det::Vendor(19)),
+    ("dp.pt.", Det::Vendor(20)),
+    ("sq0atp-", Det::Vendor(21)),
+    ("sq0csp-", Det::Vendor(22)),
+    ("nrak-", Det::Vendor(23)),
+    ("sntrys_", Det::Vendor(24)),
     // A JWT header is base64url JSON: `{"` → `eyJ`, `{ "` → `eyAi`, `{\n` → `ewo[gij]`.
     ("eyj", Det::Jwt),
     ("eyai", Det::Jwt),
@@ -135,6 +165,36 @@ const PATTERNS: &[&str] = &[
     r"sk-[0-9A-Za-z_-]{20,250}",
 ];
 
+/// Vendor tokens with a fixed prefix, in keyword order: the pattern (run anchored at the keyword)
+/// and the kind. Their patterns follow [`PATTERNS`] in the one multi-pattern regex.
+const VENDORS: &[(&str, &super::Kind)] = &[
+    (r"SG\.[0-9A-Za-z_-]{20,24}\.[0-9A-Za-z_-]{40,46}", &SENDGRID_API_KEY),
+    (r"npm_[0-9A-Za-z]{36}", &NPM_TOKEN),
+    (r"pypi-AgE[0-9A-Za-z_-]{50,250}", &PYPI_TOKEN),
+    (r"hf_[A-Za-z]{34}", &HUGGINGFACE_TOKEN),
+    (r"do[opr]_v1_[0-9a-f]{64}", &DIGITALOCEAN_TOKEN),
+    (r"do[opr]_v1_[0-9a-f]{64}", &DIGITALOCEAN_TOKEN),
+    (r"do[opr]_v1_[0-9a-f]{64}", &DIGITALOCEAN_TOKEN),
+    (r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}", &SHOPIFY_TOKEN),
+    (r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}", &SHOPIFY_TOKEN),
+    (r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}", &SHOPIFY_TOKEN),
+    (r"shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}", &SHOPIFY_TOKEN),
+    (r"hv[sbr]\.[0-9A-Za-z_-]{24,250}", &VAULT_TOKEN),
+    (r"hv[sbr]\.[0-9A-Za-z_-]{24,250}", &VAULT_TOKEN),
+    (r"dapi[0-9a-f]{32}(?:-[0-9])?", &DATABRICKS_TOKEN),
+    (r"ATATT3[0-9A-Za-z_=-]{150,250}", &ATLASSIAN_TOKEN),
+    (r"AccountKey=[0-9A-Za-z+/]{86}==", &AZURE_STORAGE_KEY),
+    (r"PMAK-[0-9a-f]{24}-[0-9a-f]{34}", &POSTMAN_KEY),
+    (r"lin_api_[0-9A-Za-z]{40}", &LINEAR_KEY),
+    (r"ntn_[0-9A-Za-z]{40,50}", &NOTION_TOKEN),
+    (r"glsa_[0-9A-Za-z]{32}_[0-9a-f]{8}", &GRAFANA_TOKEN),
+    (r"dp\.(?:pt|st|sa|ct|scim|audit)\.[0-9A-Za-z]{40,46}", &DOPPLER_TOKEN),
+    (r"sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}", &SQUARE_TOKEN),
+    (r"sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}", &SQUARE_TOKEN),
+    (r"NRAK-[0-9A-Z]{27}", &NEW_RELIC_KEY),
+    (r"sntrys_[0-9A-Za-z+/=_]{60,250}", &SENTRY_TOKEN),
+];
+
 /// Longest match of any pattern: bounds each anchored search.
 const MAX_MATCH: usize = 600;
 
@@ -152,7 +212,8 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
     };
     let keywords =
         builder().kind(Some(AhoCorasickKind::DFA)).build(&words).or_else(|_| builder().build(&words)).ok()?;
-    let regex = Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(PATTERNS).ok()?;
+    let patterns: Vec<&str> = PATTERNS.iter().copied().chain(VENDORS.iter().map(|(p, _)| *p)).collect();
+    let regex = Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(&patterns).ok()?;
     Some(Engine { keywords, regex })
 });
 
@@ -194,6 +255,11 @@ pub(super) fn scan(text: &str, flags: Flags, hits: &mut Vec<Hit>) {
             Det::GoogleOauth => simple(&mut st, s, RE_GOOGLE_OAUTH, &GOOGLE_OAUTH_CLIENT_SECRET, is_token),
             Det::GoogleRefresh => google_refresh(&mut st, s),
             Det::SkDash => sk_dash(&mut st, s),
+            Det::Vendor(i) => {
+                if let Some((_, kind)) = VENDORS.get(i) {
+                    simple(&mut st, s, PATTERNS.len() + i, kind, is_token);
+                }
+            }
             Det::Jwt => jwt(&mut st, s),
             Det::Url => url_password(&mut st, s),
             Det::Field => generic::field(b, s, e, &mut st.field, st.hits),

@@ -139,6 +139,10 @@ const DB_SERVERS: &[(&str, Dialect)] = &[
     ("sql", Dialect::Generic),
 ];
 
+/// Words of tools that look things up in documentation or ask for help: their `query` is a
+/// question, even on a database server (`supabase__search_docs`).
+const LOOKUP_WORDS: &[&str] = &["search", "docs", "doc", "documentation", "help", "ask", "lookup", "explain"];
+
 const SQL_KEYS: &[&str] = &["query", "sql", "statement", "statements", "sql_query", "sqlQuery", "q", "queries"];
 const SHELL_KEYS: &[&str] =
     &["command", "cmd", "script", "command_line", "commandLine", "commandline", "shell_command", "input", "argv", "args"];
@@ -151,7 +155,7 @@ const CONTENT_KEYS: &[&str] =
     &["content", "contents", "text", "file_text", "new_text", "newText", "new_str", "new_string", "data", "body", "code"];
 const BODY_KEYS: &[&str] = &[
     "body", "text", "content", "message", "html", "markdown", "description", "comment", "subject", "title", "blocks",
-    "attachments", "note", "notes", "summary", "data", "payload",
+    "attachments", "note", "notes", "summary", "data", "payload", "files",
 ];
 const RECIPIENT_KEYS: &[&str] =
     &["to", "cc", "bcc", "recipient", "recipients", "email", "emails", "address", "addresses", "phone", "number"];
@@ -269,7 +273,12 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     }
     let db = DB_SERVERS.iter().find(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s));
     let strong_sql = name.has("sql") || (db.is_some() && name.has_any(&["query", "execute", "exec", "run", "read", "write"]));
-    let weak_sql = name.leaf == "query" || name.leaf.ends_with("_query") || name.has_any(&["query", "queries"]) && name.has_any(&["run", "execute", "exec"]);
+    // Any other tool of a database server (`apply_migration`, `run`) takes SQL under a SQL key
+    // when the text reads as SQL.
+    let weak_sql = name.leaf == "query"
+        || name.leaf.ends_with("_query")
+        || name.has_any(&["query", "queries"]) && name.has_any(&["run", "execute", "exec"])
+        || (db.is_some() && !name.has_any(LOOKUP_WORDS));
     if strong_sql || weak_sql {
         let dialect = args
             .get("dialect")
@@ -352,12 +361,27 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
 }
 
 fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
-    if !name.has_any(&["http", "https", "fetch", "request", "curl", "webfetch", "web", "url", "api", "download", "get", "post", "webhook"]) {
+    let method_arg = string_arg(args, &["method", "verb", "http_method", "httpMethod"]);
+    // `api__call {method, endpoint}`, `rest.invoke {method, path}`: a call of an API.
+    let api = name.server_has_any(&["api", "http", "rest", "openapi", "graphql"])
+        || name.has_any(&["rest", "openapi", "endpoint"])
+        || (name.has_any(&["call", "invoke", "send"]) && method_arg.is_some());
+    if !api
+        && !name.has_any(&[
+            "http", "https", "fetch", "request", "curl", "webfetch", "web", "url", "api", "download", "get", "post",
+            "webhook", "navigate", "browse", "browser", "goto", "visit", "scrape", "crawl", "open",
+        ])
+    {
         return None;
     }
-    let (url, url_path) = string_arg(args, URL_KEYS)?;
+    // A path relative to the API's own base (`/v1/orders`) names the resource all the same.
+    let relative = || {
+        method_arg.as_ref()?;
+        string_arg(args, &["path", "route", "resource", "resource_path"]).filter(|(p, _)| p.starts_with('/'))
+    };
+    let (url, url_path) = string_arg(args, URL_KEYS).or_else(relative)?;
     let body = any_arg(args, &["body", "data", "json", "payload", "content", "form"]);
-    let method = string_arg(args, &["method", "verb", "http_method"]).map(|(m, _)| m).unwrap_or(
+    let method = method_arg.map(|(m, _)| m).unwrap_or(
         if name.has("post") || body.is_some() { "POST" } else if name.has("delete") { "DELETE" } else { "GET" },
     );
     Some(Request {
@@ -403,7 +427,26 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
         return Vec::new();
     };
     let copy = verb(&["copy", "cp"]);
-    let Some((path, path_at)) = string_arg(args, PATH_KEYS) else { return Vec::new() };
+    let Some((path, path_at)) = string_arg(args, PATH_KEYS) else {
+        // `read_multiple_files {paths: [...]}`: the same operation on each path.
+        return path_list(args)
+            .into_iter()
+            .map(|(path, at)| FileAction {
+                op,
+                op_text: op_name(op),
+                path,
+                content: None,
+                destination: None,
+                recursive: args.get("recursive").and_then(Value::as_bool).unwrap_or(false),
+                at: file::Paths {
+                    path: at,
+                    content: "$.args.content".into(),
+                    destination: "$.args.destination".into(),
+                    path_is_primary: false,
+                },
+            })
+            .collect();
+    };
     let (content, content_at) = match string_arg(args, CONTENT_KEYS) {
         Some((c, p)) => (Some(c), p),
         None => edits_text(args).map_or((None, "$.args.content".into()), |(c, p)| (Some(c), p)),
@@ -429,6 +472,19 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
         recursive,
         at: at(path_at),
     }]
+}
+
+/// The paths of a tool that takes several: `paths`, `files`, `file_paths` arrays of strings.
+fn path_list(args: &Value) -> Vec<(&str, String)> {
+    const LIST_KEYS: &[&str] = &["paths", "files", "file_paths", "filePaths", "filepaths", "filenames", "sources", "targets"];
+    LIST_KEYS
+        .iter()
+        .filter_map(|k| args.get(*k).and_then(Value::as_array).map(|items| (k, items)))
+        .flat_map(|(k, items)| {
+            items.iter().enumerate().filter_map(move |(i, item)| item.as_str().map(|p| (p, format!("$.args.{k}[{i}]"))))
+        })
+        .take(256)
+        .collect()
 }
 
 fn op_name(op: Op) -> &'static str {
@@ -492,7 +548,7 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
         return (addresses.join(", "), outside);
     }
     // Code hosts: an issue in a repository outside the organisation's accounts is public.
-    if name.server_has_any(&["github", "gitlab", "bitbucket", "gitea"]) || name.has_any(&["issue", "pr", "pull", "gist"]) {
+    if name.server_has_any(&["github", "gitlab", "bitbucket", "gitea", "codeberg"]) || name.has("gist") {
         if name.has("gist") {
             return ("a gist".to_owned(), true);
         }
@@ -526,6 +582,14 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
         }
     }
     ("an unknown recipient".to_owned(), true)
+}
+
+/// Whether `tool` belongs to a database: a database server's tool (`supabase__search`), or one
+/// named for SQL or a database (`run_sql`, `query_database`).
+pub(crate) fn is_database_tool(tool: &str) -> bool {
+    let name = Name::parse(tool);
+    !name.has_any(LOOKUP_WORDS) && DB_SERVERS.iter().any(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s) || name.has(s))
+        || name.has_any(&["sql", "database", "db", "mongodb", "mongo", "redis", "elasticsearch", "opensearch"])
 }
 
 /// Programs the shell analyzer has knowledge of.
@@ -586,6 +650,17 @@ pub(crate) fn strings<'a>(v: &'a Value, path: &mut String, out: &mut Vec<(&'a st
     }
 }
 
+/// The name of what a tool acts on, from its usual argument names.
+fn target_of(args: &Value) -> &str {
+    [
+        "name", "id", "project_id", "projectId", "repo", "repository", "database", "db", "collection", "table",
+        "cluster", "bucket", "namespace", "instance", "index", "branch", "key",
+    ]
+    .iter()
+    .find_map(|k| args.get(*k).and_then(Value::as_str))
+    .unwrap_or("")
+}
+
 /// Tools named for what they destroy or hand out, judged by name and arguments.
 pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts: &mut Facts) {
     let name = Name::parse(tool);
@@ -601,22 +676,16 @@ pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts:
             location: None,
         });
     };
+    if name.has_any(&["flushall", "flushdb"]) {
+        push(Intent::DataBulkDelete, Severity::Critical, "database", target_of(args), format!("`{tool}` deletes every key"));
+        return;
+    }
     let destroys = name.has_any(&["delete", "remove", "drop", "destroy", "purge", "wipe", "terminate", "truncate", "erase", "flush", "deprovision", "teardown"]);
     let bulk = name.has_any(&["many", "all", "bulk", "batch"]) || name.leaf.contains("deletemany") || name.leaf.contains("updatemany");
-    let target = ["name", "id", "project_id", "projectId", "repo", "repository", "database", "db", "collection", "table", "cluster", "bucket", "namespace", "instance", "index", "branch"]
-        .iter()
-        .find_map(|k| args.get(*k).and_then(Value::as_str))
-        .unwrap_or("");
+    let target = target_of(args);
     if bulk && name.has_any(&["update", "delete", "remove", "replace"]) {
         let filter = ["filter", "query", "where", "selector", "match"].iter().find_map(|k| args.get(*k));
-        let everything = match filter {
-            None => true,
-            Some(Value::Object(m)) => m.is_empty(),
-            Some(Value::String(s)) => matches!(s.trim(), "" | "{}" | "*" | "all"),
-            Some(Value::Null) => true,
-            _ => false,
-        };
-        if everything {
+        if selects_everything(filter, 0) {
             let (intent, verb) = if name.has("update") || name.has("replace") {
                 (Intent::DataBulkUpdate, "updates")
             } else {
@@ -630,22 +699,110 @@ pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts:
         privilege(tool, &name, args, &mut push);
         return;
     }
-    if name.has_any(&["repository", "repo", "project"]) {
+    // What is destroyed: named by the tool (`delete_namespace`), or by its resource-type argument
+    // (`kubectl_delete {resourceType: "namespace"}`).
+    let mut nouns = name.words.clone();
+    nouns.extend(resource_type(args));
+    let has = |list: &[&str]| nouns.iter().any(|w| list.iter().any(|l| w == l || w.strip_suffix('s') == Some(l)));
+    if has(&["repository", "repo", "project"]) {
         push(Intent::InfraDestroy, Severity::Critical, "repository", target, format!("`{tool}` deletes a repository or project with its history"));
-    } else if name.has_any(&["database", "db"]) {
+    } else if has(&["database", "db"]) {
         push(Intent::SchemaDrop, Severity::Critical, "database", target, format!("`{tool}` drops a database"));
-    } else if name.has_any(&["schema", "keyspace", "dataset"]) {
+    } else if has(&["schema", "keyspace", "dataset"]) {
         push(Intent::SchemaDrop, Severity::Critical, "schema", target, format!("`{tool}` drops a schema"));
-    } else if name.has_any(&["table", "collection", "index", "view"]) {
+    } else if has(&["table", "collection", "index", "view"]) {
         push(Intent::SchemaDrop, Severity::High, "table", target, format!("`{tool}` drops a table or collection"));
-    } else if name.has("branch") {
+    } else if has(&["branch"]) {
         push(Intent::VcsHistoryRewrite, Severity::High, "location", target, format!("`{tool}` deletes a branch"));
-    } else if name.has_any(&[
+    } else if has(&[
         "cluster", "bucket", "instance", "namespace", "environment", "deployment", "stack", "server", "service",
         "app", "application", "volume", "vm", "workspace", "org", "organization", "account", "zone", "domain",
-        "function", "node", "droplet", "site", "tenant", "stateful", "daemonset", "secret", "key", "topic", "queue",
+        "function", "node", "droplet", "site", "tenant", "stateful", "statefulset", "daemonset", "secret", "key",
+        "topic", "queue", "persistentvolume", "persistentvolumeclaim",
     ]) {
         push(Intent::InfraDestroy, Severity::High, "location", target, format!("`{tool}` destroys infrastructure"));
+    }
+}
+
+/// The kind of resource a generic delete tool is given (`resourceType`, `kind`, `type`), as
+/// words, with the short names `kubectl` accepts spelled out.
+fn resource_type(args: &Value) -> Vec<String> {
+    let Some(kind) = ["resourceType", "resource_type", "resourceKind", "resource_kind", "kind", "type", "resource"]
+        .iter()
+        .find_map(|k| args.get(*k).and_then(Value::as_str))
+    else {
+        return Vec::new();
+    };
+    // `deployment.apps`, `deployments/web`: the kind is the first part.
+    let kind = kind.split(['.', '/']).next().unwrap_or(kind).to_ascii_lowercase();
+    let alias = match kind.as_str() {
+        "ns" => "namespace",
+        "deploy" => "deployment",
+        "sts" => "statefulset",
+        "ds" => "daemonset",
+        "svc" => "service",
+        "pv" => "persistentvolume",
+        "pvc" => "persistentvolumeclaim",
+        "no" => "node",
+        "crd" | "crds" | "customresourcedefinition" | "customresourcedefinitions" => "collection",
+        _ => "",
+    };
+    if alias.is_empty() {
+        words(&kind)
+    } else {
+        vec![alias.to_owned()]
+    }
+}
+
+/// Whether a filter selects every record: absent, empty, `*`, `1=1`, or made of conditions every
+/// document meets (`{_id: {$exists: true}}`, `{_id: {$ne: null}}`, `{$where: "true"}`,
+/// `{$expr: true}`, `{$or: [{}, …]}`). Filters written as JSON text are read as JSON.
+fn selects_everything(filter: Option<&Value>, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    match filter {
+        None | Some(Value::Null) | Some(Value::Bool(true)) => true,
+        Some(Value::String(s)) => {
+            let t = s.trim();
+            if t.starts_with('{') {
+                if let Ok(v) = serde_json::from_str::<Value>(t) {
+                    return selects_everything(Some(&v), depth + 1);
+                }
+            }
+            let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+            matches!(compact.as_str(), "" | "{}" | "*" | "all" | "true" | "1" | "1=1" | "'1'='1'" | "0=0")
+        }
+        Some(Value::Object(m)) => m.iter().all(|(k, v)| always_true(k, v, depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether one entry of a MongoDB-style filter holds for every document.
+fn always_true(key: &str, v: &Value, depth: usize) -> bool {
+    let truthy = |v: &Value| match v {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        Value::String(s) => {
+            let c: String = s.chars().filter(|c| !c.is_whitespace() && *c != ';').collect();
+            matches!(c.as_str(), "true" | "1" | "1==1" | "1===1" | "returntrue" | "function(){returntrue}")
+        }
+        _ => false,
+    };
+    match key {
+        "$and" => v.as_array().is_some_and(|a| a.iter().all(|c| selects_everything(Some(c), depth))),
+        "$or" => v.as_array().is_some_and(|a| a.iter().any(|c| selects_everything(Some(c), depth))),
+        "$where" | "$expr" => truthy(v),
+        _ => {
+            let Some(ops) = v.as_object().filter(|o| !o.is_empty()) else { return false };
+            ops.iter().all(|(op, arg)| match op.as_str() {
+                // Every document has an `_id`: these hold for all of them (or all but a listed few).
+                "$exists" => key == "_id" && truthy(arg),
+                "$ne" => key == "_id",
+                "$nin" => key == "_id" || arg.as_array().is_some_and(Vec::is_empty),
+                _ => false,
+            })
+        }
     }
 }
 
@@ -655,13 +812,45 @@ fn privilege(tool: &str, name: &Name, args: &Value, push: &mut impl FnMut(Intent
     {
         return;
     }
-    let text = args.to_string().to_ascii_lowercase();
-    let privileged = ["\"owner\"", "\"admin\"", "\"administrator\"", "\"superuser\"", "\"cluster-admin\"", "roles/owner", "roles/editor", "administratoraccess", "\"maintainer\"", "\"*\""]
-        .iter()
-        .find(|r| text.contains(*r));
-    if let Some(role) = privileged.or(name.has_any(&["admin", "owner"]).then_some(&"admin")) {
-        push(Intent::PrivilegeEscalate, Severity::High, "role", role.trim_matches('"'), format!("`{tool}` hands out the {} role", role.trim_matches('"')));
+    // The level granted, when an argument names it: `permission: "triage"` hands out triage, not
+    // ownership, whatever the tool is called.
+    let mut strings_in = Vec::new();
+    strings(args, &mut "$.args".to_owned(), &mut strings_in, 0);
+    let key_of = |path: &str| last_key(path).to_owned();
+    let named_level = strings_in.iter().any(|(_, p)| crate::analyze::http::api::is_role_key(&key_of(p)))
+        || args.as_object().is_some_and(|m| m.iter().any(|(k, v)| v.is_number() && crate::analyze::http::api::is_role_key(k)));
+    let privileged = crate::analyze::http::api::privileged_role(args)
+        .or_else(|| {
+            strings_in.iter().find_map(|(s, p)| {
+                let lower = s.to_ascii_lowercase();
+                let key = key_of(p);
+                let everything = lower.contains("administratoraccess")
+                    || matches!(lower.as_str(), "roles/owner" | "roles/editor" | "roles/iam.securityadmin" | "cluster-admin")
+                    || (lower == "maintainer" && crate::analyze::http::api::is_role_key(&key))
+                    || (lower == "*" && matches!(key.to_ascii_lowercase().as_str(), "action" | "actions" | "scope" | "scopes"));
+                everything.then(|| (*s).to_owned())
+            })
+        })
+        .or_else(|| (!named_level && name.has_any(&["admin", "owner"])).then(|| "admin".to_owned()));
+    if let Some(role) = privileged {
+        push(Intent::PrivilegeEscalate, Severity::High, "role", &role, format!("`{tool}` hands out the {role} role"));
     }
+}
+
+/// The key a JSON path ends in: `$.args.role` → `role`, `$.args.roles[2]` → `roles`,
+/// `$.args["odd key"]` → `odd key`.
+pub(crate) fn last_key(path: &str) -> &str {
+    let mut p = path;
+    while p.ends_with(']') {
+        match p.rfind('[') {
+            Some(i) if p[i + 1..p.len() - 1].bytes().all(|b| b.is_ascii_digit()) => p = &p[..i],
+            _ => break,
+        }
+    }
+    if let Some(inner) = p.strip_suffix("\"]") {
+        return inner.rsplit("[\"").next().unwrap_or(inner);
+    }
+    p.rsplit('.').next().unwrap_or(p)
 }
 
 #[cfg(test)]

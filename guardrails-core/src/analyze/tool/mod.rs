@@ -173,14 +173,39 @@ pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut F
     }
 }
 
-/// A tool the engine does not know: scan every string argument.
+/// Argument names under which tools take prose, search terms or instructions for a model
+/// (compared without case, `_` or `-`): text there that mentions a command is not one.
+const PROSE_ARGUMENTS: &[&str] = &[
+    "query", "q", "prompt", "question", "search", "searchterm", "searchterms", "term", "terms", "keyword",
+    "keywords", "text", "message", "messages", "title", "description", "body", "content", "contents", "summary",
+    "note", "notes", "comment", "comments", "subject", "caption", "topic", "instructions", "instruction", "answer",
+    "reason", "rationale", "explanation", "markdown", "html", "context", "excerpt",
+];
+
+/// Endings of prose argument names (`user_prompt`, `searchQuery`, `issue_description`).
+const PROSE_ENDINGS: &[&str] = &["query", "prompt", "question", "description", "message", "text", "title", "summary", "comment"];
+
+/// Whether an argument named `key` takes prose rather than code.
+fn is_prose_argument(key: &str) -> bool {
+    let k: String = key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
+    let code = ["sql", "command", "cmd", "script", "code", "shell", "exec"].iter().any(|c| k.contains(c));
+    !code && (PROSE_ARGUMENTS.contains(&k.as_str()) || PROSE_ENDINGS.iter().any(|e| k.ends_with(e)))
+}
+
+/// A tool the engine does not know: scan every string argument, and analyse the ones that start
+/// like a command line or a SQL statement as such. Prose arguments (a search `query`, a
+/// `message`) are left alone, a database tool's excepted: there `query` is SQL.
 fn unknown_tool(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) {
     let mut scan = Scan::default();
     scan.value(args, "$.args");
     egress::judge(&scan, Receiver::Tool { name: tool }, EGRESS.id, facts);
     let mut strings = Vec::new();
     conventions::strings(args, &mut "$.args".to_owned(), &mut strings, 0);
+    let database = conventions::is_database_tool(tool);
     for (text, path) in strings {
+        if !database && is_prose_argument(conventions::last_key(&path)) {
+            continue;
+        }
         let first = facts.items.len();
         if conventions::starts_with_program(text) {
             super::code(Code::Shell(text), Some(&path), cx, facts);

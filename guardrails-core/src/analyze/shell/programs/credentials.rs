@@ -98,6 +98,9 @@ pub(crate) const DETECTOR: Detector = Detector {
 /// Why `path` holds secrets, if it does.
 pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
     let p = path.trim_matches(|c| c == '"' || c == '\'');
+    // Windows paths (`C:\Users\sam\.aws\credentials`) name the same files.
+    let p: std::borrow::Cow<'_, str> = if p.contains('\\') { p.replace('\\', "/").into() } else { p.into() };
+    let p = p.as_ref();
     let base = p.rsplit('/').next().unwrap_or(p);
     let lower = p.to_ascii_lowercase();
     let base_lower = base.to_ascii_lowercase();
@@ -109,6 +112,7 @@ pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
         || lower.trim_end_matches('/').ends_with("/.aws")
         || lower.trim_end_matches('/') == "~/.aws"
         || lower.trim_end_matches('/') == "~/.gnupg"
+        || lower.trim_end_matches('/').ends_with("/.gnupg")
     {
         return Some("a directory of credentials");
     }
@@ -120,6 +124,15 @@ pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
     }
     if [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"].iter().any(|e| base_lower.ends_with(e)) {
         return Some("a private key");
+    }
+    // Kubeconfigs of a cluster's own components: kubeadm's `admin.conf`, `super-admin.conf`,
+    // `kubelet.conf`, `controller-manager.conf`, `scheduler.conf`; k3s and RKE2 write theirs
+    // under `/etc/rancher`.
+    if (lower.starts_with("/etc/kubernetes/") && base_lower.ends_with(".conf"))
+        || (lower.starts_with("/etc/rancher/") && (base_lower.ends_with(".yaml") || base_lower.ends_with(".yml")))
+        || (lower.starts_with("/var/lib/kubelet/") && base_lower.contains("kubeconfig"))
+    {
+        return Some("Kubernetes credentials");
     }
     if base_lower == ".env"
         || (base_lower.starts_with(".env.")
@@ -308,12 +321,24 @@ mod tests {
             "/run/secrets/db_password",
             "~/.config/gh/hosts.yml",
             "server.key",
+            "/etc/kubernetes/admin.conf",
+            "/etc/kubernetes/kubelet.conf",
+            "/etc/rancher/k3s/k3s.yaml",
+            "C:\\Users\\sam\\.aws\\credentials",
+            "/home/u/.gnupg/",
         ] {
             assert!(secret_kind(p).is_some(), "{p}");
         }
-        for p in
-            ["~/.ssh/config", "~/.ssh/id_ed25519.pub", ".env.example", "CHANGELOG.md", "~/.aws/config", "README.md"]
-        {
+        for p in [
+            "~/.ssh/config",
+            "~/.ssh/id_ed25519.pub",
+            ".env.example",
+            "CHANGELOG.md",
+            "~/.aws/config",
+            "README.md",
+            "/etc/kubernetes/manifests/kube-apiserver.yaml",
+            "C:\\Users\\sam\\.aws\\config",
+        ] {
             assert!(secret_kind(p).is_none(), "{p}");
         }
     }

@@ -168,6 +168,22 @@ pub(crate) fn delete_severity(path: &str, dynamic: bool, cwd: Option<&str>) -> O
         if ["tmp", "var/tmp", "dev/shm"].iter().any(|t| norm.starts_with(&format!("/{t}/"))) {
             return None;
         }
+        // A home spelled out (`/home/alice/…`, `/Users/sam/…`, `/root/…`) holds what `~/…` does:
+        // caches, and build output deep in a project, are recreated at will.
+        let home = match parts.as_slice() {
+            ["home" | "Users", _user, rest @ ..] => Some(rest),
+            ["root", rest @ ..] => Some(rest),
+            _ => None,
+        };
+        if let Some(rest) = home.filter(|rest| !rest.is_empty()) {
+            let sub = rest.join("/");
+            if HOME_CACHES.iter().any(|c| sub == *c || sub.starts_with(&format!("{c}/"))) {
+                return None;
+            }
+            if rest.len() >= 2 && rest.last().is_some_and(|l| DISPOSABLE.contains(l)) {
+                return None;
+            }
+        }
         if SYSTEM_DIRS.contains(first) {
             return if parts.len() <= 2 {
                 Some((Severity::Critical, format!("deletes the system directory `{norm}`")))
@@ -216,7 +232,7 @@ pub(crate) fn delete_severity(path: &str, dynamic: bool, cwd: Option<&str>) -> O
 }
 
 /// Collapses `//`, `/./`, trailing `/`, and `a/..`; keeps leading `..` and `~`.
-fn normalize(path: &str) -> String {
+pub(crate) fn normalize(path: &str) -> String {
     let absolute = path.starts_with('/');
     let mut out: Vec<&str> = Vec::new();
     for part in path.split('/') {

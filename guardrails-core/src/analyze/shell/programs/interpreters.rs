@@ -3,7 +3,9 @@
 //! ## What it catches
 //! One-liners and here-documents for `python`, `perl`, `ruby`, `node`, `php`, `deno`, `bun`, `lua`:
 //! shell commands they run (`os.system("…")`, `subprocess.run([...])`, `` `…` ``, `system`,
-//! `child_process.execSync`, `shell_exec`) are analysed as shell; tree deletions
+//! `child_process.execSync`, `shell_exec`) are analysed as shell; files opened by name are
+//! judged like `cat` and `>` (`open('~/.aws/credentials')` reads credentials, `open('/etc/sudoers',
+//! 'a')` escalates); tree deletions
 //! (`shutil.rmtree`, `FileUtils.rm_rf`, `fs.rmSync(…, {recursive})`, `rmtree`) are judged like
 //! `rm -rf`; fork loops are `system.disrupt`. Code piped in from the network is remote code.
 //!
@@ -119,8 +121,86 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
     }
 }
 
-/// Scans interpreter code for shell commands, tree deletions and fork loops.
+/// Functions that open, read or write the file named by one of their string arguments; writes
+/// are told by a mode argument (`open(p, "a")`, `open(my $fh, ">>", p)`) or by the function.
+const FILE_CALLS: &[&str] = &[
+    "open(",
+    "fopen(",
+    "readFileSync(",
+    "readFile(",
+    "file_get_contents(",
+    "File.read(",
+    "File.open(",
+    "File.readlines(",
+    "IO.read(",
+    "IO.readlines(",
+    "readTextFile(",
+    "readTextFileSync(",
+    "Bun.file(",
+    "slurp(",
+    "Path(",
+    "writeFileSync(",
+    "appendFileSync(",
+    "writeFile(",
+    "appendFile(",
+    "file_put_contents(",
+    "File.write(",
+    "IO.write(",
+    "writeTextFile(",
+    "writeTextFileSync(",
+];
+
+/// Whether a string literal is a file mode (`r`, `wb`, `a+`, `>>`, `<`).
+fn is_mode(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b"rwabxtU+<>".contains(&b))
+}
+
+/// Files that interpreter code reads or writes by name: credential files read into its output,
+/// account databases, persistence locations and devices written.
+fn file_calls(inv: &Invocation<'_>, code: &str, facts: &mut Facts) {
+    for call in FILE_CALLS {
+        for (at, _) in code.match_indices(call) {
+            if code[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let args = &code[at + call.len()..];
+            let literals = string_literals(args, 3);
+            let Some(path) = literals.iter().find(|l| !is_mode(l)) else { continue };
+            let mode = literals.iter().find(|l| is_mode(l)).map(String::as_str).unwrap_or("");
+            let after = args.split_once(')').map_or("", |(_, rest)| rest);
+            let writes = if *call == "Path(" {
+                if after.starts_with(".write_") {
+                    true
+                } else if after.starts_with(".read_") || after.starts_with(".open(") {
+                    false
+                } else {
+                    continue;
+                }
+            } else {
+                call.contains("rite") || call.contains("ppend") || call.contains("put_contents")
+                    || mode.contains(['w', 'a', '>', 'x', '+'])
+            };
+            let target = Some(Target { kind: "file", name: path.clone() });
+            if writes {
+                for (intent, severity, detector, message) in super::system::write_effects(path) {
+                    facts.push(inv.fact(intent, severity, detector, target.clone(), message));
+                }
+            } else if let Some(what) = super::credentials::secret_kind(path) {
+                facts.push(inv.fact(
+                    Intent::CredentialRead,
+                    Severity::High,
+                    super::credentials::DETECTOR.id,
+                    target,
+                    format!("`{}` reads {what} (`{path}`)", call.trim_end_matches('(')),
+                ));
+            }
+        }
+    }
+}
+
+/// Scans interpreter code for shell commands, file access, tree deletions and fork loops.
 fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut Facts) {
+    file_calls(inv, code, facts);
     for call in SHELL_CALLS {
         for (at, _) in code.match_indices(call) {
             // `exec(` also matches `os.execv(`-less text such as `subprocess.exec(`; require a boundary.
