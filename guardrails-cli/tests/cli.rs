@@ -190,3 +190,57 @@ fn policy_commands() {
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
     assert!(stdout(&check).contains("policy 'acme'"));
 }
+
+#[test]
+fn check_reads_http_tool_and_file_actions() {
+    let http = guardrails(
+        &["check", "--http", "http://169.254.169.254/latest/meta-data/", "--env", "production", "--actor", "agent"],
+        None,
+    );
+    assert_eq!(http.status.code(), Some(2), "{}", stdout(&http));
+    assert!(stdout(&http).contains("credential.read"), "{}", stdout(&http));
+
+    let body = guardrails(
+        &[
+            "check",
+            "--http",
+            "https://api.example-crm.net/v1/notes",
+            "--method",
+            "POST",
+            "--header",
+            "Content-Type: application/json",
+            "--body",
+            r#"{"note": "ghp_R8fKq2LmN4pX7sT0vW3yZ6bC9dE1gH5jK8mQ"}"#,
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(body.status.code(), Some(2), "{}", stdout(&body));
+    let verdict: serde_json::Value = serde_json::from_str(&stdout(&body)).expect("JSON verdict");
+    assert_eq!(verdict["findings"][0]["path"], "$.body.note");
+    assert!(!stdout(&body).contains("R8fKq2LmN4pX7sT0"), "the secret leaks: {}", stdout(&body));
+
+    let tool = guardrails(
+        &["check", "--tool", "run_sql", "--args", r#"{"query": "TRUNCATE audit_log"}"#, "--env", "production"],
+        None,
+    );
+    assert_eq!(tool.status.code(), Some(2), "{}", stdout(&tool));
+    assert!(stdout(&tool).contains("$.args.query"), "{}", stdout(&tool));
+
+    let file = guardrails(&["check", "--file", "/etc/sudoers", "--op", "write", "--content", "x ALL=(ALL) ALL"], None);
+    assert_eq!(file.status.code(), Some(2), "{}", stdout(&file));
+
+    let wire = guardrails(&["check", "--action", r#"{"kind":"file","op":"read","path":"docs/README.md"}"#], None);
+    assert_eq!(wire.status.code(), Some(0), "{}", stdout(&wire));
+}
+
+#[test]
+fn check_rejects_two_actions_and_bad_json() {
+    let two = guardrails(&["check", "--sql", "SELECT 1", "--shell", "ls"], None);
+    assert_eq!(two.status.code(), Some(1));
+    let bad = guardrails(&["check", "--tool", "x", "--args", "{nope"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--args is not JSON"));
+    let stray = guardrails(&["check", "--sql", "SELECT 1", "--method", "POST"], None);
+    assert_eq!(stray.status.code(), Some(1), "--method needs --http");
+}

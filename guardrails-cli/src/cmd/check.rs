@@ -32,29 +32,29 @@ pub struct Args {
     /// SQL dialect: generic, postgres, mysql, sqlite, mssql, snowflake, bigquery, redshift, …
     #[arg(long, default_value = "generic")]
     dialect: String,
-    /// HTTP method.
-    #[arg(long, default_value = "GET", requires = "http")]
-    method: String,
+    /// HTTP method [default: GET].
+    #[arg(long)]
+    method: Option<String>,
     /// HTTP header `Name: value` (repeatable).
-    #[arg(long = "header", value_name = "HEADER", requires = "http")]
+    #[arg(long = "header", value_name = "HEADER")]
     headers: Vec<String>,
     /// HTTP body: JSON when it parses as JSON, else text.
-    #[arg(long, value_name = "BODY", requires = "http")]
+    #[arg(long, value_name = "BODY")]
     body: Option<String>,
-    /// The tool's arguments, a JSON object.
-    #[arg(long, value_name = "JSON", requires = "tool", default_value = "{}")]
-    args: String,
-    /// File operation: read, write, append, delete, move.
-    #[arg(long, default_value = "read", requires = "file")]
-    op: String,
+    /// The tool's arguments, a JSON object [default: {}].
+    #[arg(long, value_name = "JSON")]
+    args: Option<String>,
+    /// File operation: read, write, append, delete, move [default: read].
+    #[arg(long)]
+    op: Option<String>,
     /// What a write puts in the file.
-    #[arg(long, value_name = "TEXT", requires = "file")]
+    #[arg(long, value_name = "TEXT")]
     content: Option<String>,
     /// Where a move puts the file.
-    #[arg(long, value_name = "PATH", requires = "file")]
+    #[arg(long, value_name = "PATH")]
     destination: Option<String>,
     /// A delete removes a whole directory tree.
-    #[arg(long, requires = "file")]
+    #[arg(long)]
     recursive: bool,
     /// Environment the action would run in, e.g. production.
     #[arg(long = "env", value_name = "ENV")]
@@ -126,6 +126,19 @@ fn check(args: &Args) -> Result<u8, String> {
 
 /// The action the arguments describe.
 fn action(args: &Args, dialect: Dialect) -> Result<Action, String> {
+    // Checked here rather than with clap's `requires`, which does not hold across the `kind` group.
+    let stray = [
+        (args.http.is_none() && (args.method.is_some() || !args.headers.is_empty() || args.body.is_some()), "--method, --header and --body go with --http"),
+        (args.tool.is_none() && args.args.is_some(), "--args goes with --tool"),
+        (
+            args.file.is_none()
+                && (args.op.is_some() || args.content.is_some() || args.destination.is_some() || args.recursive),
+            "--op, --content, --destination and --recursive go with --file",
+        ),
+    ];
+    if let Some((_, why)) = stray.iter().find(|(bad, _)| *bad) {
+        return Err((*why).to_owned());
+    }
     if let Some(sql) = &args.sql {
         return Ok(Action::sql(dialect, sql.clone()));
     }
@@ -141,16 +154,17 @@ fn action(args: &Args, dialect: Dialect) -> Result<Action, String> {
         let body = args.body.as_ref().map(|b| {
             serde_json::from_str::<serde_json::Value>(b).unwrap_or_else(|_| serde_json::Value::String(b.clone()))
         });
-        return Ok(Action::Http { method: args.method.clone(), url: url.clone(), headers, body });
+        let method = args.method.clone().unwrap_or_else(|| "GET".to_owned());
+        return Ok(Action::Http { method, url: url.clone(), headers, body });
     }
     if let Some(tool) = &args.tool {
         let parsed: serde_json::Value =
-            serde_json::from_str(&args.args).map_err(|e| format!("--args is not JSON: {e}"))?;
+            serde_json::from_str(args.args.as_deref().unwrap_or("{}")).map_err(|e| format!("--args is not JSON: {e}"))?;
         return Ok(Action::tool_call(tool.clone(), parsed));
     }
     if let Some(path) = &args.file {
         return Ok(Action::File {
-            op: args.op.clone(),
+            op: args.op.clone().unwrap_or_else(|| "read".to_owned()),
             path: path.clone(),
             content: args.content.clone(),
             destination: args.destination.clone(),

@@ -340,5 +340,4 @@ mod tests {
         assert!(host_within("github.com", "github.com"));
         assert!(!host_within("evilgithub.com", "github.com"));
     }
-
 }

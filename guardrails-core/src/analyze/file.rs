@@ -121,7 +121,8 @@ pub(crate) fn canonical_path(path: &str) -> Cow<'_, str> {
     // `/proc/self/root/etc/passwd`, `/proc/1/root/…`: the same file through the process's root.
     while let Some(rest) = norm.strip_prefix("/proc/") {
         let (who, after) = rest.split_once('/').unwrap_or((rest, ""));
-        let is_process = who == "self" || who == "thread-self" || (!who.is_empty() && who.bytes().all(|b| b.is_ascii_digit()));
+        let is_process =
+            who == "self" || who == "thread-self" || (!who.is_empty() && who.bytes().all(|b| b.is_ascii_digit()));
         let Some(below) = after.strip_prefix("root").filter(|b| b.is_empty() || b.starts_with('/')) else { break };
         if !is_process {
             break;
@@ -173,8 +174,15 @@ pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Fact
             if let Some(dest) = file.destination {
                 let to = canonical_path(dest);
                 for (intent, severity, detector, message) in system::write_effects(&to) {
-                    let f = Fact { target: Some(Target { kind: "file", name: to.to_string() }), ..fact(intent, severity, detector, message) };
-                    facts.push(super::located(Fact { span: Span::new(0, dest.len()), ..f }, &file.at.destination, dest));
+                    let f = Fact {
+                        target: Some(Target { kind: "file", name: to.to_string() }),
+                        ..fact(intent, severity, detector, message)
+                    };
+                    facts.push(super::located(
+                        Fact { span: Span::new(0, dest.len()), ..f },
+                        &file.at.destination,
+                        dest,
+                    ));
                 }
             }
         }
@@ -208,7 +216,13 @@ fn write(path: &str, content: Option<&str>, file: &FileAction<'_>, cx: &Analysis
 fn delete(path: &str, recursive: bool, file: &FileAction<'_>, facts: &mut Facts) {
     let Some((severity, why)) = filesystem::delete_severity(path, false, None) else {
         if system::is_account_file(path) {
-            push_path_fact(file, facts, Intent::SystemDisrupt, Severity::Critical, format!("deletes `{path}`, without which no one can log in"));
+            push_path_fact(
+                file,
+                facts,
+                Intent::SystemDisrupt,
+                Severity::Critical,
+                format!("deletes `{path}`, without which no one can log in"),
+            );
         }
         return;
     };
@@ -251,7 +265,12 @@ fn executed_content(path: &str, content: &str) -> Option<String> {
     if lower.ends_with(".service") || lower.ends_with(".timer") || lower.contains("/systemd/") {
         let commands: Vec<&str> = content
             .lines()
-            .filter_map(|l| l.trim().strip_prefix("Exec").and_then(|r| r.split_once('=')).map(|(_, c)| c.trim_start_matches(['-', '@', '+', '!'])))
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix("Exec")
+                    .and_then(|r| r.split_once('='))
+                    .map(|(_, c)| c.trim_start_matches(['-', '@', '+', '!']))
+            })
             .collect();
         return (!commands.is_empty()).then(|| commands.join("\n"));
     }
@@ -259,7 +278,8 @@ fn executed_content(path: &str, content: &str) -> Option<String> {
 }
 
 fn is_cron_variable(line: &str) -> bool {
-    line.split_once('=').is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    line.split_once('=')
+        .is_some_and(|(name, _)| !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
 }
 
 /// The command of a crontab line: after five schedule fields (or an `@reboot`-style word), and
@@ -285,6 +305,20 @@ mod tests {
         assert_eq!(Op::parse("append"), Op::Write);
         assert_eq!(Op::parse("rename"), Op::Move);
         assert_eq!(Op::parse("chmod"), Op::Other);
+    }
+
+    #[test]
+    fn paths_are_spelled_one_way() {
+        assert_eq!(canonical_path("/etc/ssh/../passwd"), "/etc/passwd");
+        assert_eq!(canonical_path("/etc//./sudoers"), "/etc/sudoers");
+        assert_eq!(canonical_path("/proc/self/root/etc/shadow"), "/etc/shadow");
+        assert_eq!(canonical_path("/proc/1/root/proc/self/root/etc/shadow"), "/etc/shadow");
+        assert_eq!(canonical_path("/proc/self/environ"), "/proc/self/environ");
+        assert_eq!(canonical_path("C:\\Users\\sam\\.aws\\credentials"), "C:/Users/sam/.aws/credentials");
+        assert_eq!(canonical_path("file:///etc/passwd"), "/etc/passwd");
+        assert_eq!(canonical_path("/home/u/.gnupg//"), "/home/u/.gnupg/");
+        assert_eq!(canonical_path("./src/../.env"), ".env");
+        assert_eq!(canonical_path("src/main.rs"), "src/main.rs");
     }
 
     #[test]

@@ -59,49 +59,196 @@ pub(crate) type Emit<'e> = dyn FnMut(Intent, Severity, &'static str, Option<Targ
 
 /// Resources whose deletion takes infrastructure with it.
 const INFRA_CONTAINERS: &[&str] = &[
-    "projects", "repos", "repositories", "clusters", "namespaces", "databases", "dbs", "buckets", "instances",
-    "servers", "vms", "machines", "environments", "envs", "workspaces", "organizations", "orgs", "accounts",
-    "tenants", "apps", "applications", "services", "stacks", "zones", "volumes", "disks", "indices", "indexes",
-    "tables", "schemas", "topics", "queues", "pipelines", "deployments", "statefulsets", "daemonsets", "sites",
-    "stores", "subscriptions", "resourcegroups", "networks", "vpcs", "registries", "keyrings", "droplets",
-    "snapshots", "backups", "datasets", "warehouses", "nodes", "nodepools", "functions",
+    "projects",
+    "repos",
+    "repositories",
+    "clusters",
+    "namespaces",
+    "databases",
+    "dbs",
+    "buckets",
+    "instances",
+    "servers",
+    "vms",
+    "machines",
+    "environments",
+    "envs",
+    "workspaces",
+    "organizations",
+    "orgs",
+    "accounts",
+    "tenants",
+    "apps",
+    "applications",
+    "services",
+    "stacks",
+    "zones",
+    "volumes",
+    "disks",
+    "indices",
+    "indexes",
+    "tables",
+    "schemas",
+    "topics",
+    "queues",
+    "pipelines",
+    "deployments",
+    "statefulsets",
+    "daemonsets",
+    "sites",
+    "stores",
+    "subscriptions",
+    "resourcegroups",
+    "networks",
+    "vpcs",
+    "registries",
+    "keyrings",
+    "droplets",
+    "snapshots",
+    "backups",
+    "datasets",
+    "warehouses",
+    "nodes",
+    "nodepools",
+    "functions",
 ];
 
 /// Resources that group others: deleting one deletes its members.
 const GROUPINGS: &[&str] = &[
-    "fleets", "groups", "teams", "lists", "folders", "directories", "catalogs", "collections", "portfolios",
-    "campaigns", "albums", "boards", "channels", "companies", "spaces", "libraries", "audiences", "segments",
-    "households", "families", "departments", "divisions", "regions", "branches", "courses", "classes",
+    "fleets",
+    "groups",
+    "teams",
+    "lists",
+    "folders",
+    "directories",
+    "catalogs",
+    "collections",
+    "portfolios",
+    "campaigns",
+    "albums",
+    "boards",
+    "channels",
+    "companies",
+    "spaces",
+    "libraries",
+    "audiences",
+    "segments",
+    "households",
+    "families",
+    "departments",
+    "divisions",
+    "regions",
+    "branches",
+    "courses",
+    "classes",
 ];
 
 /// Path words that name a bulk deletion.
 const BULK_DELETE_WORDS: &[&str] = &[
-    "bulk-delete", "bulk_delete", "bulkdelete", "batch-delete", "batch_delete", "batchdelete", "delete-all",
-    "delete_all", "deleteall", "mass-delete", "remove-all", "remove_all", "purge", "truncate", "wipe", "destroy-all",
-    "_delete_by_query", "flush", "flushall", "reset-all",
+    "bulk-delete",
+    "bulk_delete",
+    "bulkdelete",
+    "batch-delete",
+    "batch_delete",
+    "batchdelete",
+    "delete-all",
+    "delete_all",
+    "deleteall",
+    "mass-delete",
+    "remove-all",
+    "remove_all",
+    "purge",
+    "truncate",
+    "wipe",
+    "destroy-all",
+    "_delete_by_query",
+    "flush",
+    "flushall",
+    "reset-all",
 ];
 
 /// Role names that make someone an owner or administrator.
 const PRIVILEGED_ROLES: &[&str] = &[
-    "owner", "owners", "admin", "admins", "administrator", "administrators", "superuser", "super_admin",
-    "superadmin", "root", "cluster-admin", "roles/owner", "roles/editor", "roles/iam.securityadmin",
-    "administratoraccess", "arn:aws:iam::aws:policy/administratoraccess", "*", "global_admin", "org_admin",
-    "organization_admin", "account_admin", "accountadmin", "securityadmin", "sysadmin",
+    "owner",
+    "owners",
+    "admin",
+    "admins",
+    "administrator",
+    "administrators",
+    "superuser",
+    "super_admin",
+    "superadmin",
+    "root",
+    "cluster-admin",
+    "roles/owner",
+    "roles/editor",
+    "roles/iam.securityadmin",
+    "administratoraccess",
+    "arn:aws:iam::aws:policy/administratoraccess",
+    "*",
+    "global_admin",
+    "org_admin",
+    "organization_admin",
+    "account_admin",
+    "accountadmin",
+    "securityadmin",
+    "sysadmin",
 ];
 
 /// Path words that say a request hands out rights.
 const ROLE_WORDS: &[&str] = &[
-    "roles", "role", "permissions", "permission", "grants", "grant", "admins", "collaborators", "memberships",
-    "members", "iam", "rolebindings", "clusterrolebindings", "acl", "acls", "access", "policies", "policy",
-    "assign", "assignments", "privileges", "users", "teams", "groups", "invitations", "invites", "shares",
-    "sharing", "owners", "administrators", "bindings", "grantees", "principals",
+    "roles",
+    "role",
+    "permissions",
+    "permission",
+    "grants",
+    "grant",
+    "admins",
+    "collaborators",
+    "memberships",
+    "members",
+    "iam",
+    "rolebindings",
+    "clusterrolebindings",
+    "acl",
+    "acls",
+    "access",
+    "policies",
+    "policy",
+    "assign",
+    "assignments",
+    "privileges",
+    "users",
+    "teams",
+    "groups",
+    "invitations",
+    "invites",
+    "shares",
+    "sharing",
+    "owners",
+    "administrators",
+    "bindings",
+    "grantees",
+    "principals",
 ];
 
 /// Hosts where everything a `DELETE` removes is infrastructure.
 const CONTROL_PLANES: &[&str] = &[
-    "googleapis.com", "management.azure.com", "amazonaws.com", "api.digitalocean.com", "api.heroku.com",
-    "api.cloudflare.com", "api.vercel.com", "api.render.com", "api.fly.io", "api.linode.com", "api.hetzner.cloud",
-    "api.netlify.com", "api.supabase.com", "console.neon.tech", "api.planetscale.com",
+    "googleapis.com",
+    "management.azure.com",
+    "amazonaws.com",
+    "api.digitalocean.com",
+    "api.heroku.com",
+    "api.cloudflare.com",
+    "api.vercel.com",
+    "api.render.com",
+    "api.fly.io",
+    "api.linode.com",
+    "api.hetzner.cloud",
+    "api.netlify.com",
+    "api.supabase.com",
+    "console.neon.tech",
+    "api.planetscale.com",
 ];
 
 /// Checks the method and URL (and, for bulk endpoints, the body) of a request.
@@ -155,14 +302,24 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     // Object stores: a bucket's address deletes the bucket, an object's address one object.
     if let Some(store) = object_store(url, segs) {
         if let Some(bucket) = store.deleted_bucket {
-            emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("bucket", &bucket),
-                format!("deletes the bucket `{bucket}` with everything stored in it"));
+            emit(
+                Intent::InfraDestroy,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("bucket", &bucket),
+                format!("deletes the bucket `{bucket}` with everything stored in it"),
+            );
         }
         return;
     }
     let Some(last) = segs.last().copied() else {
-        emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &url.host),
-            format!("DELETE on the root of `{}`", url.host));
+        emit(
+            Intent::DataBulkDelete,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("location", &url.host),
+            format!("DELETE on the root of `{}`", url.host),
+        );
         return;
     };
     let code_host = code_host_repository(url, segs);
@@ -172,29 +329,49 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
             (_, None) => (Severity::Critical, format!("every {} in the namespace", k8s.resource)),
             ("namespaces", Some(n)) => (Severity::Critical, format!("the namespace `{n}` and all it holds")),
             ("pods", Some(n)) => {
-                emit(Intent::SystemDisrupt, Severity::Low, DESTRUCTIVE.id, target("location", n),
-                    format!("deletes the pod `{n}`, which its controller restarts"));
+                emit(
+                    Intent::SystemDisrupt,
+                    Severity::Low,
+                    DESTRUCTIVE.id,
+                    target("location", n),
+                    format!("deletes the pod `{n}`, which its controller restarts"),
+                );
                 return;
             }
             (r, Some(n)) => (Severity::High, format!("the {} `{n}`", r.trim_end_matches('s'))),
         };
-        emit(Intent::InfraDestroy, severity, DESTRUCTIVE.id, target("location", &path),
-            format!("deletes {what} through the Kubernetes API"));
+        emit(
+            Intent::InfraDestroy,
+            severity,
+            DESTRUCTIVE.id,
+            target("location", &path),
+            format!("deletes {what} through the Kubernetes API"),
+        );
         return;
     }
     if segs.iter().any(|s| s.contains('*') || *s == "_all") {
         let index_like = segs.len() == 1 || url.port == Some(9200);
         let intent = if index_like { Intent::SchemaDrop } else { Intent::DataBulkDelete };
-        emit(intent, Severity::Critical, DESTRUCTIVE.id, target(if index_like { "index" } else { "location" }, &path),
-            format!("DELETE `{path}` matches everything the wildcard names"));
+        emit(
+            intent,
+            Severity::Critical,
+            DESTRUCTIVE.id,
+            target(if index_like { "index" } else { "location" }, &path),
+            format!("DELETE `{path}` matches everything the wildcard names"),
+        );
         return;
     }
     if ["all", "force_all", "purge", "recursive", "cascade"]
         .iter()
         .any(|p| url.param(p).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "")))
     {
-        emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &path),
-            format!("DELETE `{path}` with a flag that widens it to everything below"));
+        emit(
+            Intent::DataBulkDelete,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("location", &path),
+            format!("DELETE `{path}` with a flag that widens it to everything below"),
+        );
         return;
     }
     // Code hosts: the repository or project itself, a branch, or something inside the repository.
@@ -204,13 +381,23 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     }
     // Elasticsearch / OpenSearch: DELETE /index drops the index.
     if url.port == Some(9200) && segs.len() == 1 && !last.starts_with('_') {
-        emit(Intent::SchemaDrop, Severity::High, DESTRUCTIVE.id, target("index", last),
-            format!("DELETE `{path}` drops the search index `{last}`"));
+        emit(
+            Intent::SchemaDrop,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("index", last),
+            format!("DELETE `{path}` drops the search index `{last}`"),
+        );
         return;
     }
     if CONTROL_PLANES.iter().any(|c| super::super::destination::host_within(&url.host, c)) {
-        emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", &path),
-            format!("deletes `{path}` on the cloud control plane `{}`", url.host));
+        emit(
+            Intent::InfraDestroy,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("location", &path),
+            format!("deletes `{path}` on the cloud control plane `{}`", url.host),
+        );
         return;
     }
     // One resource of a kind that owns others: the segment after the kind names it, whether it
@@ -220,11 +407,21 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
         let names_one = is_id(last) || !(is_version(last) || owns_others(last));
         if owns_others(kind) && names_one {
             if INFRA_CONTAINERS.contains(&kind) {
-                emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", &path),
-                    format!("deletes the {} `{last}` and everything in it", singular(kind)));
+                emit(
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    DESTRUCTIVE.id,
+                    target("location", &path),
+                    format!("deletes the {} `{last}` and everything in it", singular(kind)),
+                );
             } else {
-                emit(Intent::DataBulkDelete, Severity::Medium, DESTRUCTIVE.id, target("location", &path),
-                    format!("deletes the {} `{last}` and everything that belongs to it", singular(kind)));
+                emit(
+                    Intent::DataBulkDelete,
+                    Severity::Medium,
+                    DESTRUCTIVE.id,
+                    target("location", &path),
+                    format!("deletes the {} `{last}` and everything that belongs to it", singular(kind)),
+                );
             }
             return;
         }
@@ -237,11 +434,21 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
         }
         let nested = segs[..segs.len() - 1].iter().any(|s| is_id(s) && !is_version(s));
         if nested {
-            emit(Intent::DataBulkDelete, Severity::Low, DESTRUCTIVE.id, target("location", &path),
-                format!("DELETE `{path}` removes every {last} of one parent"));
+            emit(
+                Intent::DataBulkDelete,
+                Severity::Low,
+                DESTRUCTIVE.id,
+                target("location", &path),
+                format!("DELETE `{path}` removes every {last} of one parent"),
+            );
         } else {
-            emit(Intent::DataBulkDelete, Severity::High, DESTRUCTIVE.id, target("location", &path),
-                format!("DELETE `{path}` removes the whole `{last}` collection"));
+            emit(
+                Intent::DataBulkDelete,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", &path),
+                format!("DELETE `{path}` removes the whole `{last}` collection"),
+            );
         }
     }
 }
@@ -253,10 +460,10 @@ fn owns_others(seg: &str) -> bool {
 
 /// `buckets` → `bucket`, `directories` → `directory`, `indices` → `index`.
 fn singular(kind: &str) -> String {
+    if kind == "indices" {
+        return "index".to_owned();
+    }
     if let Some(stem) = kind.strip_suffix("ies") {
-        if kind == "indices" {
-            return "index".to_owned();
-        }
         return format!("{stem}y");
     }
     if let Some(stem) = kind.strip_suffix("xes").or_else(|| kind.strip_suffix("sses")) {
@@ -277,7 +484,8 @@ fn names_members(url: &Url, collection: &str, body: Option<&Value>) -> bool {
     };
     let explicit = |v: &str| {
         let v = v.trim();
-        !v.is_empty() && v.split(',').all(|id| !matches!(id.trim().to_ascii_lowercase().as_str(), "" | "*" | "all" | "%"))
+        !v.is_empty()
+            && v.split(',').all(|id| !matches!(id.trim().to_ascii_lowercase().as_str(), "" | "*" | "all" | "%"))
     };
     if url.query.iter().any(|(k, v)| member_key(k) && explicit(v)) {
         return true;
@@ -315,20 +523,37 @@ fn code_host_repository(url: &Url, segs: &[&str]) -> Option<usize> {
 /// A DELETE under a code host's repository (`rest` is the path below it).
 fn code_host_delete(rest: &[&str], path: &str, emit: &mut Emit<'_>) {
     match rest {
-        [] => emit(Intent::InfraDestroy, Severity::Critical, DESTRUCTIVE.id, target("repository", path),
-            format!("deletes the repository `{path}` with its history, issues and reviews")),
-        ["git", "refs", "heads", branch @ ..] | ["repository", "branches", branch @ ..] | ["branches", branch @ ..]
+        [] => emit(
+            Intent::InfraDestroy,
+            Severity::Critical,
+            DESTRUCTIVE.id,
+            target("repository", path),
+            format!("deletes the repository `{path}` with its history, issues and reviews"),
+        ),
+        ["git", "refs", "heads", branch @ ..]
+        | ["repository", "branches", branch @ ..]
+        | ["branches", branch @ ..]
         | ["refs", "branches", branch @ ..]
             if !branch.is_empty() && !branch.contains(&"protection") =>
         {
             let branch = branch.join("/");
-            emit(Intent::VcsHistoryRewrite, Severity::High, DESTRUCTIVE.id, target("location", path),
-                format!("deletes the branch `{branch}`"));
+            emit(
+                Intent::VcsHistoryRewrite,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", path),
+                format!("deletes the branch `{branch}`"),
+            );
         }
         // Every member of one kind in the repository (`/repository/merged_branches`).
         [.., last] if !is_id(last) && is_collection(last) => {
-            emit(Intent::DataBulkDelete, Severity::Low, DESTRUCTIVE.id, target("location", path),
-                format!("DELETE `{path}` removes every {last} of one repository"));
+            emit(
+                Intent::DataBulkDelete,
+                Severity::Low,
+                DESTRUCTIVE.id,
+                target("location", path),
+                format!("DELETE `{path}` removes every {last} of one repository"),
+            );
         }
         // A label, an issue comment, one pipeline run: a leaf of the repository.
         _ => {}
@@ -350,32 +575,30 @@ fn object_store(url: &Url, segs: &[&str]) -> Option<ObjectStore> {
     let labels: Vec<&str> = host.split('.').collect();
     // `?lifecycle`, `?policy`, `?tagging`: a bucket's settings, not the bucket.
     let settings = url.query.iter().any(|(k, _)| !k.eq_ignore_ascii_case("x-id"));
-    let (bucket, below): (Option<String>, &[&str]) = if ["amazonaws.com", "wasabisys.com", "backblazeb2.com"]
-        .iter()
-        .any(|s| host_within(host, s))
-    {
-        let s3 = labels.iter().rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
-        if s3 > 0 {
-            (Some(labels[..s3].join(".")), segs)
-        } else {
+    let (bucket, below): (Option<String>, &[&str]) =
+        if ["amazonaws.com", "wasabisys.com", "backblazeb2.com"].iter().any(|s| host_within(host, s)) {
+            let s3 = labels.iter().rposition(|l| *l == "s3" || l.starts_with("s3-"))?;
+            if s3 > 0 {
+                (Some(labels[..s3].join(".")), segs)
+            } else {
+                (segs.first().map(|b| (*b).to_owned()), segs.get(1..).unwrap_or(&[]))
+            }
+        } else if host_within(host, "r2.cloudflarestorage.com") {
             (segs.first().map(|b| (*b).to_owned()), segs.get(1..).unwrap_or(&[]))
-        }
-    } else if host_within(host, "r2.cloudflarestorage.com") {
-        (segs.first().map(|b| (*b).to_owned()), segs.get(1..).unwrap_or(&[]))
-    } else if host_within(host, "digitaloceanspaces.com") && labels.len() == 4 {
-        (Some(labels[0].to_owned()), segs)
-    } else if host == "storage.googleapis.com" {
-        match segs {
-            ["storage", _, "b", bucket, rest @ ..] => (Some((*bucket).to_owned()), rest),
-            ["storage", ..] => return None,
-            [bucket, rest @ ..] => (Some((*bucket).to_owned()), rest),
-            [] => (None, segs),
-        }
-    } else if host.ends_with(".storage.googleapis.com") {
-        (Some(host.trim_end_matches(".storage.googleapis.com").to_owned()), segs)
-    } else {
-        return None;
-    };
+        } else if host_within(host, "digitaloceanspaces.com") && labels.len() == 4 {
+            (Some(labels[0].to_owned()), segs)
+        } else if host == "storage.googleapis.com" {
+            match segs {
+                ["storage", _, "b", bucket, rest @ ..] => (Some((*bucket).to_owned()), rest),
+                ["storage", ..] => return None,
+                [bucket, rest @ ..] => (Some((*bucket).to_owned()), rest),
+                [] => (None, segs),
+            }
+        } else if host.ends_with(".storage.googleapis.com") {
+            (Some(host.trim_end_matches(".storage.googleapis.com").to_owned()), segs)
+        } else {
+            return None;
+        };
     Some(ObjectStore { deleted_bucket: bucket.filter(|_| below.is_empty() && !settings) })
 }
 
@@ -408,8 +631,13 @@ fn kubernetes_resource<'a>(segs: &[&'a str]) -> Option<K8s<'a>> {
 fn bulk_endpoint(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     let Some(word) = segs.iter().rev().take(2).find(|s| BULK_DELETE_WORDS.contains(s)).copied() else {
         if segs.last() == Some(&"_update_by_query") && !body.is_some_and(has_query) {
-            emit(Intent::DataBulkUpdate, Severity::High, DESTRUCTIVE.id, None,
-                "`_update_by_query` without a query updates every document".to_owned());
+            emit(
+                Intent::DataBulkUpdate,
+                Severity::High,
+                DESTRUCTIVE.id,
+                None,
+                "`_update_by_query` without a query updates every document".to_owned(),
+            );
         }
         return;
     };
@@ -421,8 +649,13 @@ fn bulk_endpoint(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
         return;
     }
     let (severity, how) = if everything { (Severity::Critical, "everything") } else { (Severity::High, "in bulk") };
-    emit(Intent::DataBulkDelete, severity, DESTRUCTIVE.id, target("location", format!("/{}", segs.join("/"))),
-        format!("`{word}` deletes {how}"));
+    emit(
+        Intent::DataBulkDelete,
+        severity,
+        DESTRUCTIVE.id,
+        target("location", format!("/{}", segs.join("/"))),
+        format!("`{word}` deletes {how}"),
+    );
 }
 
 /// A body that selects every record: `{"select": "all"}`, `{"query": {"match_all": {}}}`, `{}`.
@@ -462,11 +695,20 @@ fn roles(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
         return;
     }
     let granted = body.and_then(privileged_role).or_else(|| {
-        segs.iter().rev().take(2).find(|s| matches!(**s, "admins" | "owners" | "administrators")).map(|s| (*s).to_owned())
+        segs.iter()
+            .rev()
+            .take(2)
+            .find(|s| matches!(**s, "admins" | "owners" | "administrators"))
+            .map(|s| (*s).to_owned())
     });
     if let Some(role) = granted {
-        emit(Intent::PrivilegeEscalate, Severity::High, PRIVILEGE.id, target("role", &role),
-            format!("hands out the `{role}` role through `/{}`", segs.join("/")));
+        emit(
+            Intent::PrivilegeEscalate,
+            Severity::High,
+            PRIVILEGE.id,
+            target("role", &role),
+            format!("hands out the `{role}` role through `/{}`", segs.join("/")),
+        );
     }
 }
 
@@ -476,9 +718,26 @@ pub(crate) fn is_role_key(key: &str) -> bool {
     let k: String = key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
     matches!(
         k.as_str(),
-        "role" | "roles" | "rolename" | "permission" | "permissions" | "permissionlevel" | "accesslevel" | "access"
-            | "accessrole" | "level" | "policy" | "policyarn" | "policyname" | "group" | "groups" | "groupname"
-            | "privilege" | "privileges" | "clusterrole" | "memberrole" | "membershiprole"
+        "role"
+            | "roles"
+            | "rolename"
+            | "permission"
+            | "permissions"
+            | "permissionlevel"
+            | "accesslevel"
+            | "access"
+            | "accessrole"
+            | "level"
+            | "policy"
+            | "policyarn"
+            | "policyname"
+            | "group"
+            | "groups"
+            | "privilege"
+            | "privileges"
+            | "clusterrole"
+            | "memberrole"
+            | "membershiprole"
     )
 }
 
@@ -503,9 +762,7 @@ pub(crate) fn privileged_role(v: &Value) -> Option<String> {
                 Value::Number(n) if roleish && k.contains("level") && n.as_u64().is_some_and(|l| l >= 50) => {
                     Some(format!("access level {n}"))
                 }
-                Value::Bool(true) if matches!(k.as_str(), "admin" | "is_admin" | "superuser" | "site_admin") => {
-                    Some(k)
-                }
+                Value::Bool(true) if matches!(k.as_str(), "admin" | "is_admin" | "superuser" | "site_admin") => Some(k),
                 // `roles: ["viewer", "owner"]`
                 Value::Array(items) if roleish => items
                     .iter()
@@ -528,8 +785,13 @@ fn branch_rewrite(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emi
         && body.and_then(|b| b.get("force")).and_then(Value::as_bool) == Some(true)
     {
         let branch = segs.last().copied().unwrap_or("");
-        emit(Intent::VcsHistoryRewrite, Severity::High, DESTRUCTIVE.id, target("location", branch),
-            format!("force-updates the branch `{branch}`, rewriting its history"));
+        emit(
+            Intent::VcsHistoryRewrite,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("location", branch),
+            format!("force-updates the branch `{branch}`, rewriting its history"),
+        );
     }
 }
 
@@ -563,8 +825,13 @@ fn secret_stores(method: &str, url: &Url, segs: &[&str], request: &Request<'_>, 
         None
     };
     if let Some(what) = what {
-        emit(Intent::CredentialRead, Severity::High, SECRET_STORE.id, target("location", &path),
-            format!("{what} (`{path}`)"));
+        emit(
+            Intent::CredentialRead,
+            Severity::High,
+            SECRET_STORE.id,
+            target("location", &path),
+            format!("{what} (`{path}`)"),
+        );
     }
 }
 
@@ -590,28 +857,58 @@ fn aws_action(url: &Url, request: &Request<'_>, body: Option<&Value>) -> Option<
 
 fn aws(action: &str, url: &Url, body: Option<&Value>, emit: &mut Emit<'_>) {
     let starts = |p: &str| action.starts_with(p);
-    if ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "PutUserPolicy", "PutRolePolicy",
-        "AddUserToGroup", "CreateAccessKey", "CreateLoginProfile", "UpdateAssumeRolePolicy"]
-        .contains(&action)
+    if [
+        "AttachUserPolicy",
+        "AttachRolePolicy",
+        "AttachGroupPolicy",
+        "PutUserPolicy",
+        "PutRolePolicy",
+        "AddUserToGroup",
+        "CreateAccessKey",
+        "CreateLoginProfile",
+        "UpdateAssumeRolePolicy",
+    ]
+    .contains(&action)
     {
         let admin = body.is_some_and(|b| {
             let text = b.to_string().to_ascii_lowercase();
-            text.contains("administratoraccess") || text.contains("\"*\"") || text.contains("%22*%22") || text.contains("admin")
+            text.contains("administratoraccess")
+                || text.contains("\"*\"")
+                || text.contains("%22*%22")
+                || text.contains("admin")
         }) || url.query.iter().any(|(k, v)| grants_everything(k, v));
-        let (intent, severity) =
-            if admin || action == "CreateAccessKey" { (Intent::PrivilegeEscalate, Severity::High) } else { (Intent::PrivilegeGrant, Severity::Medium) };
+        let (intent, severity) = if admin || action == "CreateAccessKey" {
+            (Intent::PrivilegeEscalate, Severity::High)
+        } else {
+            (Intent::PrivilegeGrant, Severity::Medium)
+        };
         emit(intent, severity, PRIVILEGE.id, target("role", action), format!("calls the AWS IAM action `{action}`"));
         return;
     }
     if action.ends_with("Table") && starts("Delete") {
-        emit(Intent::SchemaDrop, Severity::High, DESTRUCTIVE.id, target("table", action),
-            format!("calls the AWS action `{action}`, which drops a table"));
+        emit(
+            Intent::SchemaDrop,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("table", action),
+            format!("calls the AWS action `{action}`, which drops a table"),
+        );
     } else if ["Terminate", "Delete", "Remove", "Deregister", "Purge", "Destroy"].iter().any(|p| starts(p)) {
-        emit(Intent::InfraDestroy, Severity::High, DESTRUCTIVE.id, target("location", action),
-            format!("calls the AWS action `{action}`, which destroys resources"));
+        emit(
+            Intent::InfraDestroy,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("location", action),
+            format!("calls the AWS action `{action}`, which destroys resources"),
+        );
     } else if ["Stop", "Reboot", "Disable"].iter().any(|p| starts(p)) {
-        emit(Intent::SystemDisrupt, Severity::Medium, DESTRUCTIVE.id, target("location", action),
-            format!("calls the AWS action `{action}`"));
+        emit(
+            Intent::SystemDisrupt,
+            Severity::Medium,
+            DESTRUCTIVE.id,
+            target("location", action),
+            format!("calls the AWS action `{action}`"),
+        );
     }
 }
 
@@ -620,7 +917,10 @@ fn aws(action: &str, url: &Url, body: Option<&Value>, emit: &mut Emit<'_>) {
 fn grants_everything(key: &str, value: &str) -> bool {
     let (k, v) = (key.to_ascii_lowercase(), value.to_ascii_lowercase());
     (k.contains("policy") || k.contains("group"))
-        && (v.contains("administratoraccess") || v.contains("admin") || v.contains("\"*\"") || v.contains("iamfullaccess"))
+        && (v.contains("administratoraccess")
+            || v.contains("admin")
+            || v.contains("\"*\"")
+            || v.contains("iamfullaccess"))
 }
 
 /// The command line a Kubernetes `exec`/`attach` or Docker exec request runs, shell-quoted.
@@ -629,7 +929,12 @@ pub(crate) fn exec_command(url: &Url, body: Option<&Value>) -> Option<String> {
     let argv: Vec<String> = if segs.last().is_some_and(|s| *s == "exec" || *s == "attach") && segs.contains(&"pods") {
         url.query.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.clone()).collect()
     } else if segs.last() == Some(&"exec") && segs.contains(&"containers") {
-        body.and_then(|b| b.get("Cmd")).and_then(Value::as_array)?.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+        body.and_then(|b| b.get("Cmd"))
+            .and_then(Value::as_array)?
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
     } else {
         return None;
     };
@@ -652,6 +957,67 @@ mod tests {
         assert!(!is_collection("hold") && !is_collection("status") && !is_collection("access"));
     }
 
+    fn findings(method: &str, url: &str, body: Option<Value>) -> Vec<(Intent, String)> {
+        let request =
+            Request { method, url, headers: Vec::new(), body: body.as_ref(), at: super::super::Paths::wire() };
+        let parsed = Url::parse(url);
+        let mut out = Vec::new();
+        check(method, &parsed, &request, body.as_ref(), &mut |intent, _, _, _, message| out.push((intent, message)));
+        out
+    }
+
+    fn intents(method: &str, url: &str, body: Option<Value>) -> Vec<Intent> {
+        findings(method, url, body).into_iter().map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn names_after_a_kind_that_owns_others_are_resources() {
+        assert_eq!(intents("DELETE", "https://x.example/v1/buckets/invoices-archive", None), [Intent::InfraDestroy]);
+        assert_eq!(intents("DELETE", "https://x.example/v1/databases/orders", None), [Intent::InfraDestroy]);
+        assert_eq!(intents("DELETE", "https://x.example/v1/folders/q3-reports", None), [Intent::DataBulkDelete]);
+        assert_eq!(intents("DELETE", "https://x.example/v1/orders", None), [Intent::DataBulkDelete]);
+        assert!(intents("DELETE", "https://x.example/v1/bookings/b_1/hold", None).is_empty());
+        assert_eq!(singular("directories"), "directory");
+        assert_eq!(singular("indices"), "index");
+        assert_eq!(singular("addresses"), "address");
+    }
+
+    #[test]
+    fn collection_deletes_that_name_their_members_are_scoped() {
+        use serde_json::json;
+        assert!(intents("DELETE", "https://x.example/v1/tags?ids=1,2", None).is_empty());
+        assert!(intents("DELETE", "https://x.example/v1/tags?tag_id=t_1", None).is_empty());
+        assert!(intents("DELETE", "https://x.example/v1/tags", Some(json!({"tagIds": ["t_1"]}))).is_empty());
+        assert!(!intents("DELETE", "https://x.example/v1/tags", Some(json!({"ids": []}))).is_empty());
+        assert!(!intents("DELETE", "https://x.example/v1/tags?ids=all", None).is_empty());
+        assert!(!intents("DELETE", "https://x.example/v1/tags?owner_id=u_1", None).is_empty());
+    }
+
+    #[test]
+    fn code_hosts_and_object_stores() {
+        assert_eq!(intents("DELETE", "https://gitlab.example/api/v4/projects/12", None), [Intent::InfraDestroy]);
+        assert!(intents("DELETE", "https://gitlab.example/api/v4/projects/12/pipelines/9", None).is_empty());
+        assert_eq!(
+            intents("DELETE", "https://gitlab.example/api/v4/projects/12/repository/branches/feature%2Fx", None),
+            [Intent::VcsHistoryRewrite]
+        );
+        assert_eq!(intents("DELETE", "https://ghe.example/api/v3/repos/o/r", None), [Intent::InfraDestroy]);
+        assert_eq!(intents("DELETE", "https://b.s3.amazonaws.com/", None), [Intent::InfraDestroy]);
+        assert_eq!(intents("DELETE", "https://s3.eu-west-1.amazonaws.com/b", None), [Intent::InfraDestroy]);
+        assert!(intents("DELETE", "https://s3.eu-west-1.amazonaws.com/b/k.csv", None).is_empty());
+        assert!(intents("DELETE", "https://b.s3.amazonaws.com/?policy", None).is_empty());
+        assert!(intents("DELETE", "https://storage.googleapis.com/storage/v1/b/b/o/k.csv", None).is_empty());
+    }
+
+    #[test]
+    fn role_keys() {
+        assert!(is_role_key("access_level") && is_role_key("PolicyArn") && is_role_key("permission"));
+        assert!(!is_role_key("owner") && !is_role_key("username"));
+        use serde_json::json;
+        assert_eq!(privileged_role(&json!({"roles": ["viewer", "Owner"]})).as_deref(), Some("Owner"));
+        assert_eq!(privileged_role(&json!({"owner": "admin", "permission": "triage"})), None);
+    }
+
     #[test]
     fn kubernetes_paths() {
         let k = kubernetes_resource(&["apis", "apps", "v1", "namespaces", "prod", "statefulsets", "postgres"]).unwrap();
@@ -663,7 +1029,8 @@ mod tests {
 
     #[test]
     fn exec_commands_are_quoted() {
-        let url = Url::parse("https://k:6443/api/v1/namespaces/p/pods/t-0/exec?command=sh&command=-c&command=curl%20x%7Csh");
+        let url =
+            Url::parse("https://k:6443/api/v1/namespaces/p/pods/t-0/exec?command=sh&command=-c&command=curl%20x%7Csh");
         assert_eq!(exec_command(&url, None).as_deref(), Some("sh -c 'curl x|sh'"));
     }
 }

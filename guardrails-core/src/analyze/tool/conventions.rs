@@ -25,12 +25,23 @@ use super::{Carries, NAMED};
 /// An action a tool call carries, borrowed from its arguments.
 #[derive(Debug)]
 pub(crate) enum Carried<'a> {
-    Sql { text: &'a str, dialect: Dialect, path: String },
-    Shell { command: Cow<'a, str>, path: String },
+    Sql {
+        text: &'a str,
+        dialect: Dialect,
+        path: String,
+    },
+    Shell {
+        command: Cow<'a, str>,
+        path: String,
+    },
     Http(Request<'a>),
     File(FileAction<'a>),
     /// A message people read: its parts (with their paths) and who receives it.
-    Message { to: String, outside: bool, parts: Vec<(&'a Value, String)> },
+    Message {
+        to: String,
+        outside: bool,
+        parts: Vec<(&'a Value, String)>,
+    },
 }
 
 /// A tool name taken apart.
@@ -144,18 +155,67 @@ const DB_SERVERS: &[(&str, Dialect)] = &[
 const LOOKUP_WORDS: &[&str] = &["search", "docs", "doc", "documentation", "help", "ask", "lookup", "explain"];
 
 const SQL_KEYS: &[&str] = &["query", "sql", "statement", "statements", "sql_query", "sqlQuery", "q", "queries"];
-const SHELL_KEYS: &[&str] =
-    &["command", "cmd", "script", "command_line", "commandLine", "commandline", "shell_command", "input", "argv", "args"];
+const SHELL_KEYS: &[&str] = &[
+    "command",
+    "cmd",
+    "script",
+    "command_line",
+    "commandLine",
+    "commandline",
+    "shell_command",
+    "input",
+    "argv",
+    "args",
+];
 const CODE_KEYS: &[&str] = &["code", "source", "script", "program", "snippet"];
 const URL_KEYS: &[&str] = &["url", "uri", "endpoint", "href", "link"];
-const PATH_KEYS: &[&str] =
-    &["path", "file_path", "filePath", "filepath", "filename", "file", "target_file", "target", "source", "src", "from", "old_path"];
+const PATH_KEYS: &[&str] = &[
+    "path",
+    "file_path",
+    "filePath",
+    "filepath",
+    "filename",
+    "file",
+    "target_file",
+    "target",
+    "source",
+    "src",
+    "from",
+    "old_path",
+];
 const DEST_KEYS: &[&str] = &["destination", "dest", "to", "new_path", "newPath", "target_path"];
-const CONTENT_KEYS: &[&str] =
-    &["content", "contents", "text", "file_text", "new_text", "newText", "new_str", "new_string", "data", "body", "code"];
+const CONTENT_KEYS: &[&str] = &[
+    "content",
+    "contents",
+    "text",
+    "file_text",
+    "new_text",
+    "newText",
+    "new_str",
+    "new_string",
+    "data",
+    "body",
+    "code",
+];
 const BODY_KEYS: &[&str] = &[
-    "body", "text", "content", "message", "html", "markdown", "description", "comment", "subject", "title", "blocks",
-    "attachments", "note", "notes", "summary", "data", "payload", "files",
+    "body",
+    "text",
+    "content",
+    "message",
+    "html",
+    "markdown",
+    "description",
+    "comment",
+    "subject",
+    "title",
+    "blocks",
+    "attachments",
+    "note",
+    "notes",
+    "summary",
+    "data",
+    "payload",
+    "files",
 ];
 const RECIPIENT_KEYS: &[&str] =
     &["to", "cc", "bcc", "recipient", "recipients", "email", "emails", "address", "addresses", "phone", "number"];
@@ -248,7 +308,9 @@ fn command_text(v: &Value) -> Option<Cow<'_, str>> {
 }
 
 fn header_pairs(v: &Value) -> Vec<(&str, &str)> {
-    v.as_object().map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))).collect()).unwrap_or_default()
+    v.as_object()
+        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v))).collect())
+        .unwrap_or_default()
 }
 
 /// What the built-in conventions say the call of `tool` carries.
@@ -272,7 +334,8 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         }
     }
     let db = DB_SERVERS.iter().find(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s));
-    let strong_sql = name.has("sql") || (db.is_some() && name.has_any(&["query", "execute", "exec", "run", "read", "write"]));
+    let strong_sql =
+        name.has("sql") || (db.is_some() && name.has_any(&["query", "execute", "exec", "run", "read", "write"]));
     // Any other tool of a database server (`apply_migration`, `run`) takes SQL under a SQL key
     // when the text reads as SQL.
     let weak_sql = name.leaf == "query"
@@ -308,12 +371,25 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         }
     }
     // Code interpreters: `run_python {code}` runs as `python3 -c code`.
-    if name.has_any(&["python", "py", "ipython", "jupyter", "notebook", "javascript", "js", "node", "ruby", "interpreter", "code"])
-        && !name.has_any(&["file", "review", "search"])
+    if name.has_any(&[
+        "python",
+        "py",
+        "ipython",
+        "jupyter",
+        "notebook",
+        "javascript",
+        "js",
+        "node",
+        "ruby",
+        "interpreter",
+        "code",
+    ]) && !name.has_any(&["file", "review", "search"])
     {
         if let Some((code, path)) = string_arg(args, CODE_KEYS) {
             let language = args.get("language").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
-            let runner = if name.has_any(&["javascript", "js", "node"]) || matches!(language.as_str(), "javascript" | "js" | "node") {
+            let runner = if name.has_any(&["javascript", "js", "node"])
+                || matches!(language.as_str(), "javascript" | "js" | "node")
+            {
                 Some("node -e")
             } else if name.has("ruby") || language == "ruby" {
                 Some("ruby -e")
@@ -330,8 +406,11 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
             return out;
         }
     }
-    let shell_words = ["bash", "shell", "sh", "zsh", "terminal", "command", "cmd", "exec", "powershell", "pwsh", "console", "cli"];
-    if name.has_any(&shell_words) || name.server_has_any(&["terminal", "shell", "bash", "desktop_commander", "commander"]) {
+    let shell_words =
+        ["bash", "shell", "sh", "zsh", "terminal", "command", "cmd", "exec", "powershell", "pwsh", "console", "cli"];
+    if name.has_any(&shell_words)
+        || name.server_has_any(&["terminal", "shell", "bash", "desktop_commander", "commander"])
+    {
         if let Some((v, path)) = any_arg(args, SHELL_KEYS) {
             if let Some(command) = command_text(v) {
                 out.push(Carried::Shell { command, path });
@@ -381,9 +460,13 @@ fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
     };
     let (url, url_path) = string_arg(args, URL_KEYS).or_else(relative)?;
     let body = any_arg(args, &["body", "data", "json", "payload", "content", "form"]);
-    let method = method_arg.map(|(m, _)| m).unwrap_or(
-        if name.has("post") || body.is_some() { "POST" } else if name.has("delete") { "DELETE" } else { "GET" },
-    );
+    let method = method_arg.map(|(m, _)| m).unwrap_or(if name.has("post") || body.is_some() {
+        "POST"
+    } else if name.has("delete") {
+        "DELETE"
+    } else {
+        "GET"
+    });
     Some(Request {
         method,
         url,
@@ -419,7 +502,23 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
         Op::Delete
     } else if verb(&["move", "rename", "mv"]) {
         Op::Move
-    } else if verb(&["write", "create", "save", "put", "edit", "append", "replace", "insert", "patch", "update", "modify", "multiedit", "upload", "copy", "cp"]) {
+    } else if verb(&[
+        "write",
+        "create",
+        "save",
+        "put",
+        "edit",
+        "append",
+        "replace",
+        "insert",
+        "patch",
+        "update",
+        "modify",
+        "multiedit",
+        "upload",
+        "copy",
+        "cp",
+    ]) {
         Op::Write
     } else if verb(&["read", "view", "cat", "open", "get", "head", "tail", "load", "download", "show"]) {
         Op::Read
@@ -454,12 +553,33 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
     let destination = string_arg(args, DEST_KEYS).filter(|(d, _)| *d != path);
     let recursive = args.get("recursive").and_then(Value::as_bool).unwrap_or(false);
     let dest_at = destination.as_ref().map_or("$.args.destination".into(), |(_, p)| p.clone());
-    let at = |path: String| file::Paths { path, content: content_at.clone(), destination: dest_at.clone(), path_is_primary: false };
+    let at = |path: String| file::Paths {
+        path,
+        content: content_at.clone(),
+        destination: dest_at.clone(),
+        path_is_primary: false,
+    };
     if copy {
         // A copy reads its source and writes its destination.
-        let mut out = vec![FileAction { op: Op::Read, op_text: "read", path, content: None, destination: None, recursive, at: at(path_at) }];
+        let mut out = vec![FileAction {
+            op: Op::Read,
+            op_text: "read",
+            path,
+            content: None,
+            destination: None,
+            recursive,
+            at: at(path_at),
+        }];
         if let Some((d, p)) = destination {
-            out.push(FileAction { op: Op::Write, op_text: "write", path: d, content: None, destination: None, recursive, at: at(p) });
+            out.push(FileAction {
+                op: Op::Write,
+                op_text: "write",
+                path: d,
+                content: None,
+                destination: None,
+                recursive,
+                at: at(p),
+            });
         }
         return out;
     }
@@ -476,7 +596,8 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
 
 /// The paths of a tool that takes several: `paths`, `files`, `file_paths` arrays of strings.
 fn path_list(args: &Value) -> Vec<(&str, String)> {
-    const LIST_KEYS: &[&str] = &["paths", "files", "file_paths", "filePaths", "filepaths", "filenames", "sources", "targets"];
+    const LIST_KEYS: &[&str] =
+        &["paths", "files", "file_paths", "filePaths", "filepaths", "filenames", "sources", "targets"];
     LIST_KEYS
         .iter()
         .filter_map(|k| args.get(*k).and_then(Value::as_array).map(|items| (k, items)))
@@ -509,11 +630,41 @@ fn edits_text(args: &Value) -> Option<(&str, String)> {
 
 /// Messaging tools: `send_email`, `post_message`, `create_issue`, `reply`, `send_sms`.
 fn message<'a>(name: &Name, args: &'a Value, dest: &Destinations) -> Option<Carried<'a>> {
-    let verb = name.has_any(&["send", "post", "reply", "create", "add", "publish", "comment", "share", "forward", "notify", "write", "update", "edit", "chat"]);
+    let verb = name.has_any(&[
+        "send", "post", "reply", "create", "add", "publish", "comment", "share", "forward", "notify", "write",
+        "update", "edit", "chat",
+    ]);
     let noun = name.has_any(&[
-        "email", "mail", "message", "messages", "msg", "chat", "sms", "comment", "issue", "ticket", "note", "post",
-        "tweet", "status", "reply", "thread", "page", "discussion", "pr", "pull", "review", "gist", "paste",
-        "snippet", "doc", "document", "memo", "notification", "webhook", "text",
+        "email",
+        "mail",
+        "message",
+        "messages",
+        "msg",
+        "chat",
+        "sms",
+        "comment",
+        "issue",
+        "ticket",
+        "note",
+        "post",
+        "tweet",
+        "status",
+        "reply",
+        "thread",
+        "page",
+        "discussion",
+        "pr",
+        "pull",
+        "review",
+        "gist",
+        "paste",
+        "snippet",
+        "doc",
+        "document",
+        "memo",
+        "notification",
+        "webhook",
+        "text",
     ]);
     if !(verb && noun) {
         return None;
@@ -571,7 +722,9 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
             None => ("a repository".to_owned(), true),
         };
     }
-    if let Some(url) = URL_KEYS.iter().chain(&["webhook_url", "webhook"]).find_map(|k| args.get(*k).and_then(Value::as_str)) {
+    if let Some(url) =
+        URL_KEYS.iter().chain(&["webhook_url", "webhook"]).find_map(|k| args.get(*k).and_then(Value::as_str))
+    {
         let host = host_of(url);
         return (host.clone(), classify(&host, url, dest).leaves());
     }
@@ -588,7 +741,8 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
 /// named for SQL or a database (`run_sql`, `query_database`).
 pub(crate) fn is_database_tool(tool: &str) -> bool {
     let name = Name::parse(tool);
-    !name.has_any(LOOKUP_WORDS) && DB_SERVERS.iter().any(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s) || name.has(s))
+    !name.has_any(LOOKUP_WORDS)
+        && DB_SERVERS.iter().any(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s) || name.has(s))
         || name.has_any(&["sql", "database", "db", "mongodb", "mongo", "redis", "elasticsearch", "opensearch"])
 }
 
@@ -604,7 +758,8 @@ pub(crate) fn starts_with_program(text: &str) -> bool {
         Some("sudo") => words.next(),
         other => other,
     };
-    first.is_some_and(|w| is_program(crate::analyze::shell::program_name(w))) && text.split_whitespace().nth(1).is_some()
+    first.is_some_and(|w| is_program(crate::analyze::shell::program_name(w)))
+        && text.split_whitespace().nth(1).is_some()
 }
 
 /// Whether `text` starts with a SQL statement keyword and has more words.
@@ -653,8 +808,23 @@ pub(crate) fn strings<'a>(v: &'a Value, path: &mut String, out: &mut Vec<(&'a st
 /// The name of what a tool acts on, from its usual argument names.
 fn target_of(args: &Value) -> &str {
     [
-        "name", "id", "project_id", "projectId", "repo", "repository", "database", "db", "collection", "table",
-        "cluster", "bucket", "namespace", "instance", "index", "branch", "key",
+        "name",
+        "id",
+        "project_id",
+        "projectId",
+        "repo",
+        "repository",
+        "database",
+        "db",
+        "collection",
+        "table",
+        "cluster",
+        "bucket",
+        "namespace",
+        "instance",
+        "index",
+        "branch",
+        "key",
     ]
     .iter()
     .find_map(|k| args.get(*k).and_then(Value::as_str))
@@ -677,11 +847,32 @@ pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts:
         });
     };
     if name.has_any(&["flushall", "flushdb"]) {
-        push(Intent::DataBulkDelete, Severity::Critical, "database", target_of(args), format!("`{tool}` deletes every key"));
+        push(
+            Intent::DataBulkDelete,
+            Severity::Critical,
+            "database",
+            target_of(args),
+            format!("`{tool}` deletes every key"),
+        );
         return;
     }
-    let destroys = name.has_any(&["delete", "remove", "drop", "destroy", "purge", "wipe", "terminate", "truncate", "erase", "flush", "deprovision", "teardown"]);
-    let bulk = name.has_any(&["many", "all", "bulk", "batch"]) || name.leaf.contains("deletemany") || name.leaf.contains("updatemany");
+    let destroys = name.has_any(&[
+        "delete",
+        "remove",
+        "drop",
+        "destroy",
+        "purge",
+        "wipe",
+        "terminate",
+        "truncate",
+        "erase",
+        "flush",
+        "deprovision",
+        "teardown",
+    ]);
+    let bulk = name.has_any(&["many", "all", "bulk", "batch"])
+        || name.leaf.contains("deletemany")
+        || name.leaf.contains("updatemany");
     let target = target_of(args);
     if bulk && name.has_any(&["update", "delete", "remove", "replace"]) {
         let filter = ["filter", "query", "where", "selector", "match"].iter().find_map(|k| args.get(*k));
@@ -705,7 +896,13 @@ pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts:
     nouns.extend(resource_type(args));
     let has = |list: &[&str]| nouns.iter().any(|w| list.iter().any(|l| w == l || w.strip_suffix('s') == Some(l)));
     if has(&["repository", "repo", "project"]) {
-        push(Intent::InfraDestroy, Severity::Critical, "repository", target, format!("`{tool}` deletes a repository or project with its history"));
+        push(
+            Intent::InfraDestroy,
+            Severity::Critical,
+            "repository",
+            target,
+            format!("`{tool}` deletes a repository or project with its history"),
+        );
     } else if has(&["database", "db"]) {
         push(Intent::SchemaDrop, Severity::Critical, "database", target, format!("`{tool}` drops a database"));
     } else if has(&["schema", "keyspace", "dataset"]) {
@@ -715,10 +912,39 @@ pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts:
     } else if has(&["branch"]) {
         push(Intent::VcsHistoryRewrite, Severity::High, "location", target, format!("`{tool}` deletes a branch"));
     } else if has(&[
-        "cluster", "bucket", "instance", "namespace", "environment", "deployment", "stack", "server", "service",
-        "app", "application", "volume", "vm", "workspace", "org", "organization", "account", "zone", "domain",
-        "function", "node", "droplet", "site", "tenant", "stateful", "statefulset", "daemonset", "secret", "key",
-        "topic", "queue", "persistentvolume", "persistentvolumeclaim",
+        "cluster",
+        "bucket",
+        "instance",
+        "namespace",
+        "environment",
+        "deployment",
+        "stack",
+        "server",
+        "service",
+        "app",
+        "application",
+        "volume",
+        "vm",
+        "workspace",
+        "org",
+        "organization",
+        "account",
+        "zone",
+        "domain",
+        "function",
+        "node",
+        "droplet",
+        "site",
+        "tenant",
+        "stateful",
+        "statefulset",
+        "daemonset",
+        "secret",
+        "key",
+        "topic",
+        "queue",
+        "persistentvolume",
+        "persistentvolumeclaim",
     ]) {
         push(Intent::InfraDestroy, Severity::High, "location", target, format!("`{tool}` destroys infrastructure"));
     }
@@ -806,9 +1032,27 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
     }
 }
 
-fn privilege(tool: &str, name: &Name, args: &Value, push: &mut impl FnMut(Intent, Severity, &'static str, &str, String)) {
+fn privilege(
+    tool: &str,
+    name: &Name,
+    args: &Value,
+    push: &mut impl FnMut(Intent, Severity, &'static str, &str, String),
+) {
     if !name.has_any(&["grant", "assign", "add", "set", "update", "invite", "make", "promote"])
-        || !name.has_any(&["role", "roles", "permission", "permissions", "collaborator", "admin", "member", "iam", "policy", "access", "owner", "user"])
+        || !name.has_any(&[
+            "role",
+            "roles",
+            "permission",
+            "permissions",
+            "collaborator",
+            "admin",
+            "member",
+            "iam",
+            "policy",
+            "access",
+            "owner",
+            "user",
+        ])
     {
         return;
     }
@@ -818,16 +1062,22 @@ fn privilege(tool: &str, name: &Name, args: &Value, push: &mut impl FnMut(Intent
     strings(args, &mut "$.args".to_owned(), &mut strings_in, 0);
     let key_of = |path: &str| last_key(path).to_owned();
     let named_level = strings_in.iter().any(|(_, p)| crate::analyze::http::api::is_role_key(&key_of(p)))
-        || args.as_object().is_some_and(|m| m.iter().any(|(k, v)| v.is_number() && crate::analyze::http::api::is_role_key(k)));
+        || args
+            .as_object()
+            .is_some_and(|m| m.iter().any(|(k, v)| v.is_number() && crate::analyze::http::api::is_role_key(k)));
     let privileged = crate::analyze::http::api::privileged_role(args)
         .or_else(|| {
             strings_in.iter().find_map(|(s, p)| {
                 let lower = s.to_ascii_lowercase();
                 let key = key_of(p);
                 let everything = lower.contains("administratoraccess")
-                    || matches!(lower.as_str(), "roles/owner" | "roles/editor" | "roles/iam.securityadmin" | "cluster-admin")
+                    || matches!(
+                        lower.as_str(),
+                        "roles/owner" | "roles/editor" | "roles/iam.securityadmin" | "cluster-admin"
+                    )
                     || (lower == "maintainer" && crate::analyze::http::api::is_role_key(&key))
-                    || (lower == "*" && matches!(key.to_ascii_lowercase().as_str(), "action" | "actions" | "scope" | "scopes"));
+                    || (lower == "*"
+                        && matches!(key.to_ascii_lowercase().as_str(), "action" | "actions" | "scope" | "scopes"));
                 everything.then(|| (*s).to_owned())
             })
         })
@@ -902,6 +1152,43 @@ mod tests {
         assert_eq!(kind("send_email", json!({"to": "a@b.example", "body": "hi"})), "message");
         assert_eq!(kind("slack__post_message", json!({"channel_id": "C1", "text": "hi"})), "message");
         assert_eq!(kind("get_weather", json!({"city": "Lisbon"})), "unknown");
+    }
+
+    #[test]
+    fn match_all_filters() {
+        for f in [
+            json!({}),
+            json!({"_id": {"$exists": true}}),
+            json!({"_id": {"$ne": null}}),
+            json!({"$where": "return true;"}),
+            json!({"$or": [{"a": 1}, {}]}),
+            json!("{\"_id\": {\"$exists\": 1}}"),
+            json!("1 = 1"),
+        ] {
+            assert!(selects_everything(Some(&f), 0), "{f}");
+        }
+        for f in [json!({"status": {"$exists": true}}), json!({"_id": {"$in": ["a"]}}), json!({"$and": [{}, {"a": 1}]})]
+        {
+            assert!(!selects_everything(Some(&f), 0), "{f}");
+        }
+    }
+
+    #[test]
+    fn json_paths_end_in_keys() {
+        assert_eq!(last_key("$.args.role"), "role");
+        assert_eq!(last_key("$.args.steps[1].run"), "run");
+        assert_eq!(last_key("$.args.roles[2]"), "roles");
+        assert_eq!(last_key("$.args[\"odd key\"]"), "odd key");
+    }
+
+    #[test]
+    fn database_tools_and_lookups() {
+        assert!(is_database_tool("supabase__apply_migration") && is_database_tool("run_sql"));
+        assert!(!is_database_tool("supabase__search_docs") && !is_database_tool("web_search"));
+        assert_eq!(kind("supabase__apply_migration", json!({"query": "DROP TABLE t"})), "sql");
+        assert_eq!(kind("supabase__search_docs", json!({"query": "DROP TABLE syntax"})), "unknown");
+        assert_eq!(kind("api__call", json!({"method": "DELETE", "path": "/v1/orders"})), "http");
+        assert_eq!(kind("filesystem__read_multiple_files", json!({"paths": ["a", "b"]})), "file");
     }
 
     #[test]

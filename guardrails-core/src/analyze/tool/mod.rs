@@ -96,9 +96,8 @@ impl Source {
 impl ToolMapping {
     /// Compiles one `tools` entry; the error says what is wrong with it.
     pub(crate) fn compile(doc: &ToolMappingDoc) -> Result<ToolMapping, PolicyError> {
-        let path = |s: &str, field: &str| {
-            JsonPath::parse(s).map_err(|e| PolicyError::invalid(format!("`{field}`: {e}")))
-        };
+        let path =
+            |s: &str, field: &str| JsonPath::parse(s).map_err(|e| PolicyError::invalid(format!("`{field}`: {e}")));
         let opt = |s: &Option<String>, field: &str| s.as_deref().map(|s| path(s, field)).transpose();
         let mut carries = Vec::new();
         if let Some(sql) = &doc.sql {
@@ -139,8 +138,12 @@ impl ToolMapping {
         }
         match carries.len() {
             1 => Ok(ToolMapping { tools, carries: carries.remove(0) }),
-            0 => Err(PolicyError::invalid("a tool mapping names what the tool carries: `sql`, `shell`, `http`, `file` or `message`")),
-            _ => Err(PolicyError::invalid("a tool mapping carries exactly one of `sql`, `shell`, `http`, `file` or `message`")),
+            0 => Err(PolicyError::invalid(
+                "a tool mapping names what the tool carries: `sql`, `shell`, `http`, `file` or `message`",
+            )),
+            _ => Err(PolicyError::invalid(
+                "a tool mapping carries exactly one of `sql`, `shell`, `http`, `file` or `message`",
+            )),
         }
     }
 }
@@ -176,14 +179,48 @@ pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut F
 /// Argument names under which tools take prose, search terms or instructions for a model
 /// (compared without case, `_` or `-`): text there that mentions a command is not one.
 const PROSE_ARGUMENTS: &[&str] = &[
-    "query", "q", "prompt", "question", "search", "searchterm", "searchterms", "term", "terms", "keyword",
-    "keywords", "text", "message", "messages", "title", "description", "body", "content", "contents", "summary",
-    "note", "notes", "comment", "comments", "subject", "caption", "topic", "instructions", "instruction", "answer",
-    "reason", "rationale", "explanation", "markdown", "html", "context", "excerpt",
+    "query",
+    "q",
+    "prompt",
+    "question",
+    "search",
+    "searchterm",
+    "searchterms",
+    "term",
+    "terms",
+    "keyword",
+    "keywords",
+    "text",
+    "message",
+    "messages",
+    "title",
+    "description",
+    "body",
+    "content",
+    "contents",
+    "summary",
+    "note",
+    "notes",
+    "comment",
+    "comments",
+    "subject",
+    "caption",
+    "topic",
+    "instructions",
+    "instruction",
+    "answer",
+    "reason",
+    "rationale",
+    "explanation",
+    "markdown",
+    "html",
+    "context",
+    "excerpt",
 ];
 
 /// Endings of prose argument names (`user_prompt`, `searchQuery`, `issue_description`).
-const PROSE_ENDINGS: &[&str] = &["query", "prompt", "question", "description", "message", "text", "title", "summary", "comment"];
+const PROSE_ENDINGS: &[&str] =
+    &["query", "prompt", "question", "description", "message", "text", "title", "summary", "comment"];
 
 /// Whether an argument named `key` takes prose rather than code.
 fn is_prose_argument(key: &str) -> bool {

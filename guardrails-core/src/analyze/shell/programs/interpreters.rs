@@ -177,7 +177,9 @@ fn file_calls(inv: &Invocation<'_>, code: &str, facts: &mut Facts) {
                     continue;
                 }
             } else {
-                call.contains("rite") || call.contains("ppend") || call.contains("put_contents")
+                call.contains("rite")
+                    || call.contains("ppend")
+                    || call.contains("put_contents")
                     || mode.contains(['w', 'a', '>', 'x', '+'])
             };
             let target = Some(Target { kind: "file", name: path.clone() });
