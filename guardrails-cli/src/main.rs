@@ -19,7 +19,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check one action and print the decision. Exit 0 allow, 2 deny, 3 require approval, 1 error.
-    Check(cmd::check::Args),
+    Check(Box<cmd::check::Args>),
     /// Batch mode: one `{"id","action","context"}` JSON line in, one verdict JSON line out.
     Eval(cmd::eval::Args),
     /// Work with policy files.
@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Check(args) => cmd::check::run(args),
+        Command::Check(args) => cmd::check::run(*args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Policy(command) => cmd::policy::run(command),
     };

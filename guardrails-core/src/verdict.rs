@@ -120,4 +120,3 @@ pub struct AuditRecord {
     /// The context as given.
     pub context: Option<Context>,
 }
-

@@ -33,12 +33,8 @@ use guardrails_core::{Action, Context, Guard, Intent, Verdict};
 use serde::Deserialize;
 
 /// Each fixture file and the action kinds its cases may have.
-const ACTION_FILES: &[(&str, &[&str])] = &[
-    ("file", &["file"]),
-    ("http", &["http"]),
-    ("secrets", &["http", "tool_call"]),
-    ("tool_call", &["tool_call"]),
-];
+const ACTION_FILES: &[(&str, &[&str])] =
+    &[("file", &["file"]), ("http", &["http"]), ("secrets", &["http", "tool_call"]), ("tool_call", &["tool_call"])];
 
 /// The fewest blocking and passing cases a file may have.
 const MIN_BLOCKS: usize = 25;
@@ -148,7 +144,8 @@ fn check_case(guard: &Guard, case: &ActionCase) -> Option<String> {
         } else if let Some(want) = &case.path {
             let first = verdict.findings.first().and_then(|f| f.path.as_deref());
             if first != Some(want.as_str()) {
-                problems.push(format!("{run}: expected the first finding at {want}, got {first:?}\n{}", explain(verdict)));
+                problems
+                    .push(format!("{run}: expected the first finding at {want}, got {first:?}\n{}", explain(verdict)));
             }
         }
     }
@@ -248,8 +245,18 @@ fn pinned_paths_are_json_paths() {
     for fixture in load_action_fixtures() {
         for case in &fixture.file.case {
             if let Some(path) = &case.path {
-                assert!(path.starts_with("$."), "{} :: {}: {path} is not a JSON path", fixture.path.display(), case.name);
-                assert!(!case.intents.is_empty(), "{} :: {}: a passing case pins a path", fixture.path.display(), case.name);
+                assert!(
+                    path.starts_with("$."),
+                    "{} :: {}: {path} is not a JSON path",
+                    fixture.path.display(),
+                    case.name
+                );
+                assert!(
+                    !case.intents.is_empty(),
+                    "{} :: {}: a passing case pins a path",
+                    fixture.path.display(),
+                    case.name
+                );
             }
         }
     }

@@ -128,7 +128,10 @@ fn check(args: &Args) -> Result<u8, String> {
 fn action(args: &Args, dialect: Dialect) -> Result<Action, String> {
     // Checked here rather than with clap's `requires`, which does not hold across the `kind` group.
     let stray = [
-        (args.http.is_none() && (args.method.is_some() || !args.headers.is_empty() || args.body.is_some()), "--method, --header and --body go with --http"),
+        (
+            args.http.is_none() && (args.method.is_some() || !args.headers.is_empty() || args.body.is_some()),
+            "--method, --header and --body go with --http",
+        ),
         (args.tool.is_none() && args.args.is_some(), "--args goes with --tool"),
         (
             args.file.is_none()
@@ -158,8 +161,8 @@ fn action(args: &Args, dialect: Dialect) -> Result<Action, String> {
         return Ok(Action::Http { method, url: url.clone(), headers, body });
     }
     if let Some(tool) = &args.tool {
-        let parsed: serde_json::Value =
-            serde_json::from_str(args.args.as_deref().unwrap_or("{}")).map_err(|e| format!("--args is not JSON: {e}"))?;
+        let parsed: serde_json::Value = serde_json::from_str(args.args.as_deref().unwrap_or("{}"))
+            .map_err(|e| format!("--args is not JSON: {e}"))?;
         return Ok(Action::tool_call(tool.clone(), parsed));
     }
     if let Some(path) = &args.file {

@@ -166,7 +166,8 @@ fn pattern_fact(rules: &[Rule], rule: usize, span: Span, text: &str) -> Option<F
 
 /// A fact located in the field at `path`, whose text is `text`.
 pub(crate) fn located(mut fact: Fact, path: &str, text: &str) -> Fact {
-    fact.location = Some(Box::new(Location { path: path.to_owned(), evidence: crate::fact::evidence(text, fact.span) }));
+    fact.location =
+        Some(Box::new(Location { path: path.to_owned(), evidence: crate::fact::evidence(text, fact.span) }));
     fact
 }
 

@@ -47,9 +47,12 @@ pub(crate) fn decide(
             if (origin.is_none() && !matches_fact(rule, fact)) || !applies(rule) {
                 continue;
             }
-            if let Some(ex) = policy.exemptions.iter().map(|&e| &policy.rules[e]).find(|e| {
-                e.exempts.iter().any(|g| g.matches(&rule.id)) && matches_fact(e, fact) && applies(e)
-            }) {
+            if let Some(ex) = policy
+                .exemptions
+                .iter()
+                .map(|&e| &policy.rules[e])
+                .find(|e| e.exempts.iter().any(|g| g.matches(&rule.id)) && matches_fact(e, fact) && applies(e))
+            {
                 exempted = Some((ex.id.as_str(), fact));
                 matched = true;
                 continue;
@@ -154,7 +157,8 @@ fn matches_fact(rule: &Rule, fact: &Fact) -> bool {
 
 fn applies(rule: &Rule, kind: &str, tool: Option<&str>, context: &Context) -> bool {
     (rule.tools.is_empty() || tool.is_some_and(|t| rule.tools.iter().any(|g| g.matches(t))))
-        && holds(&rule.when, kind, context) && !rule.unless.as_ref().is_some_and(|u| holds(u, kind, context) && !is_empty(u))
+        && holds(&rule.when, kind, context)
+        && !rule.unless.as_ref().is_some_and(|u| holds(u, kind, context) && !is_empty(u))
 }
 
 fn is_empty(c: &Condition) -> bool {

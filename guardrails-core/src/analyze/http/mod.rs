@@ -24,11 +24,8 @@ use super::egress::{self, Receiver};
 use super::payload::{self, Scan};
 use super::{Analysis, Detector};
 
-pub(crate) const DESTINATION: Detector = Detector {
-    id: "http/destination",
-    intents: &[Intent::CredentialRead, Intent::EgressUntrustedHost],
-    triggers: &[],
-};
+pub(crate) const DESTINATION: Detector =
+    Detector { id: "http/destination", intents: &[Intent::CredentialRead, Intent::EgressUntrustedHost], triggers: &[] };
 
 pub(crate) const EGRESS: Detector =
     Detector { id: "http/egress", intents: &[Intent::EgressSecret, Intent::EgressPii], triggers: &[] };
@@ -93,11 +90,7 @@ impl Url {
         Url {
             host,
             port,
-            segments: path
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .map(|s| payload::percent_decode(s, false))
-                .collect(),
+            segments: path.split('/').filter(|s| !s.is_empty()).map(|s| payload::percent_decode(s, false)).collect(),
             query: payload::form_pairs(query),
         }
     }
@@ -125,8 +118,19 @@ fn is_auth_endpoint(url: &Url) -> bool {
         let s = s.to_ascii_lowercase();
         matches!(
             s.as_str(),
-            "token" | "tokens" | "oauth" | "oauth2" | "login" | "signin" | "sign_in" | "auth" | "authorize"
-                | "authenticate" | "session" | "sessions" | "connect"
+            "token"
+                | "tokens"
+                | "oauth"
+                | "oauth2"
+                | "login"
+                | "signin"
+                | "sign_in"
+                | "auth"
+                | "authorize"
+                | "authenticate"
+                | "session"
+                | "sessions"
+                | "connect"
         ) || s.starts_with("token.")
     })
 }
@@ -137,14 +141,15 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
     let class = classify(&url.host, request.url, cx.destinations());
     let method = effective_method(request, &url);
     let whole = Span::new(0, request.url.len());
-    let url_fact = |intent: Intent, severity: Severity, detector: &'static str, target: Option<Target>, message: String| {
-        let fact = Fact { intent, severity, span: whole, detector, target, message, location: None };
-        if request.at.url_is_primary {
-            fact
-        } else {
-            super::located(fact, &request.at.url, request.url)
-        }
-    };
+    let url_fact =
+        |intent: Intent, severity: Severity, detector: &'static str, target: Option<Target>, message: String| {
+            let fact = Fact { intent, severity, span: whole, detector, target, message, location: None };
+            if request.at.url_is_primary {
+                fact
+            } else {
+                super::located(fact, &request.at.url, request.url)
+            }
+        };
     match class {
         HostClass::Metadata => facts.push(url_fact(
             Intent::CredentialRead,
@@ -210,7 +215,8 @@ fn effective_method(request: &Request<'_>, url: &Url) -> String {
         .headers
         .iter()
         .find(|(k, _)| {
-            k.eq_ignore_ascii_case("x-http-method-override") || k.eq_ignore_ascii_case("x-http-method")
+            k.eq_ignore_ascii_case("x-http-method-override")
+                || k.eq_ignore_ascii_case("x-http-method")
                 || k.eq_ignore_ascii_case("x-method-override")
         })
         .map(|(_, v)| *v)

@@ -238,7 +238,7 @@ fn command(cmd: Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSta
                 detector: programs::network::REMOTE_CODE_DETECTOR.id,
                 target: Some(Target { kind: "location", name: host.clone() }),
                 message: format!("a shell wired to /dev/tcp/{host} is a reverse shell"),
-            location: None,
+                location: None,
             });
         } else {
             programs::network::send_flow(report, &host, out.clone(), st.policy, facts);

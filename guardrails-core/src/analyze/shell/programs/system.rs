@@ -461,9 +461,22 @@ fn is_persistent(lower: &str, base: &str) -> bool {
 /// A user's shell start-up file (`~/.bashrc`, `/home/u/.profile`).
 pub(crate) fn is_login_script(lower: &str) -> bool {
     let base = lower.rsplit('/').next().unwrap_or(lower);
-    (lower.starts_with("~/") || lower.starts_with("/root/") || lower.starts_with("/home/") || lower.starts_with("/users/"))
-        && [".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".zshenv", ".bash_login", "config.fish", ".bash_logout"]
-            .contains(&base)
+    (lower.starts_with("~/")
+        || lower.starts_with("/root/")
+        || lower.starts_with("/home/")
+        || lower.starts_with("/users/"))
+        && [
+            ".bashrc",
+            ".bash_profile",
+            ".profile",
+            ".zshrc",
+            ".zprofile",
+            ".zshenv",
+            ".bash_login",
+            "config.fish",
+            ".bash_logout",
+        ]
+        .contains(&base)
         || lower.starts_with("/etc/profile")
         || lower == "/etc/bash.bashrc"
 }
