@@ -382,7 +382,10 @@ fn may_hide_payload(text: &str) -> bool {
     if first == b'{' || first == b'[' || b.contains(&b'%') || b.contains(&b'=') {
         return true;
     }
-    // A base64 run: long enough, mixing cases.
+    // A base64 run: long enough, mixing cases. Most strings are short or lower-case: one cheap test each.
+    if b.len() < MIN_BASE64_RUN || !b.iter().any(u8::is_ascii_uppercase) {
+        return false;
+    }
     let (mut run, mut upper, mut lower) = (0usize, false, false);
     for &c in b {
         if is_base64_byte(c) {

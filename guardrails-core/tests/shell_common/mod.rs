@@ -34,7 +34,7 @@ pub const SHELL_DETECTORS: &[(&str, &[&str])] = &[
     ("database_client", &["schema.drop", "schema.truncate", "data.bulk_delete", "data.bulk_update", "system.disrupt"]),
     ("device_write", &["fs.device_write"]),
     ("dynamic_command", &["exec.dynamic"]),
-    ("exfiltration", &["egress.secret", "egress.file_upload", "data.export", "credential.read"]),
+    ("exfiltration", &["egress.secret", "egress.pii", "egress.file_upload", "data.export", "credential.read"]),
     ("infrastructure", &["infra.destroy", "system.disrupt", "credential.read", "privilege.escalate"]),
     ("interpreter_code", &["fs.delete_recursive", "system.disrupt", "exec.remote_code"]),
     ("permission_change", &["fs.permissions", "privilege.escalate"]),

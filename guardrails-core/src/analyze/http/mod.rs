@@ -102,7 +102,7 @@ impl Url {
 }
 
 /// Headers whose value is a credential for the host it is sent to.
-fn is_auth_header(name: &str) -> bool {
+pub(crate) fn is_auth_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     matches!(
         n.as_str(),
@@ -113,7 +113,7 @@ fn is_auth_header(name: &str) -> bool {
 }
 
 /// Whether a URL path is a login or token exchange, whose credentials are for its own host.
-fn is_auth_endpoint(url: &Url) -> bool {
+pub(crate) fn is_auth_endpoint(url: &Url) -> bool {
     url.segments.iter().any(|s| {
         let s = s.to_ascii_lowercase();
         matches!(

@@ -748,7 +748,10 @@ pub(crate) fn is_database_tool(tool: &str) -> bool {
 
 /// Programs the shell analyzer has knowledge of.
 fn is_program(word: &str) -> bool {
-    crate::analyze::shell::programs::ALL.iter().any(|d| d.triggers.contains(&word))
+    static PROGRAMS: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
+        crate::analyze::shell::programs::ALL.iter().flat_map(|d| d.triggers.iter().copied()).collect()
+    });
+    PROGRAMS.contains(word)
 }
 
 /// Whether `text` starts like a command line for a program the shell analyzer knows.

@@ -11,6 +11,9 @@
 //!   metadata.google.internal, fd00:ec2::254) → `credential.read`.
 //! - `curl … | sh`, `wget -O- … | bash`, `bash <(curl …)`, `eval "$(curl …)"` → `exec.remote_code`
 //!   (through the flow of downloaded content into a shell), and reverse shells (`nc -e /bin/sh`).
+//! - Literal bodies and headers (`-d '{"token": "ghp_…"}'`, `-H 'X-Key: …'`, `echo … | curl -d @-`,
+//!   `wget --post-data`) are scanned for secrets and personal data, and judged as the HTTP analyzer
+//!   judges a request (`egress.secret`, `egress.pii`).
 //!
 //! ## Why it matters
 //! Data that leaves cannot be called back; downloaded code runs with the caller's rights.
@@ -29,11 +32,8 @@
 //! curl -LO https://go.dev/dl/go1.22.3.linux-amd64.tar.gz
 //! ```
 //!
-//! ## Known gaps
-//! Literal request bodies are not yet scanned for secrets (see the HTTP issue, #4).
-//!
 //! ## Intents
-//! `egress.secret`, `egress.file_upload`, `data.export`, `credential.read`, `exec.remote_code`
+//! `egress.secret`, `egress.pii`, `egress.file_upload`, `data.export`, `credential.read`, `exec.remote_code`
 
 use crate::analyze::Detector;
 use crate::fact::{Fact, Facts, Severity, Span, Target};
@@ -43,10 +43,19 @@ use super::super::unwrap::shell_quote;
 use super::super::{nested, Flow, Invocation, ShellPolicy, ShellState};
 use super::credentials::flow_of_file;
 use crate::analyze::destination::{classify, host_of, HostClass};
+use crate::analyze::egress::{self, Receiver};
+use crate::analyze::http;
+use crate::analyze::payload::Scan;
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/exfiltration",
-    intents: &[Intent::EgressSecret, Intent::EgressFileUpload, Intent::DataExport, Intent::CredentialRead],
+    intents: &[
+        Intent::EgressSecret,
+        Intent::EgressPii,
+        Intent::EgressFileUpload,
+        Intent::DataExport,
+        Intent::CredentialRead,
+    ],
     triggers: &["curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "scp", "rsync", "sftp", "ssh"],
 };
 
@@ -163,7 +172,37 @@ fn send_to(report: Span, host: &str, url: &str, flow: Flow, policy: &ShellPolicy
             let severity = if class == HostClass::Unknown { Severity::Medium } else { Severity::High };
             facts.push(fact(Intent::EgressFileUpload, severity, format!("uploads local content to {where_}")));
         }
-        Flow::Text(_) | Flow::Terminal => {}
+        Flow::Text(text) => judge_literal(report, host, url, class, &[text.as_str()], &[], facts),
+        Flow::Terminal => {}
+    }
+}
+
+/// Literal request bodies and headers (`curl -d '…' -H '…'`, `echo … | curl -d @-`) scanned for
+/// secrets and personal data, judged by where they go as the HTTP analyzer judges them.
+fn judge_literal(
+    report: Span,
+    host: &str,
+    url: &str,
+    class: HostClass,
+    bodies: &[&str],
+    headers: &[&str],
+    facts: &mut Facts,
+) {
+    let mut scan = Scan::default();
+    for body in bodies {
+        scan.text(body, "$", false);
+    }
+    for header in headers {
+        let (name, value) = header.split_once(':').unwrap_or(("", header));
+        scan.text(value.trim(), "$", http::is_auth_header(name.trim()));
+    }
+    let mut found = Facts::default();
+    let receiver = Receiver::Host { host, class, auth_endpoint: http::is_auth_endpoint(&http::Url::parse(url)) };
+    egress::judge(&scan, receiver, DETECTOR.id, &mut found);
+    for mut fact in found.items {
+        fact.span = report;
+        fact.location = None;
+        facts.push(fact);
     }
 }
 
@@ -250,6 +289,8 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     let args = &inv.args;
     let mut urls: Vec<String> = Vec::new();
     let mut uploads: Vec<Flow> = Vec::new();
+    let mut bodies: Vec<&str> = Vec::new();
+    let mut headers: Vec<&str> = Vec::new();
     let mut to_file = false;
     let mut i = 1;
     while i < args.len() {
@@ -289,14 +330,20 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
                 } else if let Some(arg) = value_arg.filter(|x| x.dynamic) {
                     uploads
                         .extend(inv.subst_flows.iter().filter(|(s, _)| arg.substs.contains(s)).map(|(_, f)| f.clone()));
+                } else {
+                    bodies.push(value);
                 }
             }
             "-F" | "--form" => {
                 if let Some((_, file)) = value.split_once("=@").or_else(|| value.split_once("=<")) {
                     let file = file.split(';').next().unwrap_or(file);
                     uploads.push(if file == "-" { inv.stdin.clone() } else { flow_of_path(file) });
+                } else {
+                    bodies.push(value);
                 }
             }
+            "--form-string" | "--data-raw" => bodies.push(value),
+            "-H" | "--header" => headers.push(value),
             "-T" | "--upload-file" => {
                 uploads.push(if value == "-" || value == "." { inv.stdin.clone() } else { flow_of_path(value) })
             }
@@ -306,7 +353,27 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         }
         i += step;
     }
+    literal_payload(inv, &urls, &bodies, &headers, st, facts);
     requests(inv, &urls, &uploads, !to_file, st, facts)
+}
+
+/// Judges literal bodies and headers sent to each URL.
+fn literal_payload(
+    inv: &Invocation<'_>,
+    urls: &[String],
+    bodies: &[&str],
+    headers: &[&str],
+    st: &ShellState<'_>,
+    facts: &mut Facts,
+) {
+    if bodies.is_empty() && headers.is_empty() {
+        return;
+    }
+    for url in urls {
+        let host = host_of(url);
+        let class = classify(&host, url, &st.policy.destinations);
+        judge_literal(inv.report, &host, url, class, bodies, headers, facts);
+    }
 }
 
 fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
@@ -334,6 +401,8 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     let args = &inv.args;
     let mut urls = Vec::new();
     let mut uploads = Vec::new();
+    let mut bodies: Vec<&str> = Vec::new();
+    let mut headers: Vec<&str> = Vec::new();
     let mut to_stdout = false;
     let mut i = 1;
     while i < args.len() {
@@ -342,6 +411,8 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         if let Some((f, val)) = v.split_once('=').filter(|(f, _)| f.starts_with("--")) {
             match f {
                 "--post-file" | "--body-file" => uploads.push(flow_of_path(val)),
+                "--post-data" | "--body-data" => bodies.push(val),
+                "--header" => headers.push(val),
                 "--output-document" => to_stdout = val == "-",
                 _ => {}
             }
@@ -351,6 +422,8 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         if with_value.contains(&v) {
             match v {
                 "--post-file" | "--body-file" => uploads.push(flow_of_path(next)),
+                "--post-data" | "--body-data" => bodies.push(next),
+                "--header" => headers.push(next),
                 "-O" | "--output-document" => to_stdout = next == "-",
                 _ => {}
             }
@@ -373,6 +446,7 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         }
         i += 1;
     }
+    literal_payload(inv, &urls, &bodies, &headers, st, facts);
     requests(inv, &urls, &uploads, to_stdout, st, facts)
 }
 
