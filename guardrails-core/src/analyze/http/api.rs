@@ -8,7 +8,9 @@
 //! - Kubernetes API deletes, cloud control-plane deletes, AWS query-API actions
 //!   (`Action=TerminateInstances`), code-host repository deletes → `infra.destroy`; protected
 //!   branch rewrites → `vcs.history_rewrite`.
-//! - Role assignments that hand out owner/admin rights → `privilege.escalate`.
+//! - Role assignments that hand out owner/admin rights, and containers or pods that escape to
+//!   their host (privileged, host namespaces, the host's root or Docker socket mounted) →
+//!   `privilege.escalate`.
 //! - Reads of secret stores (Consul KV dumps, Vault, Kubernetes secrets, Secrets Manager) →
 //!   `credential.read`.
 //! - Commands run through Kubernetes `exec` and Docker exec endpoints, which the caller analyses
@@ -263,6 +265,7 @@ pub(crate) fn check(method: &str, url: &Url, request: &Request<'_>, body: Option
         "DELETE" => delete(url, &segs, body, emit),
         "POST" | "PUT" | "PATCH" => {
             bulk_endpoint(&segs, body, emit);
+            privileged_container(&segs, body, emit);
             roles(&segs, body, emit);
             branch_rewrite(url, &segs, body, emit);
         }
@@ -775,6 +778,74 @@ pub(crate) fn privileged_role(v: &Value) -> Option<String> {
         }),
         Value::Array(a) => a.iter().find_map(privileged_role),
         _ => None,
+    }
+}
+
+/// Containers and pods that escape to their host: Docker `POST /containers/create` and
+/// Kubernetes pod specs that are privileged, share the host's namespaces or mount its root.
+fn privileged_container(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    let Some(body) = body else { return };
+    let creates = segs.windows(2).any(|w| w == ["containers", "create"])
+        || segs.last().is_some_and(|s| matches!(*s, "pods" | "deployments" | "daemonsets" | "statefulsets" | "jobs"));
+    if !creates {
+        return;
+    }
+    let mut why = None;
+    walk_objects(body, &mut |key, value| {
+        let k = key.to_ascii_lowercase();
+        let on = value.as_bool() == Some(true);
+        let text = value.as_str().unwrap_or("");
+        let reason = match k.as_str() {
+            "privileged" if on => Some("runs a privileged container"),
+            "hostpid" | "hostnetwork" | "hostipc" if on => Some("shares the host's namespaces"),
+            "pidmode" | "ipcmode" | "networkmode" | "usernsmode" if text == "host" => {
+                Some("shares the host's namespaces")
+            }
+            "binds" => value.as_array().and_then(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .any(|b| b.starts_with("/:") || b.starts_with("/var/run/docker.sock"))
+                    .then_some("mounts the host's root or Docker socket")
+            }),
+            "hostpath" => value
+                .get("path")
+                .and_then(Value::as_str)
+                .filter(|p| matches!(*p, "/" | "/etc" | "/root" | "/var/run/docker.sock"))
+                .map(|_| "mounts the host's root or Docker socket"),
+            "capadd" | "add" => value.as_array().and_then(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .any(|c| matches!(c.trim_start_matches("CAP_"), "SYS_ADMIN" | "ALL" | "SYS_PTRACE" | "SYS_MODULE"))
+                    .then_some("adds capabilities that reach the host")
+            }),
+            _ => None,
+        };
+        if why.is_none() {
+            why = reason;
+        }
+    });
+    if let Some(why) = why {
+        emit(
+            Intent::PrivilegeEscalate,
+            Severity::High,
+            PRIVILEGE.id,
+            target("location", format!("/{}", segs.join("/"))),
+            format!("{why}: code in it controls the host"),
+        );
+    }
+}
+
+/// Calls `f` with every key and value of every object in `v`.
+fn walk_objects(v: &Value, f: &mut impl FnMut(&str, &Value)) {
+    match v {
+        Value::Object(m) => {
+            for (k, item) in m {
+                f(k, item);
+                walk_objects(item, f);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| walk_objects(i, f)),
+        _ => {}
     }
 }
 

@@ -734,7 +734,11 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
             return (c.to_owned(), false);
         }
     }
-    ("an unknown recipient".to_owned(), true)
+    // Tickets, pages and documents stay in the organisation's own tracker or wiki; mail and text
+    // messages with no recipient the engine can read may go anywhere.
+    let personal = name.has_any(&["email", "mail", "sms", "text", "tweet", "dm"])
+        || name.server_has_any(&["gmail", "twilio", "sendgrid", "mailgun", "twitter", "x"]);
+    ("an unknown recipient".to_owned(), personal)
 }
 
 /// Whether `tool` belongs to a database: a database server's tool (`supabase__search`), or one
