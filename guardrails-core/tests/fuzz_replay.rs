@@ -57,6 +57,8 @@ fn target_of(name: &str) -> fn(&[u8], Mode) {
         bodies::evaluate_shell_in
     } else if name.starts_with("evaluate_any-") {
         bodies::evaluate_any_in
+    } else if name.starts_with("scan_payload-") {
+        bodies::scan_payload_in
     } else {
         panic!("{name}: a regression is named <target>-<short-name>")
     }
@@ -109,6 +111,7 @@ fn every_seed_replays_clean() {
     replay(&files(&fuzz_dir("seeds/sql")), |_, data| bodies::evaluate_sql(data));
     replay(&files(&fuzz_dir("seeds/shell")), |_, data| bodies::evaluate_shell(data));
     replay(&files(&fuzz_dir("seeds/any")), |_, data| bodies::evaluate_any(data));
+    replay(&files(&fuzz_dir("seeds/payload")), |_, data| bodies::scan_payload(data));
 }
 
 /// Pieces of SQL that tend to confuse lexers and parsers: keywords of dangerous and harmless

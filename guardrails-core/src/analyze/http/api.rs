@@ -20,8 +20,11 @@
 //! Reads, keyed writes and deletes of single leaf resources (`DELETE /v1/bookings/b_1/hold`),
 //! explicit small id lists to bulk endpoints.
 //!
+//! - GraphQL mutations named for mass deletion (`deleteAllOrders`) → `data.bulk_delete`, or for
+//!   deleting a container (`deleteRepository`) → `infra.destroy`.
+//!
 //! ## Known gaps
-//! GraphQL mutations are not read; APIs that delete with `POST /resource/{id}` and no telling
+//! GraphQL mutations are judged by name only; APIs that delete with `POST /resource/{id}` and no telling
 //! verb look like updates.
 //!
 //! ## Intents
@@ -265,6 +268,7 @@ pub(crate) fn check(method: &str, url: &Url, request: &Request<'_>, body: Option
         "DELETE" => delete(url, &segs, body, emit),
         "POST" | "PUT" | "PATCH" => {
             bulk_endpoint(&segs, body, emit);
+            graphql_mutation(body, emit);
             privileged_container(&segs, body, emit);
             roles(&segs, body, emit);
             branch_rewrite(url, &segs, body, emit);
@@ -778,6 +782,70 @@ pub(crate) fn privileged_role(v: &Value) -> Option<String> {
         }),
         Value::Array(a) => a.iter().find_map(privileged_role),
         _ => None,
+    }
+}
+
+/// GraphQL mutations named for mass deletion (`deleteAllOrders`, `purgeCustomers`,
+/// `deleteManyUsers`) or for deleting a container (`deleteRepository`, `deleteProject`).
+fn graphql_mutation(body: Option<&Value>, emit: &mut Emit<'_>) {
+    let Some(query) = body.and_then(|b| b.get("query")).and_then(Value::as_str) else { return };
+    let trimmed = query.trim_start();
+    if !trimmed.starts_with("mutation") && !(trimmed.starts_with('{') && query.contains("mutation")) {
+        return;
+    }
+    for word in query.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        let lower = word.to_ascii_lowercase();
+        let Some(rest) = ["delete", "destroy", "remove", "drop", "purge", "wipe", "truncate"]
+            .iter()
+            .find_map(|v| lower.strip_prefix(v))
+        else {
+            continue;
+        };
+        if rest.is_empty() {
+            continue;
+        }
+        if rest.starts_with("all")
+            || rest.starts_with("many")
+            || rest.starts_with("bulk")
+            || lower.starts_with("purge")
+            || lower.starts_with("truncate")
+            || lower.starts_with("wipe")
+        {
+            emit(
+                Intent::DataBulkDelete,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", word),
+                format!("the GraphQL mutation `{word}` deletes in bulk"),
+            );
+            return;
+        }
+        let containers = [
+            "repository",
+            "repo",
+            "project",
+            "organization",
+            "org",
+            "workspace",
+            "team",
+            "database",
+            "cluster",
+            "environment",
+            "account",
+        ];
+        if containers.iter().any(|c| rest.trim_start_matches('_') == *c) {
+            emit(
+                Intent::InfraDestroy,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", word),
+                format!(
+                    "the GraphQL mutation `{word}` deletes a {} and everything in it",
+                    rest.trim_start_matches('_')
+                ),
+            );
+            return;
+        }
     }
 }
 
