@@ -790,7 +790,8 @@ pub(crate) fn privileged_role(v: &Value) -> Option<String> {
 fn graphql_mutation(body: Option<&Value>, emit: &mut Emit<'_>) {
     let Some(query) = body.and_then(|b| b.get("query")).and_then(Value::as_str) else { return };
     let trimmed = query.trim_start();
-    if !trimmed.starts_with("mutation") && !(trimmed.starts_with('{') && query.contains("mutation")) {
+    let mutation = trimmed.starts_with("mutation") || (trimmed.starts_with('{') && query.contains("mutation"));
+    if !mutation {
         return;
     }
     for word in query.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
