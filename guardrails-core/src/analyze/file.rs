@@ -135,36 +135,39 @@ pub(crate) fn canonical_path(path: &str) -> Cow<'_, str> {
     Cow::Owned(norm)
 }
 
+impl FileAction<'_> {
+    /// A fact about the file at `path` (canonical), pointing at the path's field.
+    fn fact(&self, path: &str, intent: Intent, severity: Severity, detector: &'static str, message: String) -> Fact {
+        self.at_path(Fact {
+            intent,
+            severity,
+            span: Span::new(0, self.path.len()),
+            detector,
+            target: Some(Target { kind: "file", name: path.to_owned() }),
+            message,
+            location: None,
+        })
+    }
+
+    /// `fact` located at the path's field, unless the path is the action's primary text.
+    fn at_path(&self, fact: Fact) -> Fact {
+        if self.at.path_is_primary {
+            fact
+        } else {
+            super::located(fact, &self.at.path, self.path)
+        }
+    }
+}
+
 /// Analyses a file operation into `facts`.
 pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Facts) {
     let canonical = canonical_path(file.path);
     let path = canonical.as_ref();
-    let on_path = |fact: Fact| {
-        if file.at.path_is_primary {
-            fact
-        } else {
-            super::located(fact, &file.at.path, file.path)
-        }
-    };
-    let whole = Span::new(0, file.path.len());
-    let fact = |intent, severity, detector, message| Fact {
-        intent,
-        severity,
-        span: whole,
-        detector,
-        target: Some(Target { kind: "file", name: path.to_owned() }),
-        message,
-        location: None,
-    };
     match file.op {
         Op::Read => {
             if let Some(what) = credentials::secret_kind(path) {
-                facts.push(on_path(fact(
-                    Intent::CredentialRead,
-                    Severity::High,
-                    DETECTOR.id,
-                    format!("reads `{path}`, {what}"),
-                )));
+                let message = format!("reads `{path}`, {what}");
+                facts.push(file.fact(path, Intent::CredentialRead, Severity::High, DETECTOR.id, message));
             }
         }
         Op::Write => write(path, file.content, file, cx, facts),
@@ -174,20 +177,21 @@ pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Fact
             if let Some(dest) = file.destination {
                 let to = canonical_path(dest);
                 for (intent, severity, detector, message) in system::write_effects(&to) {
-                    let f = Fact {
+                    let fact = Fact {
+                        intent,
+                        severity,
+                        span: Span::new(0, dest.len()),
+                        detector,
                         target: Some(Target { kind: "file", name: to.to_string() }),
-                        ..fact(intent, severity, detector, message)
+                        message,
+                        location: None,
                     };
-                    facts.push(super::located(
-                        Fact { span: Span::new(0, dest.len()), ..f },
-                        &file.at.destination,
-                        dest,
-                    ));
+                    facts.push(super::located(fact, &file.at.destination, dest));
                 }
             }
         }
-        Op::Other => facts.push(on_path(Fact::unanalyzable(
-            whole,
+        Op::Other => facts.push(file.at_path(Fact::unanalyzable(
+            Span::new(0, file.path.len()),
             "file/unanalyzable",
             format!("the file operation `{}` is not one the engine knows", file.op_text),
         ))),
@@ -196,16 +200,7 @@ pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Fact
 
 fn write(path: &str, content: Option<&str>, file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Facts) {
     for (intent, severity, detector, message) in system::write_effects(path) {
-        let f = Fact {
-            intent,
-            severity,
-            span: Span::new(0, file.path.len()),
-            detector,
-            target: Some(Target { kind: "file", name: path.to_owned() }),
-            message,
-            location: None,
-        };
-        facts.push(if file.at.path_is_primary { f } else { super::located(f, &file.at.path, file.path) });
+        facts.push(file.fact(path, intent, severity, detector, message));
     }
     let Some(content) = content else { return };
     if let Some(script) = executed_content(path, content) {
@@ -216,33 +211,15 @@ fn write(path: &str, content: Option<&str>, file: &FileAction<'_>, cx: &Analysis
 fn delete(path: &str, recursive: bool, file: &FileAction<'_>, facts: &mut Facts) {
     let Some((severity, why)) = filesystem::delete_severity(path, false, None) else {
         if system::is_account_file(path) {
-            push_path_fact(
-                file,
-                facts,
-                Intent::SystemDisrupt,
-                Severity::Critical,
-                format!("deletes `{path}`, without which no one can log in"),
-            );
+            let message = format!("deletes `{path}`, without which no one can log in");
+            facts.push(file.fact(path, Intent::SystemDisrupt, Severity::Critical, DETECTOR.id, message));
         }
         return;
     };
     // A delete tool given a whole tree deletes it, whatever its `recursive` flag says.
     if recursive || severity == Severity::Critical {
-        push_path_fact(file, facts, Intent::FsDeleteRecursive, severity, why);
+        facts.push(file.fact(path, Intent::FsDeleteRecursive, severity, DETECTOR.id, why));
     }
-}
-
-fn push_path_fact(file: &FileAction<'_>, facts: &mut Facts, intent: Intent, severity: Severity, message: String) {
-    let f = Fact {
-        intent,
-        severity,
-        span: Span::new(0, file.path.len()),
-        detector: DETECTOR.id,
-        target: Some(Target { kind: "file", name: file.path.trim().to_owned() }),
-        message,
-        location: None,
-    };
-    facts.push(if file.at.path_is_primary { f } else { super::located(f, &file.at.path, file.path) });
 }
 
 /// The shell commands in content written to a file that the system runs by itself: login

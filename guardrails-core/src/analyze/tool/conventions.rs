@@ -839,9 +839,8 @@ fn target_of(args: &Value) -> &str {
 }
 
 /// Tools named for what they destroy or hand out, judged by name and arguments.
-pub(crate) fn named_action(tool: &str, args: &Value, dest: &Destinations, facts: &mut Facts) {
+pub(crate) fn named_action(tool: &str, args: &Value, facts: &mut Facts) {
     let name = Name::parse(tool);
-    let _ = dest;
     let mut push = |intent: Intent, severity: Severity, kind: &'static str, target: &str, message: String| {
         facts.push(Fact {
             intent,

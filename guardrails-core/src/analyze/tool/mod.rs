@@ -170,7 +170,7 @@ pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut F
             }
         }
     }
-    conventions::named_action(tool, args, cx.destinations(), facts);
+    conventions::named_action(tool, args, facts);
     if carried.is_empty() {
         unknown_tool(tool, args, cx, facts);
     }
