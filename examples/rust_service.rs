@@ -26,14 +26,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut audit = std::io::stdout().lock();
     for sql in requests {
-        let verdict = guard.evaluate(&Action::sql(Dialect::Postgres, sql), &context);
+        let action = Action::sql(Dialect::Postgres, sql);
+        let verdict = guard.evaluate(&action, &context);
         match verdict.decision {
             Decision::Allow => { /* run the query */ }
             Decision::RequireApproval => { /* park it and ask a human */ }
             Decision::Deny => { /* return verdict.reason to the agent as the tool's result */ }
         }
         eprintln!("{:>16}  {sql}\n{:>16}  {}", verdict.decision.as_str(), "", verdict.reason);
-        writeln!(audit, "{}", serde_json::to_string(&verdict.audit())?)?;
+        writeln!(audit, "{}", serde_json::to_string(&verdict.audit(&action, &context))?)?;
     }
     Ok(())
 }

@@ -122,7 +122,7 @@ pub fn evaluate_any_in(data: &[u8], mode: Mode) {
     let Ok(request) = serde_json::from_slice::<Request>(data) else { return };
     let context = request.context.unwrap_or_default();
     let verdict = assert_sound(&Guard::recommended(), &request.action, &context, mode);
-    let audit = verdict.audit();
+    let audit = verdict.audit(&request.action, &context);
     assert_eq!(audit.decision, verdict.decision);
     let json = serde_json::to_string(&verdict).unwrap_or_else(|e| panic!("a verdict always serializes: {e}"));
     assert!(serde_json::from_str::<Verdict>(&json).is_ok(), "a serialized verdict reads back: {json}");
@@ -162,7 +162,8 @@ pub fn scan_payload_in(data: &[u8], mode: Mode) {
     ];
     for action in &actions {
         let verdict = assert_sound(&guard, action, &agent, mode);
-        let _ = serde_json::to_string(&verdict.audit()).unwrap_or_else(|e| panic!("an audit record serializes: {e}"));
+        let _ = serde_json::to_string(&verdict.audit(action, &agent))
+            .unwrap_or_else(|e| panic!("an audit record serializes: {e}"));
     }
 }
 

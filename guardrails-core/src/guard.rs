@@ -161,7 +161,6 @@ impl Guard {
             reason: outcome.reason,
             findings: outcome.findings,
             policy: policy.digest.clone(),
-            subject: Some(Box::new((action.clone(), context.clone()))),
         }
     }
 }

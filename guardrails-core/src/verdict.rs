@@ -63,8 +63,6 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
     /// The digest of the policy that decided (`sha256:…`).
     pub policy: String,
-    #[serde(skip)]
-    pub(crate) subject: Option<Box<(Action, Context)>>,
 }
 
 impl Verdict {
@@ -73,13 +71,13 @@ impl Verdict {
         self.decision == Decision::Allow
     }
 
-    /// An activity record of this decision, ready to serialise. The host writes it; the engine
-    /// does no I/O. Secrets in the action are redacted.
-    pub fn audit(&self) -> AuditRecord {
-        let (action, context) = match &self.subject {
-            Some(b) => (Some(crate::redact::redact_action(&b.0)), Some(b.1.clone())),
-            None => (None, None),
-        };
+    /// An activity record of this decision about `action` in `context` (the ones it was
+    /// evaluated for), ready to serialise. The host writes it; the engine does no I/O. Secrets in
+    /// the action are redacted.
+    ///
+    /// The verdict does not keep a copy of what it judged: copying a large request body on every
+    /// evaluation would cost more than judging it. The host still has both.
+    pub fn audit(&self, action: &Action, context: &Context) -> AuditRecord {
         let mut rules: Vec<String> = self.findings.iter().map(|f| f.rule.clone()).collect();
         rules.dedup();
         AuditRecord {
@@ -93,9 +91,9 @@ impl Verdict {
                 v
             },
             policy: self.policy.clone(),
-            approved_by: context.as_ref().and_then(|c| c.approval.as_ref().map(|a| a.by.clone())),
-            action,
-            context,
+            approved_by: context.approval.as_ref().map(|a| a.by.clone()),
+            action: crate::redact::redact_action(action),
+            context: context.clone(),
         }
     }
 }
@@ -116,7 +114,7 @@ pub struct AuditRecord {
     /// Who approved, when an approval was part of the context.
     pub approved_by: Option<String>,
     /// The action, with secrets redacted.
-    pub action: Option<Action>,
+    pub action: Action,
     /// The context as given.
-    pub context: Option<Context>,
+    pub context: Context,
 }

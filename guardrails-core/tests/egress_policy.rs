@@ -235,7 +235,7 @@ fn audit_records_never_keep_a_secret() {
     ];
     for action in actions {
         let v = g.evaluate(&action, &prod_agent());
-        let record = serde_json::to_string(&v.audit()).expect("serialises");
+        let record = serde_json::to_string(&v.audit(&action, &prod_agent())).expect("serialises");
         let verdict = serde_json::to_string(&v).expect("serialises");
         for secret in [GITHUB_TOKEN, "AKIAOXJVGUXI23G24W4E", "R8fKq2LmN4pX7sT0"] {
             assert!(!record.contains(secret), "the audit record keeps {secret}: {record}");

@@ -66,7 +66,8 @@ fn eval(guard: &Guard, audit: Option<&std::path::Path>) -> std::io::Result<()> {
             Ok(req) => {
                 let verdict = guard.evaluate(&req.action, &req.context);
                 if let Some(a) = audit.as_mut() {
-                    let mut record = serde_json::to_value(verdict.audit()).unwrap_or(Value::Null);
+                    let mut record =
+                        serde_json::to_value(verdict.audit(&req.action, &req.context)).unwrap_or(Value::Null);
                     if let Value::Object(map) = &mut record {
                         map.insert("id".to_owned(), req.id.clone());
                     }

@@ -131,7 +131,9 @@ impl Scan {
             self.shift = 0;
         }
         self.hits = hits;
-        if decode >= MAX_DECODE_DEPTH {
+        // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
+        // every piece at once; then only long pieces are checked for base64.
+        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(&buf, &pieces) {
             return;
         }
         for piece in &pieces {
@@ -317,6 +319,10 @@ fn credential_name(key: &str) -> bool {
         "access_key",
     ];
     let k = key.as_bytes();
+    // Every name ends in one of these: most keys are out after one test.
+    if !matches!(k.last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'y' | b'n')) {
+        return false;
+    }
     NAMES.iter().any(|n| {
         let n = n.as_bytes();
         let same = |a: &[u8]| a.iter().zip(n).all(|(x, y)| x.to_ascii_lowercase() == *y || (*x == b'-' && *y == b'_'));
@@ -372,6 +378,14 @@ fn push_piece<'v>(
     pieces.push(Piece { start, end: buf.len(), shift, origin, text: original });
 }
 
+/// Whether any piece of a batch may hold an encoded payload (see [`may_hide_payload`]).
+fn may_hide_payload_in_batch(buf: &str, pieces: &[Piece<'_>]) -> bool {
+    let b = buf.as_bytes();
+    memchr::memchr3(b'{', b'[', b'%', b).is_some()
+        || memchr::memchr(b'=', b).is_some()
+        || pieces.iter().any(|p| p.text.len() >= MIN_BASE64_RUN && has_base64_run(p.text.as_bytes()))
+}
+
 /// Whether `text` may hold an encoded payload: JSON, a form, percent-encoding or a base64 run.
 fn may_hide_payload(text: &str) -> bool {
     let b = text.as_bytes();
@@ -382,22 +396,24 @@ fn may_hide_payload(text: &str) -> bool {
     if first == b'{' || first == b'[' || b.contains(&b'%') || b.contains(&b'=') {
         return true;
     }
-    // A base64 run: long enough, mixing cases. Most strings are short or lower-case: one cheap test each.
-    if b.len() < MIN_BASE64_RUN || !b.iter().any(u8::is_ascii_uppercase) {
+    has_base64_run(b)
+}
+
+/// A run of base64 bytes, long enough and mixing cases, as [`base64_runs`] takes them. Such a run
+/// holds a capital letter, so only the runs around capitals are read.
+fn has_base64_run(b: &[u8]) -> bool {
+    if b.len() < MIN_BASE64_RUN {
         return false;
     }
-    let (mut run, mut upper, mut lower) = (0usize, false, false);
-    for &c in b {
-        if is_base64_byte(c) {
-            run += 1;
-            upper |= c.is_ascii_uppercase();
-            lower |= c.is_ascii_lowercase();
-            if run >= MIN_BASE64_RUN && upper && lower {
-                return true;
-            }
-        } else {
-            (run, upper, lower) = (0, false, false);
+    let mut capitals = secrets::capital_positions(b);
+    while let Some(i) = capitals.next() {
+        let start = b.get(..i).map_or(i, |head| i - head.iter().rev().take_while(|&&c| is_base64_byte(c)).count());
+        let end = i + b.get(i..).map_or(0, |tail| tail.iter().take_while(|&&c| is_base64_byte(c)).count());
+        let run = b.get(start..end).unwrap_or_default();
+        if run.len() >= MIN_BASE64_RUN && run.iter().any(u8::is_ascii_lowercase) {
+            return true;
         }
+        capitals.skip_to(end);
     }
     false
 }

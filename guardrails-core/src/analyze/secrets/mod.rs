@@ -36,9 +36,12 @@
 //! ```
 //!
 //! ## Pipeline
-//! 1. One Aho-Corasick automaton (ASCII case-insensitive) over keywords (`akia`, `ghp_`, `xox`,
-//!    `-----begin`, `://`, `password`, `@`, …) and one byte pass for digit runs, `AA00` (IBAN) and
-//!    `SK` + hex (Twilio). Text that hits neither returns at once, allocation-free.
+//! 1. A SIMD (Teddy) search for the keywords' three-byte prefixes over a lowercased copy, and
+//!    `memchr` for `@`; only when one is there does the Aho-Corasick automaton (ASCII
+//!    case-insensitive) run over the keywords themselves (`akia`, `ghp_`, `xox`, `-----begin`,
+//!    `://`, `password`, `@`, …). Digits, `+`, `(` (numbers) and capitals (IBANs) are found eight
+//!    bytes at a time, and `SK` (Twilio) with `memmem`. Text without any of them costs a few
+//!    vector passes and no heap allocation.
 //! 2. Each keyword hit runs its detector *at the hit*: an anchored search of one pattern of a
 //!    multi-pattern ASCII meta regex (bounded repetitions), or a small hand parser (PEM blocks,
 //!    JWTs, URLs, emails, field assignments, digit groups). Every detector reads a bounded window
@@ -236,14 +239,9 @@ pub(crate) static KINDS: &[&Kind] = &KIND_LIST;
 pub(crate) fn scan(text: &str, hits: &mut Vec<Hit>) {
     let base = hits.len();
     let bytes = text.as_bytes();
-    let flags = Flags::of(bytes);
-    tokens::scan(text, flags, hits);
-    if flags.digits {
-        pii::scan_digits(bytes, hits);
-    }
-    if flags.iban {
-        pii::scan_ibans(bytes, hits);
-    }
+    tokens::scan(text, hits);
+    pii::scan_digits(bytes, hits);
+    pii::scan_ibans(bytes, hits);
     if hits.len() > base {
         tidy(hits, base);
     }
@@ -304,50 +302,6 @@ pub(crate) fn mask(secret: &str) -> String {
     out.push_str(secret.get(..keep).unwrap_or_default());
     out.push_str("***");
     out
-}
-
-/// What the byte pass saw, deciding which digit-based scans run.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Flags {
-    /// Seven or more digits with at most two punctuation bytes between neighbours.
-    digits: bool,
-    /// Two uppercase letters then two digits.
-    iban: bool,
-    /// `SK` then a hex digit.
-    twilio: bool,
-}
-
-impl Flags {
-    fn of(b: &[u8]) -> Flags {
-        let mut f = Flags::default();
-        let (mut run, mut gap) = (0u32, 0u32);
-        for (i, &c) in b.iter().enumerate() {
-            // Most text is lowercase letters: one test and on.
-            if c.is_ascii_lowercase() {
-                run = 0;
-                gap = 0;
-                continue;
-            }
-            if c.is_ascii_digit() {
-                run += 1;
-                gap = 0;
-                f.digits |= run >= 7;
-            } else if run > 0 && gap < 2 && matches!(c, b' ' | b'-' | b'.' | b'(' | b')') {
-                gap += 1;
-            } else {
-                run = 0;
-                gap = 0;
-            }
-            if c.is_ascii_uppercase() && at(b, i + 1).is_ascii_uppercase() {
-                f.iban |= at(b, i + 2).is_ascii_digit() && at(b, i + 3).is_ascii_digit();
-                f.twilio |= c == b'S' && at(b, i + 1) == b'K' && at(b, i + 2).is_ascii_hexdigit();
-            }
-            if f.digits && f.iban && f.twilio {
-                break;
-            }
-        }
-        f
-    }
 }
 
 /// Sorts the hits appended since `base` by position and drops redundant ones: a hit inside an
@@ -431,6 +385,99 @@ fn at(b: &[u8], i: usize) -> u8 {
 /// The byte before `i`, or 0 at the start.
 fn before(b: &[u8], i: usize) -> u8 {
     i.checked_sub(1).map_or(0, |j| at(b, j))
+}
+
+// Byte classes eight bytes at a time (SWAR): each function sets the high bit of every byte of
+// the word that is in the class. No carry crosses a byte, so the answer is exact; bytes of 0x80
+// and above are in no class. Why not `memchr`: it finds one to three given bytes, not a range.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Bytes `lo..=hi` (both below 0x80).
+fn bytes_in(word: u64, lo: u8, hi: u8) -> u64 {
+    let low7 = word & !HIGH_BITS;
+    let at_least_lo = low7.wrapping_add(LOW_BITS * u64::from(0x80 - lo.min(0x80)));
+    let above_hi = low7.wrapping_add(LOW_BITS * u64::from(0x7f - hi.min(0x7f)));
+    at_least_lo & !above_hi & !word & HIGH_BITS
+}
+
+/// Bytes equal to `c`.
+fn bytes_eq(word: u64, c: u8) -> u64 {
+    let v = word ^ (LOW_BITS * u64::from(c));
+    !((v & !HIGH_BITS).wrapping_add(!HIGH_BITS) | v) & HIGH_BITS
+}
+
+/// Digits, `+` and `(`: where a card, SSN or phone number can start.
+fn number_starts(word: u64) -> u64 {
+    bytes_in(word, b'0', b'9') | bytes_eq(word, b'+') | bytes_eq(word, b'(')
+}
+
+/// Capital letters: where an IBAN can start.
+fn capitals(word: u64) -> u64 {
+    bytes_in(word, b'A', b'Z')
+}
+
+/// The indices of the capital letters of `b`, in order (see [`positions`]).
+pub(crate) fn capital_positions(b: &[u8]) -> Positions<'_> {
+    positions(b, capitals)
+}
+
+/// The indices of `b` whose byte is in `class` (one of the functions above), in order, found
+/// eight bytes at a time; [`Positions::skip_to`] jumps past what a detector consumed.
+fn positions(b: &[u8], class: fn(u64) -> u64) -> Positions<'_> {
+    Positions { b, next_word: 0, base: 0, mask: 0, class }
+}
+
+pub(crate) struct Positions<'b> {
+    b: &'b [u8],
+    /// Start of the next eight bytes to classify.
+    next_word: usize,
+    /// Start of the eight bytes `mask` describes.
+    base: usize,
+    /// High bit of byte `i`: the byte at `base + i` is in the class and not yet yielded.
+    mask: u64,
+    class: fn(u64) -> u64,
+}
+
+impl Positions<'_> {
+    /// Yields nothing before `pos` from now on.
+    pub(crate) fn skip_to(&mut self, pos: usize) {
+        if pos >= self.next_word {
+            self.next_word = pos;
+            self.mask = 0;
+        } else if pos > self.base {
+            // pos - base < 8 here.
+            self.mask &= !((1u64 << (8 * (pos - self.base))) - 1);
+        }
+    }
+}
+
+impl Iterator for Positions<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            let start = self.next_word;
+            let rest = self.b.get(start..).filter(|r| !r.is_empty())?;
+            let word = match rest.first_chunk::<8>() {
+                Some(word) => *word,
+                // The last bytes, padded with NULs, which are in no class.
+                None => {
+                    let mut word = [0u8; 8];
+                    for (w, &c) in word.iter_mut().zip(rest) {
+                        *w = c;
+                    }
+                    word
+                }
+            };
+            self.base = start;
+            self.next_word = start + 8;
+            self.mask = (self.class)(u64::from_le_bytes(word));
+        }
+        let i = self.mask.trailing_zeros() as usize / 8;
+        self.mask &= self.mask - 1;
+        Some(self.base + i)
+    }
 }
 
 fn slice(b: &[u8], start: usize, end: usize) -> &[u8] {

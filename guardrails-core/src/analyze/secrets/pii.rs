@@ -3,7 +3,10 @@
 //! Digit-based kinds have no keyword: one left-to-right pass reads each run of digit groups
 //! (single ` `, `-` or `.` between groups) once and judges its shape, so a run is never re-read.
 
-use super::{at, before, is_alnum, is_word, push, slice, Hit, CREDIT_CARD, EMAIL, IBAN, PHONE, US_SSN};
+use super::{
+    at, before, capitals, is_alnum, is_word, number_starts, positions, push, slice, Hit, CREDIT_CARD, EMAIL, IBAN,
+    PHONE, US_SSN,
+};
 
 /// Group lengths of a run of digits, e.g. `4111 1111 1111 1111` → `[4, 4, 4, 4]`.
 #[derive(Debug, Clone, Copy)]
@@ -54,33 +57,31 @@ impl Run {
 
 /// Cards, SSNs and phone numbers in one pass.
 pub(super) fn scan_digits(b: &[u8], hits: &mut Vec<Hit>) {
-    let mut i = 0;
-    while i < b.len() {
-        // Skip to the next byte that can start a number: a tight loop the compiler vectorises.
-        match b.get(i..).and_then(|rest| rest.iter().position(|c| c.is_ascii_digit() || *c == b'+' || *c == b'(')) {
-            Some(skip) => i += skip,
-            None => return,
-        }
+    let mut starts = positions(b, number_starts);
+    while let Some(i) = starts.next() {
         let c = at(b, i);
         if c == b'+' && at(b, i + 1).is_ascii_digit() {
             if let Some(e) = e164(b, i) {
                 push(hits, &PHONE, i, e);
-                i = e;
-                continue;
+                starts.skip_to(e);
             }
         } else if c == b'(' && at(b, i + 1).is_ascii_digit() {
             if let Some(e) = nanp_parenthesised(b, i) {
                 push(hits, &PHONE, i, e);
-                i = e;
-                continue;
+                starts.skip_to(e);
             }
         } else if c.is_ascii_digit() {
+            // Digits glued to a word (`evt_00017`, `v2`, hex ids) are never judged: skip them
+            // without reading the run. The groups after them are judged on their own, and the
+            // run check refuses a run that continues a longer one.
+            if is_word(before(b, i)) {
+                starts.skip_to(i + b.get(i..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count()));
+                continue;
+            }
             let run = Run::read(b, i);
             judge_run(b, &run, hits);
-            i = run.end.max(i + 1);
-            continue;
+            starts.skip_to(run.end);
         }
-        i += 1;
     }
 }
 
@@ -92,6 +93,11 @@ fn judge_run(b: &[u8], run: &Run, hits: &mut Vec<Hit>) {
         || p == b'+'
         || (matches!(p, b' ' | b'-' | b'.' | b'/') && before(b, run.start.saturating_sub(1)).is_ascii_digit())
     {
+        return;
+    }
+    // The shortest number judged here is an SSN's nine digits; most runs (ids, dates, versions)
+    // are shorter.
+    if run.ngroups <= 8 && run.groups().iter().map(|&g| u32::from(g)).sum::<u32>() < 9 {
         return;
     }
     let groups = run.groups();
@@ -404,21 +410,18 @@ const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
 /// IBANs, compact (`DE89370400440532013000`) or in groups of four (`DE89 3704 0044 0532 0130 00`):
 /// a known country, its length, and the mod-97 check.
 pub(super) fn scan_ibans(b: &[u8], hits: &mut Vec<Hit>) {
-    let mut i = 0;
-    while i + 4 <= b.len() {
-        let starts = at(b, i).is_ascii_uppercase()
-            && at(b, i + 1).is_ascii_uppercase()
+    let mut capitals = positions(b, capitals);
+    while let Some(i) = capitals.next() {
+        let starts = at(b, i + 1).is_ascii_uppercase()
             && at(b, i + 2).is_ascii_digit()
             && at(b, i + 3).is_ascii_digit()
             && !is_alnum(before(b, i));
         if starts {
             if let Some(e) = iban_at(b, i) {
                 push(hits, &IBAN, i, e);
-                i = e;
-                continue;
+                capitals.skip_to(e);
             }
         }
-        i += 1;
     }
 }
 

@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::{mask, scan, tokens, Class, Hit, KINDS};
+use super::{capitals, mask, number_starts, positions, scan, tokens, Class, Hit, KINDS};
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const HEX: &[u8] = b"0123456789abcdef";
@@ -112,6 +112,40 @@ fn appends_after_existing_hits_in_order() {
     let ids: Vec<_> = hits.iter().map(|h| h.kind.id).collect();
     assert_eq!(ids, ["email", "email", "credit_card", "email"]);
     assert!(hits[1..].windows(2).all(|w| w[0].span.start <= w[1].span.start));
+}
+
+// ---- byte classes (SWAR) ----
+
+/// Every byte value in every lane, beside every neighbour value: no carry leaks between lanes.
+#[test]
+fn byte_classes_agree_with_the_scalar_tests() {
+    for c in 0..=255u8 {
+        for n in 0..=255u8 {
+            let word = u64::from_le_bytes([n, c, n, n, c, n, c, c]);
+            for (lane, &x) in word.to_le_bytes().iter().enumerate() {
+                let bit = |m: u64| m >> (8 * lane + 7) & 1 == 1;
+                assert_eq!(bit(number_starts(word)), x.is_ascii_digit() || x == b'+' || x == b'(', "{x:#04x} by {n:#04x}");
+                assert_eq!(bit(capitals(word)), x.is_ascii_uppercase(), "{x:#04x} by {n:#04x}");
+            }
+        }
+    }
+}
+
+proptest! {
+    /// The positions iterator yields exactly the indices a byte-by-byte filter yields, and
+    /// `skip_to` drops exactly those before its argument.
+    #[test]
+    fn positions_match_a_plain_filter(text in proptest::collection::vec(any::<u8>(), 0..80), skip in 0usize..90) {
+        let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i].is_ascii_uppercase()).collect();
+        prop_assert_eq!(positions(&text, capitals).collect::<Vec<_>>(), expected.clone());
+        let mut it = positions(&text, capitals);
+        let first = it.next();
+        it.skip_to(skip);
+        let rest: Vec<usize> = it.collect();
+        let want: Vec<usize> = expected.iter().copied().skip(1).filter(|&i| i >= skip).collect();
+        prop_assert_eq!(first, expected.first().copied());
+        prop_assert_eq!(rest, want);
+    }
 }
 
 // ---- AWS ----

@@ -2,20 +2,21 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
+use smallvec::SmallVec;
 
 use super::generic::{self, GenericState};
 use super::{
     at, before, entropy, is_alnum, is_placeholder, is_token, is_word, pii, push, slice, starts_with_at,
-    too_few_distinct, Classes, Flags, Hit, ANTHROPIC_API_KEY, ATLASSIAN_TOKEN, AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_KEY, DATABRICKS_TOKEN, DIGITALOCEAN_TOKEN, DOPPLER_TOKEN, GITHUB_TOKEN,
-    GITLAB_TOKEN, GOOGLE_API_KEY, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, GRAFANA_TOKEN, HUGGINGFACE_TOKEN,
-    JWT, LINEAR_KEY, NEW_RELIC_KEY, NOTION_TOKEN, NPM_TOKEN, OPENAI_API_KEY, POSTMAN_KEY, PRIVATE_KEY, PYPI_TOKEN,
-    SENDGRID_API_KEY, SENTRY_TOKEN, SHOPIFY_TOKEN, SLACK_TOKEN, SLACK_WEBHOOK, SQUARE_TOKEN, STRIPE_SECRET_KEY,
-    TWILIO_API_KEY, URL_PASSWORD, VAULT_TOKEN,
+    too_few_distinct, Classes, Hit, ANTHROPIC_API_KEY, ATLASSIAN_TOKEN, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    AZURE_STORAGE_KEY, DATABRICKS_TOKEN, DIGITALOCEAN_TOKEN, DOPPLER_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN, GOOGLE_API_KEY,
+    GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, GRAFANA_TOKEN, HUGGINGFACE_TOKEN, JWT, LINEAR_KEY, NEW_RELIC_KEY,
+    NOTION_TOKEN, NPM_TOKEN, OPENAI_API_KEY, POSTMAN_KEY, PRIVATE_KEY, PYPI_TOKEN, SENDGRID_API_KEY, SENTRY_TOKEN,
+    SHOPIFY_TOKEN, SLACK_TOKEN, SLACK_WEBHOOK, SQUARE_TOKEN, STRIPE_SECRET_KEY, TWILIO_API_KEY, URL_PASSWORD,
+    VAULT_TOKEN,
 };
 
 /// Which detector a keyword wakes.
@@ -200,8 +201,16 @@ const MAX_MATCH: usize = 600;
 
 struct Engine {
     keywords: AhoCorasick,
+    /// The keywords' distinct lowercase three-byte prefixes in a SIMD (Teddy) searcher, run over a
+    /// lowercased copy of the text: most payloads contain none, and then the keyword automaton,
+    /// which steps byte by byte, never runs. `None` where the CPU has no packed searcher.
+    gate: Option<packed::Searcher>,
     regex: Regex,
 }
+
+/// Keywords shorter than the gate's prefixes; each is one byte, looked for with `memchr`.
+const SHORT_KEYWORDS: &[u8] = b"@";
+const GATE_PREFIX: usize = 3;
 
 static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
     let words: Vec<&str> = KEYWORDS.iter().map(|(w, _)| *w).collect();
@@ -214,8 +223,40 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
         builder().kind(Some(AhoCorasickKind::DFA)).build(&words).or_else(|_| builder().build(&words)).ok()?;
     let patterns: Vec<&str> = PATTERNS.iter().copied().chain(VENDORS.iter().map(|(p, _)| *p)).collect();
     let regex = Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(&patterns).ok()?;
-    Some(Engine { keywords, regex })
+    Some(Engine { keywords, gate: gate(&words), regex })
 });
+
+/// The packed searcher over the keywords' prefixes, or `None` when a keyword is too short for it
+/// (and is not in [`SHORT_KEYWORDS`]) or the CPU has no packed searcher.
+fn gate(words: &[&str]) -> Option<packed::Searcher> {
+    let mut prefixes: Vec<Vec<u8>> = Vec::new();
+    for w in words {
+        let w = w.as_bytes();
+        if w.len() < GATE_PREFIX {
+            if w.len() == 1 && SHORT_KEYWORDS.contains(&w[0]) {
+                continue;
+            }
+            return None;
+        }
+        prefixes.push(w[..GATE_PREFIX].to_ascii_lowercase());
+    }
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    packed::Config::new().match_kind(packed::MatchKind::LeftmostFirst).builder().extend(&prefixes).build()
+}
+
+/// Whether `text` may contain a keyword: a gate prefix in its lowercased bytes or a short
+/// keyword. True when there is no gate.
+fn may_contain_keyword(engine: &Engine, b: &[u8]) -> bool {
+    let Some(gate) = &engine.gate else { return true };
+    if SHORT_KEYWORDS.iter().any(|&k| memchr::memchr(k, b).is_some()) {
+        return true;
+    }
+    // On the stack for ordinary strings; lowercasing is one vectorised pass.
+    let mut lower: SmallVec<[u8; 512]> = SmallVec::with_capacity(b.len());
+    lower.extend(b.iter().map(u8::to_ascii_lowercase));
+    gate.find(&lower).is_some()
+}
 
 /// Whether the automata built; false only through a bug (checked by a test).
 pub(super) fn engine_ok() -> bool {
@@ -234,12 +275,13 @@ struct State<'t, 'h> {
 }
 
 /// Runs the keyword automaton over `text` and each woken detector at its hit; then the Twilio
-/// byte search when the byte pass saw `SK` + hex.
-pub(super) fn scan(text: &str, flags: Flags, hits: &mut Vec<Hit>) {
+/// search for `SK` + hex.
+pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
     let Some(engine) = ENGINE.as_ref() else { return };
     let b = text.as_bytes();
     let mut st = State { text, b, hits, engine, key_until: 0, field: GenericState::default() };
-    for m in engine.keywords.find_overlapping_iter(text) {
+    let keywords = may_contain_keyword(engine, b).then(|| engine.keywords.find_overlapping_iter(text));
+    for m in keywords.into_iter().flatten() {
         let Some(&(_, det)) = KEYWORDS.get(m.pattern().as_usize()) else { continue };
         let (s, e) = (m.start(), m.end());
         match det {
@@ -268,9 +310,7 @@ pub(super) fn scan(text: &str, flags: Flags, hits: &mut Vec<Hit>) {
             Det::Ssn => pii::ssn_after_keyword(b, s, e, st.hits),
         }
     }
-    if flags.twilio {
-        twilio(text, st.hits);
-    }
+    twilio(text, st.hits);
 }
 
 impl State<'_, '_> {
@@ -551,7 +591,7 @@ fn sk_dash(st: &mut State<'_, '_>, s: usize) {
 /// 32 hex (an account sid) only names an account and is not reported.
 fn twilio(text: &str, hits: &mut Vec<Hit>) {
     let b = text.as_bytes();
-    for (s, _) in text.match_indices("SK") {
+    for s in memchr::memmem::find_iter(b, "SK") {
         if is_alnum(before(b, s)) {
             continue;
         }
@@ -680,4 +720,40 @@ fn url_password(st: &mut State<'_, '_>, p: usize) {
         return;
     }
     st.push(&URL_PASSWORD, ps, pe);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> &'static Engine {
+        ENGINE.as_ref().expect("the automata build")
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_gate_builds_on_x86_64() {
+        assert!(engine().gate.is_some(), "without the gate every payload steps through the keyword automaton");
+    }
+
+    /// The gate is only sound if every keyword, in any case and anywhere, opens it.
+    #[test]
+    fn every_keyword_opens_the_gate_in_any_case() {
+        for (word, _) in KEYWORDS {
+            let mixed: String =
+                word.chars().enumerate().map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect();
+            for form in [word.to_string(), word.to_ascii_uppercase(), mixed] {
+                for text in [form.clone(), format!("{}{form}", "x".repeat(600)), format!("ordinary text, then {form}.")]
+                {
+                    assert!(may_contain_keyword(engine(), text.as_bytes()), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_text_keeps_the_gate_shut() {
+        let text = r#"{"id":"evt_00017","event_id":"94680787-9f04-4c13-9add-e16001cc0011","note":"Routine telemetry sample; battery nominal."}"#;
+        assert!(engine().gate.is_none() || !may_contain_keyword(engine(), text.as_bytes()));
+    }
 }
