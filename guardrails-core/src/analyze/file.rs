@@ -173,7 +173,9 @@ pub(crate) fn analyze(file: &FileAction<'_>, cx: &Analysis<'_>, facts: &mut Fact
         Op::Write => write(path, file.content, file, cx, facts),
         Op::Delete => delete(path, file.recursive, file, facts),
         Op::Move => {
-            delete(path, file.recursive, file, facts);
+            // Moving into `/dev/null` deletes, tree and all, as the shell's `mv` does.
+            let gone = file.destination.is_some_and(|d| canonical_path(d) == "/dev/null");
+            delete(path, file.recursive || gone, file, facts);
             if let Some(dest) = file.destination {
                 let to = canonical_path(dest);
                 for (intent, severity, detector, message) in system::write_effects(&to) {

@@ -124,7 +124,11 @@ fn byte_classes_agree_with_the_scalar_tests() {
             let word = u64::from_le_bytes([n, c, n, n, c, n, c, c]);
             for (lane, &x) in word.to_le_bytes().iter().enumerate() {
                 let bit = |m: u64| m >> (8 * lane + 7) & 1 == 1;
-                assert_eq!(bit(number_starts(word)), x.is_ascii_digit() || x == b'+' || x == b'(', "{x:#04x} by {n:#04x}");
+                assert_eq!(
+                    bit(number_starts(word)),
+                    x.is_ascii_digit() || x == b'+' || x == b'(',
+                    "{x:#04x} by {n:#04x}"
+                );
                 assert_eq!(bit(capitals(word)), x.is_ascii_uppercase(), "{x:#04x} by {n:#04x}");
             }
         }

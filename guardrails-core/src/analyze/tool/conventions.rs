@@ -150,6 +150,9 @@ const DB_SERVERS: &[(&str, Dialect)] = &[
     ("sql", Dialect::Generic),
 ];
 
+/// Servers that speak the Redis protocol.
+const KV_SERVERS: &[&str] = &["redis", "valkey", "keydb", "upstash", "dragonfly"];
+
 /// Words of tools that look things up in documentation or ask for help: their `query` is a
 /// question, even on a database server (`supabase__search_docs`).
 const LOOKUP_WORDS: &[&str] = &["search", "docs", "doc", "documentation", "help", "ask", "lookup", "explain"];
@@ -295,7 +298,7 @@ pub(crate) fn from_mapping<'a>(carries: &'a Carries, args: &'a Value) -> Vec<Car
 }
 
 /// A command from a string, or from an argv array (shell-quoted).
-fn command_text(v: &Value) -> Option<Cow<'_, str>> {
+pub(crate) fn command_text(v: &Value) -> Option<Cow<'_, str>> {
     match v {
         Value::String(s) => Some(Cow::Borrowed(s)),
         Value::Array(items) => {
@@ -329,6 +332,16 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
                     Cow::Owned(format!("{} {rest}", name.leaf))
                 };
                 out.push(Carried::Shell { command, path });
+                return out;
+            }
+        }
+    }
+    // Key-value stores whose tools take the store's own commands: `redis__execute {command:
+    // "FLUSHALL"}` runs as `redis-cli FLUSHALL`.
+    if (name.server_has_any(KV_SERVERS) || name.has_any(KV_SERVERS)) && !name.has_any(LOOKUP_WORDS) {
+        if let Some((v, path)) = any_arg(args, &["command", "cmd", "argv", "args", "query"]) {
+            if let Some(rest) = command_text(v) {
+                out.push(Carried::Shell { command: Cow::Owned(format!("redis-cli {rest}")), path });
                 return out;
             }
         }

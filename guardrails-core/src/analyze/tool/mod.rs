@@ -253,6 +253,16 @@ fn unknown_tool(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) 
         }
         // Text that only resembles a command is not one: what cannot be analysed here is prose.
         facts.retain_from(first, |f| f.intent != Intent::Unanalyzable);
+    } // An argument vector (`{"command": ["rm", "-rf", "/"]}`) is a command line, word by word.
+    for key in ["command", "cmd", "argv", "args", "arguments"] {
+        let Some(Value::Array(_)) = args.get(key) else { continue };
+        let Some(line) = args.get(key).and_then(conventions::command_text) else { continue };
+        if conventions::starts_with_program(&line) {
+            let path = format!("$.args.{key}");
+            let first = facts.items.len();
+            super::code(Code::Shell(&line), Some(&path), cx, facts);
+            facts.retain_from(first, |f| f.intent != Intent::Unanalyzable);
+        }
     }
 }
 

@@ -5,11 +5,13 @@
 //!   `terraform|tofu destroy` / `apply -destroy` / `apply -auto-approve` / `state rm`,
 //!   `pulumi destroy` / `up --yes`, `aws … delete-*` / `s3 rm --recursive` / `s3 rb`, `gcloud … delete`,
 //!   `az … delete`, `docker system|volume prune`, `docker rm -f`, `docker compose down -v`,
-//!   `vagrant destroy`, `virsh destroy|undefine`.
+//!   `vagrant destroy`, `virsh destroy|undefine`; code-host CLIs deleting a repository
+//!   (`gh repo delete`, `glab repo delete`, `gh api -X DELETE repos/o/r`).
 //! - `system.disrupt`: `kubectl drain|cordon`, `kubectl scale --replicas=0`.
 //! - `credential.read`: `kubectl get secret -o yaml|json`, `aws secretsmanager get-secret-value`,
 //!   `aws ssm get-parameter --with-decryption`, `gcloud secrets versions access`,
-//!   `gcloud auth print-access-token`, `az keyvault secret show`, `az account get-access-token`.
+//!   `gcloud auth print-access-token`, `az keyvault secret show`, `az account get-access-token`,
+//!   `gh auth token`, `glab auth token`.
 //! - `privilege.escalate`: cloud role grants of owner/admin roles, `AdministratorAccess` policies,
 //!   privileged containers and host mounts (`docker run --privileged`, `-v /:/host`, `-v /etc:…`).
 //! - `docker exec`/`kubectl exec … --` run their command through the analyzer.
@@ -67,6 +69,8 @@ pub(crate) const DETECTOR: Detector = Detector {
         "docker-compose",
         "vagrant",
         "virsh",
+        "gh",
+        "glab",
     ],
 };
 
@@ -372,6 +376,50 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             "",
             "vagrant destroy deletes the virtual machine".to_owned(),
         ),
+        "gh" | "glab" => {
+            let ops = operands(&v[1..], &["-R", "--repo", "-X", "--method", "-H", "--header", "--hostname"]);
+            match (ops.first().copied(), ops.get(1).copied()) {
+                (Some("repo"), Some("delete")) => {
+                    let repo = ops.get(2).copied().unwrap_or("the current repository");
+                    fact(
+                        facts,
+                        Intent::InfraDestroy,
+                        Severity::High,
+                        "repository",
+                        repo,
+                        format!("{name} repo delete deletes `{repo}` with its history, issues and releases"),
+                    );
+                }
+                (Some("api"), Some(endpoint)) => {
+                    let glued = v.iter().find_map(|a| a.strip_prefix("-X").filter(|m| !m.is_empty()));
+                    let method = value_of(&v, "-X").or_else(|| value_of(&v, "--method")).or(glued).unwrap_or("GET");
+                    let path: Vec<&str> = endpoint.trim_matches('/').split('/').collect();
+                    let repository = matches!(path.as_slice(), ["repos" | "projects", _, _] | ["projects", _]);
+                    if method.eq_ignore_ascii_case("DELETE") && repository {
+                        fact(
+                            facts,
+                            Intent::InfraDestroy,
+                            Severity::High,
+                            "repository",
+                            endpoint,
+                            format!("{name} api DELETE `{endpoint}` deletes a repository"),
+                        );
+                    }
+                }
+                (Some("auth"), Some("token")) => {
+                    fact(
+                        facts,
+                        Intent::CredentialRead,
+                        Severity::High,
+                        "cloud",
+                        "",
+                        format!("{name} auth token prints the code host's access token"),
+                    );
+                    return Flow::Secret("code host token".to_owned());
+                }
+                _ => {}
+            }
+        }
         "virsh" if v.get(1).is_some_and(|s| *s == "destroy" || *s == "undefine") => fact(
             facts,
             Intent::InfraDestroy,

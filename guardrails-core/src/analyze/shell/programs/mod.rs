@@ -61,7 +61,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         "git" => git::check(&inv, st, facts),
         n if n.starts_with("git-") => git::check(&inv, st, facts),
         "kubectl" | "oc" | "helm" | "terraform" | "tofu" | "terragrunt" | "pulumi" | "aws" | "gcloud" | "gsutil"
-        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" => {
+        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" | "gh" | "glab" => {
             infrastructure::check(inv, name, st, facts)
         }
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "clickhouse" | "snowsql" | "bq"

@@ -131,12 +131,28 @@ pub(crate) fn starts_statement(stmt: &Stmt<'_>, i: usize) -> bool {
     if i == 0 {
         return true;
     }
+    if mutation_at(stmt) == Some(i) {
+        return true;
+    }
     let prev = i - 1;
     stmt.is_punct(prev, "(")
         || stmt.is_kw(prev, "EXPLAIN")
         || stmt.is_kw(prev, "ANALYZE")
         || stmt.is_kw(prev, "VERBOSE")
         || (stmt.is_punct(prev, ")") && stmt.is_kw(0, "EXPLAIN"))
+}
+
+/// ClickHouse mutations, `ALTER TABLE t [ON CLUSTER c] DELETE WHERE …` and `… UPDATE x = … WHERE
+/// …`: the index of the `DELETE`/`UPDATE`, which acts like the head of a statement on table `t`.
+pub(crate) fn mutation_at(stmt: &Stmt<'_>) -> Option<usize> {
+    if !(stmt.is_kw(0, "ALTER") && stmt.is_kw(1, "TABLE")) {
+        return None;
+    }
+    let (_, mut i) = stmt.name_at(2);
+    if stmt.is_kw(i, "ON") && stmt.is_kw(i + 1, "CLUSTER") {
+        i = stmt.name_at(i + 2).1;
+    }
+    (stmt.is_kw(i, "DELETE") || stmt.is_kw(i, "UPDATE")).then_some(i)
 }
 
 /// Whether the statement contains a `DELETE`, `UPDATE` or `MERGE` in statement position, whose

@@ -4,7 +4,8 @@
 //! `DELETE` and `UPDATE` with no `WHERE`, or with a `WHERE` that is always true: `1=1`, `TRUE`,
 //! `'a'='a'`, `x = x`, `… OR 1=1`, `NOT FALSE`, `key IS NOT NULL`, `key > 0`, `c LIKE '%'`,
 //! `key IN (SELECT key FROM <same table>)`; also inside data-modifying CTEs and `EXPLAIN ANALYZE`
-//! (which runs its statement), and `MERGE … ON <always true> WHEN MATCHED THEN DELETE | UPDATE`.
+//! (which runs its statement), `MERGE … ON <always true> WHEN MATCHED THEN DELETE | UPDATE`, and
+//! ClickHouse mutations (`ALTER TABLE t DELETE WHERE 1`, `ALTER TABLE t UPDATE x = 0 WHERE 1`).
 //!
 //! ## Why it matters
 //! Every row of the table is deleted or overwritten. A tautology is the classic way to slip a
@@ -180,11 +181,12 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
                 where_at = Some(j);
             }
         }
-        let mut t = i + 1;
-        if stmt.is_kw(t, "FROM") {
-            t += 1;
-        }
-        let (table, _) = stmt.name_at(t);
+        let table = if super::mutation_at(stmt) == Some(i) {
+            stmt.name_at(2).0
+        } else {
+            let t = if stmt.is_kw(i + 1, "FROM") { i + 2 } else { i + 1 };
+            stmt.name_at(t).0
+        };
         let Some(w) = where_at else {
             report(stmt, write, table, None, facts);
             continue;
