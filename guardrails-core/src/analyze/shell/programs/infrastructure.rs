@@ -86,6 +86,9 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 message: String| {
         facts.push(inv.fact(intent, severity, DETECTOR.id, Some(Target { kind, name: target.to_owned() }), message));
     };
+    // A cloud or code-host CLI printing a secret or token.
+    let prints_secret =
+        |facts: &mut Facts, message: String| fact(facts, Intent::CredentialRead, Severity::High, "cloud", "", message);
     let line = v.join(" ");
     // Dry runs change nothing: `kubectl delete … --dry-run=client`, `helm uninstall --dry-run`,
     // `aws s3 rm --dryrun`, `terraform plan`.
@@ -308,14 +311,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 || line.contains("auth print-access-token")
                 || line.contains("auth print-identity-token")
             {
-                fact(
-                    facts,
-                    Intent::CredentialRead,
-                    Severity::High,
-                    "cloud",
-                    "",
-                    format!("`{}` prints a secret or token", short(&line)),
-                );
+                prints_secret(facts, format!("`{}` prints a secret or token", short(&line)));
                 return Flow::Secret("cloud credentials".to_owned());
             } else if line.contains("add-iam-policy-binding")
                 && ["roles/owner", "roles/editor", "roles/iam.securityAdmin", "roles/resourcemanager.projectIamAdmin"]
@@ -407,14 +403,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                     }
                 }
                 (Some("auth"), Some("token")) => {
-                    fact(
-                        facts,
-                        Intent::CredentialRead,
-                        Severity::High,
-                        "cloud",
-                        "",
-                        format!("{name} auth token prints the code host's access token"),
-                    );
+                    prints_secret(facts, format!("{name} auth token prints the code host's access token"));
                     return Flow::Secret("code host token".to_owned());
                 }
                 _ => {}
