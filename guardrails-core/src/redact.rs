@@ -68,7 +68,8 @@ fn redact_value(v: &Value) -> Value {
     match v {
         Value::String(s) => Value::String(redact_string(s)),
         Value::Array(items) => Value::Array(items.iter().map(redact_value).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), redact_value(v))).collect()),
+        // Keys too: a secret can travel as a field name.
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (redact_string(k), redact_value(v))).collect()),
         other => other.clone(),
     }
 }

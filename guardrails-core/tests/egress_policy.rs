@@ -224,6 +224,7 @@ fn audit_records_never_keep_a_secret() {
             body: Some(json!(form)),
         },
         Action::tool_call("send_email", json!({"to": "x@example.com", "body": format!("here: {GITHUB_TOKEN}")})),
+        Action::tool_call("notes__save", json!({"entries": {GITHUB_TOKEN: "the key is the secret"}})),
         Action::File {
             op: "write".into(),
             path: "/home/u/.bashrc".into(),

@@ -18,6 +18,8 @@ use crate::fact::Span;
 const MAX_DECODE_DEPTH: usize = 3;
 /// JSON nesting followed; deeper values are not scanned (and the walk says so).
 const MAX_JSON_DEPTH: usize = 64;
+/// Shortest field name scanned as text of its own.
+const MIN_SECRET_KEY: usize = 12;
 /// Shortest base64 run worth decoding: shorter runs are words and ids, not hidden payloads.
 const MIN_BASE64_RUN: usize = 20;
 
@@ -159,6 +161,11 @@ impl Scan {
             }
             Value::Object(map) => {
                 for (k, item) in map {
+                    // A field name long enough to be a token, a card or an address is scanned
+                    // too: a secret can travel as a key. Its path is the object's.
+                    if k.len() >= MIN_SECRET_KEY {
+                        push_piece(buf, pieces, k, 0, std::ptr::from_ref(v).cast(), k);
+                    }
                     match item {
                         // A credential-named field: scan `name=value` so the assignment detector
                         // sees the name.

@@ -101,7 +101,9 @@ fn judge_run(b: &[u8], run: &Run, hits: &mut Vec<Hit>) {
         return;
     }
     let groups = run.groups();
-    if matches!(run.sep, 0 | b' ' | b'-') {
+    // Issuers print spaces or dashes; dots are how a number is disguised (`4111.1111.1111.1111`).
+    // A dotted run is a card only in a card's grouping (not a version or an address).
+    if matches!(run.sep, 0 | b' ' | b'-') || (run.sep == b'.' && card_layout(run.groups())) {
         if let Some(end) = card(b, run) {
             push(hits, &CREDIT_CARD, run.start, end);
             return;

@@ -527,6 +527,7 @@ fn credit_cards() {
         "4111 1111 1111 1111",
         "4111-1111-1111-1111",
         "3782 822463 10005",
+        "4111.1111.1111.1111", // dotted to slip past a filter: still a card's grouping
     ] {
         assert_only(&format!("card: {card}, exp 12/29"), "credit_card", card);
     }
@@ -549,7 +550,8 @@ fn card_lookalikes() {
         "ts=1718000000000",    // epoch millis
         "ts=1718000000000000", // epoch micros
         "41111 11111 11111 1", // not a card layout
-        "4111.1111.1111.1111", // dots are not card separators
+        "4111.1111.1111.1112", // dotted, fails Luhn
+        "4111.1111.1111",      // dotted, too short for a card
     ] {
         assert_no_kind(text, "credit_card");
     }

@@ -172,6 +172,8 @@ const SHELL_KEYS: &[&str] = &[
 ];
 const CODE_KEYS: &[&str] = &["code", "source", "script", "program", "snippet"];
 const URL_KEYS: &[&str] = &["url", "uri", "endpoint", "href", "link"];
+/// Where an upload goes.
+const UPLOAD_URL_KEYS: &[&str] = &["url", "uri", "endpoint", "upload_url", "target_url", "destination", "dest"];
 const PATH_KEYS: &[&str] = &[
     "path",
     "file_path",
@@ -436,6 +438,17 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         if let Some((text, path)) = string_arg(args, &["text"]) {
             out.push(Carried::Shell { command: Cow::Borrowed(text), path });
             return out;
+        }
+    }
+    // An upload tool given a local file and a URL sends the file there: it is judged as
+    // `curl -T file url` is (credential files are secrets, dumps are exports, by destination).
+    if name.has_any(&["upload", "send", "share", "transfer", "publish"]) {
+        if let (Some((file, _)), Some((url, path))) = (string_arg(args, PATH_KEYS), string_arg(args, UPLOAD_URL_KEYS)) {
+            if url.starts_with("http://") || url.starts_with("https://") {
+                let command = format!("curl -T {} {}", shell_quote(file), shell_quote(url));
+                out.push(Carried::Shell { command: Cow::Owned(command), path });
+                return out;
+            }
         }
     }
     if let Some(request) = http_request(&name, args) {
