@@ -109,8 +109,9 @@ impl Scan {
     }
 
     fn value_at(&mut self, root: &Value, path: &str, decode: usize) {
-        let mut buf = String::new();
-        let mut pieces: Vec<Piece<'_>> = Vec::new();
+        // Sized for a typical request body, so growing rarely copies.
+        let mut buf = String::with_capacity(4096);
+        let mut pieces: Vec<Piece<'_>> = Vec::with_capacity(64);
         self.gather(root, &mut buf, &mut pieces, 0);
         if buf.is_empty() {
             return;
@@ -135,7 +136,7 @@ impl Scan {
         self.hits = hits;
         // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
         // every piece at once; then only long pieces are checked for base64.
-        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(&buf, &pieces) {
+        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(&buf) {
             return;
         }
         for piece in &pieces {
@@ -385,12 +386,12 @@ fn push_piece<'v>(
     pieces.push(Piece { start, end: buf.len(), shift, origin, text: original });
 }
 
-/// Whether any piece of a batch may hold an encoded payload (see [`may_hide_payload`]).
-fn may_hide_payload_in_batch(buf: &str, pieces: &[Piece<'_>]) -> bool {
+/// Whether any piece of a batch buffer may hold an encoded payload (see [`may_hide_payload`]).
+fn may_hide_payload_in_batch(buf: &str) -> bool {
     let b = buf.as_bytes();
-    memchr::memchr3(b'{', b'[', b'%', b).is_some()
-        || memchr::memchr(b'=', b).is_some()
-        || pieces.iter().any(|p| p.text.len() >= MIN_BASE64_RUN && has_base64_run(p.text.as_bytes()))
+    // The separators between pieces are not base64, so no run found in the buffer spans two
+    // pieces; a credential field's piece adds `name=`, which the `=` test already covers.
+    memchr::memchr3(b'{', b'[', b'%', b).is_some() || memchr::memchr(b'=', b).is_some() || has_base64_run(b)
 }
 
 /// Whether `text` may hold an encoded payload: JSON, a form, percent-encoding or a base64 run.
