@@ -407,13 +407,20 @@ fn bytes_eq(word: u64, c: u8) -> u64 {
     !((v & !HIGH_BITS).wrapping_add(!HIGH_BITS) | v) & HIGH_BITS
 }
 
-/// Digits, `+` and `(`: where a card, SSN or phone number can start.
-fn number_starts(word: u64) -> u64 {
-    bytes_in(word, b'0', b'9') | bytes_eq(word, b'+') | bytes_eq(word, b'(')
+/// `[A-Za-z0-9_]`.
+fn word_bytes(word: u64) -> u64 {
+    bytes_in(word, b'0', b'9') | bytes_in(word, b'A', b'Z') | bytes_in(word, b'a', b'z') | bytes_eq(word, b'_')
+}
+
+/// Where a card, SSN or phone number can start: a digit that does not continue a word or a
+/// number (so each digit group yields once, and ids such as `evt_00017` or hex never do), `+`
+/// and `(`. `before` is the word shifted one byte later, the byte before it coming first.
+fn number_starts(word: u64, before: u64) -> u64 {
+    (bytes_in(word, b'0', b'9') & !word_bytes(before)) | bytes_eq(word, b'+') | bytes_eq(word, b'(')
 }
 
 /// Capital letters: where an IBAN can start.
-fn capitals(word: u64) -> u64 {
+fn capitals(word: u64, _before: u64) -> u64 {
     bytes_in(word, b'A', b'Z')
 }
 
@@ -424,7 +431,7 @@ pub(crate) fn capital_positions(b: &[u8]) -> Positions<'_> {
 
 /// The indices of `b` whose byte is in `class` (one of the functions above), in order, found
 /// eight bytes at a time; [`Positions::skip_to`] jumps past what a detector consumed.
-fn positions(b: &[u8], class: fn(u64) -> u64) -> Positions<'_> {
+fn positions(b: &[u8], class: fn(u64, u64) -> u64) -> Positions<'_> {
     Positions { b, next_word: 0, base: 0, mask: 0, class }
 }
 
@@ -436,7 +443,7 @@ pub(crate) struct Positions<'b> {
     base: usize,
     /// High bit of byte `i`: the byte at `base + i` is in the class and not yet yielded.
     mask: u64,
-    class: fn(u64) -> u64,
+    class: fn(u64, u64) -> u64,
 }
 
 impl Positions<'_> {
@@ -472,7 +479,9 @@ impl Iterator for Positions<'_> {
             };
             self.base = start;
             self.next_word = start + 8;
-            self.mask = (self.class)(u64::from_le_bytes(word));
+            let word = u64::from_le_bytes(word);
+            let before = start.checked_sub(1).and_then(|i| self.b.get(i)).copied().unwrap_or(0);
+            self.mask = (self.class)(word, (word << 8) | u64::from(before));
         }
         let i = self.mask.trailing_zeros() as usize / 8;
         self.mask &= self.mask - 1;

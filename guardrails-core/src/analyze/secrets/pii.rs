@@ -71,13 +71,6 @@ pub(super) fn scan_digits(b: &[u8], hits: &mut Vec<Hit>) {
                 starts.skip_to(e);
             }
         } else if c.is_ascii_digit() {
-            // Digits glued to a word (`evt_00017`, `v2`, hex ids) are never judged: skip them
-            // without reading the run. The groups after them are judged on their own, and the
-            // run check refuses a run that continues a longer one.
-            if is_word(before(b, i)) {
-                starts.skip_to(i + b.get(i..).map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count()));
-                continue;
-            }
             let run = Run::read(b, i);
             judge_run(b, &run, hits);
             starts.skip_to(run.end);

@@ -119,17 +119,22 @@ fn appends_after_existing_hits_in_order() {
 /// Every byte value in every lane, beside every neighbour value: no carry leaks between lanes.
 #[test]
 fn byte_classes_agree_with_the_scalar_tests() {
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     for c in 0..=255u8 {
         for n in 0..=255u8 {
-            let word = u64::from_le_bytes([n, c, n, n, c, n, c, c]);
-            for (lane, &x) in word.to_le_bytes().iter().enumerate() {
+            let bytes = [n, c, n, n, c, n, c, c];
+            let word = u64::from_le_bytes(bytes);
+            // The byte before the word is `n` too.
+            let before = (word << 8) | u64::from(n);
+            for (lane, &x) in bytes.iter().enumerate() {
+                let prev = if lane == 0 { n } else { bytes[lane - 1] };
                 let bit = |m: u64| m >> (8 * lane + 7) & 1 == 1;
                 assert_eq!(
-                    bit(number_starts(word)),
-                    x.is_ascii_digit() || x == b'+' || x == b'(',
-                    "{x:#04x} by {n:#04x}"
+                    bit(number_starts(word, before)),
+                    (x.is_ascii_digit() && !is_word(prev)) || x == b'+' || x == b'(',
+                    "{x:#04x} after {prev:#04x}"
                 );
-                assert_eq!(bit(capitals(word)), x.is_ascii_uppercase(), "{x:#04x} by {n:#04x}");
+                assert_eq!(bit(capitals(word, before)), x.is_ascii_uppercase(), "{x:#04x} by {n:#04x}");
             }
         }
     }
