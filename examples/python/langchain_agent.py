@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from access_guardrails import Guard
-from access_guardrails.adapters.langchain import GuardrailsMiddleware
 from langchain.agents import create_agent
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
+
+from access_guardrails import Guard
+from access_guardrails.adapters.langchain import GuardrailsMiddleware
 
 
 class ScriptedModel(FakeMessagesListChatModel):
@@ -41,8 +42,16 @@ def main() -> None:
             AIMessage(
                 content="",
                 tool_calls=[
-                    {"name": "run_sql", "args": {"query": "SELECT count(*) FROM users"}, "id": "c1"},
-                    {"name": "run_sql", "args": {"query": "DROP TABLE users"}, "id": "c2"},
+                    {
+                        "name": "run_sql",
+                        "args": {"query": "SELECT count(*) FROM users"},
+                        "id": "c1",
+                    },
+                    {
+                        "name": "run_sql",
+                        "args": {"query": "DROP TABLE users"},
+                        "id": "c2",
+                    },
                 ],
             ),
             AIMessage(content="I counted the users; I was not allowed to drop the table."),

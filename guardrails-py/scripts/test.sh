@@ -20,8 +20,8 @@ rm -rf dist
 "$py" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps dist/access_guardrails-*.whl
 
 echo "== ruff"
-"$venv/bin/ruff" check python tests scripts ../examples/python
-"$venv/bin/ruff" format --check python tests scripts ../examples/python
+"$venv/bin/ruff" check --config pyproject.toml python tests scripts ../examples/python
+"$venv/bin/ruff" format --config pyproject.toml --check python tests scripts ../examples/python
 
 echo "== mypy.stubtest (the hand-written _native.pyi against the built module)"
 "$py" -m mypy.stubtest access_guardrails._native --allowlist .mypy-stubtest-allowlist

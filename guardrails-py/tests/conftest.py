@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from access_guardrails import Guard
 
 POLICY = Path(__file__).with_name("policy.yaml")

@@ -7,6 +7,7 @@ import json
 import logging
 
 import pytest
+
 from access_guardrails import Action, AuditLog, Guard
 
 from .conftest import DROP_SQL, PRODUCTION_AGENT, SAFE_SQL

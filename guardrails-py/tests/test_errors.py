@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from access_guardrails import Action, Context, Guard, GuardrailsError, InvalidActionError, PolicyError
 
 BAD_POLICIES = [

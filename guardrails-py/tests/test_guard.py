@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 
-import access_guardrails
 import pytest
+
+import access_guardrails
 from access_guardrails import (
     Action,
     ApprovalRequired,
@@ -37,7 +38,7 @@ CASES = [
         Action.sql(APPROVAL_SQL, dialect="postgres"),
         {**PRODUCTION_AGENT, "approval": {"by": "alice", "ticket": "CHG-12"}},
         "allow",
-        [],
+        ["schema.alter_destructive"],
         id="drop-column-approved",
     ),
     pytest.param(Action.sql(APPROVAL_SQL), {"environment": "development"}, "allow", [], id="dev"),

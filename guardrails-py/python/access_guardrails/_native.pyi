@@ -6,6 +6,20 @@ from typing import Any, Literal, final
 
 from ._base import Decision
 
+__all__ = [
+    "INTENTS",
+    "Action",
+    "Context",
+    "Finding",
+    "Guard",
+    "Ready",
+    "Verdict",
+    "__version__",
+    "_bench_core",
+    "build_info",
+    "build_profile",
+]
+
 __version__: str
 build_profile: Literal["debug", "release"]
 build_info: str
@@ -83,15 +97,15 @@ class Action:
     def to_dict(self) -> dict[str, Any]:
         """The wire format."""
 
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class Context:
     """Who acts, where, and with whose approval. Every field is optional; a missing environment
     is treated by the recommended policy as production."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         environment: str | None = None,
         actor_id: str | None = None,
@@ -103,7 +117,7 @@ class Context:
         session_id: str | None = None,
         trace_id: str | None = None,
         timestamp: str | None = None,
-    ) -> None:
+    ) -> Context:
         """Raises:
         ValueError: `actor_kind` is not one of the four kinds.
         """
@@ -126,7 +140,7 @@ class Context:
     def to_dict(self) -> dict[str, Any]:
         """The wire format."""
 
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 _ActionLike = Action | Mapping[str, Any]
 _ContextLike = Context | Mapping[str, Any] | None

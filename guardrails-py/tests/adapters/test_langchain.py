@@ -14,8 +14,6 @@ import pytest
 
 pytest.importorskip("langchain")
 
-from access_guardrails import Guard
-from access_guardrails.adapters.langchain import GuardrailsMiddleware, guard_tool
 from langchain.agents import create_agent
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
@@ -23,6 +21,9 @@ from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 from pydantic import Field
+
+from access_guardrails import Guard
+from access_guardrails.adapters.langchain import GuardrailsMiddleware, guard_tool
 
 from ..conftest import APPROVAL_SQL, DROP_SQL, SAFE_SQL
 

@@ -15,13 +15,14 @@ import pytest
 
 pytest.importorskip("agents")
 
-from access_guardrails import Guard
-from access_guardrails.adapters.openai_agents import guard_tool, tool_guardrail
 from agents import Agent, Runner, function_tool, set_tracing_disabled
 from agents.items import ModelResponse
 from agents.models.interface import Model
 from agents.usage import Usage
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
+
+from access_guardrails import Guard
+from access_guardrails.adapters.openai_agents import guard_tool, tool_guardrail
 
 from ..conftest import APPROVAL_SQL, DROP_SQL, SAFE_SQL
 
