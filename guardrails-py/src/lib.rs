@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use guardrails_core as gc;
-use pyo3::exceptions::{PyOSError, PyStopIteration, PyValueError};
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -38,6 +38,8 @@ static INVALID_ACTION_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static GUARDRAIL_DENIED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static APPROVAL_REQUIRED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static DECISION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static RESOLVED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static FAILED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 /// `Decision.ALLOW`, `Decision.REQUIRE_APPROVAL`, `Decision.DENY`, in the core's order.
 static DECISIONS: PyOnceLock<[Py<PyAny>; 3]> = PyOnceLock::new();
 
@@ -510,28 +512,6 @@ impl Verdict {
     }
 }
 
-/// An awaitable that is already complete: `aevaluate` costs microseconds, so it needs no thread.
-#[pyclass(frozen, module = "access_guardrails._native")]
-struct Ready {
-    result: Result<Py<PyAny>, PyErr>,
-}
-
-#[pymethods]
-impl Ready {
-    fn __await__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
-        slf
-    }
-    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
-        slf
-    }
-    fn __next__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Err(match &self.result {
-            Ok(value) => PyStopIteration::new_err((value.clone_ref(py),)),
-            Err(err) => err.clone_ref(py),
-        })
-    }
-}
-
 /// A compiled policy. Immutable and thread-safe: build one and share it.
 #[pyclass(frozen, module = "access_guardrails._native")]
 struct Guard {
@@ -603,10 +583,19 @@ impl Guard {
         self.decide(py, action, context)
     }
 
+    /// A coroutine: evaluation takes microseconds, so it runs inline, before the coroutine is
+    /// even awaited; the coroutine (from `_base`) returns the verdict or raises the error.
     #[pyo3(signature = (action, context = None))]
-    fn aevaluate(&self, py: Python<'_>, action: &Bound<'_, PyAny>, context: Option<&Bound<'_, PyAny>>) -> Ready {
-        let result = self.decide(py, action, context).and_then(|v| Ok(Bound::new(py, v)?.into_any().unbind()));
-        Ready { result }
+    fn aevaluate<'py>(
+        &self,
+        py: Python<'py>,
+        action: &Bound<'py, PyAny>,
+        context: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        match self.decide(py, action, context) {
+            Ok(verdict) => base(py, &RESOLVED, "_resolved")?.call1((Bound::new(py, verdict)?,)),
+            Err(err) => base(py, &FAILED, "_failed")?.call1((err.into_value(py),)),
+        }
     }
 
     #[pyo3(signature = (name, args = None, context = None))]
@@ -665,7 +654,7 @@ fn _bench_core(
 #[pymodule]
 mod _native {
     #[pymodule_export]
-    use super::{_bench_core, Action, Context, Finding, Guard, Ready, Verdict};
+    use super::{_bench_core, Action, Context, Finding, Guard, Verdict};
 
     use super::*;
 

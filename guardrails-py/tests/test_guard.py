@@ -164,6 +164,8 @@ def test_aevaluate_matches_evaluate(guard: Guard) -> None:
         )
 
     drop, safe = asyncio.run(main())
+    assert asyncio.iscoroutine(coro := guard.aevaluate(Action.sql(SAFE_SQL)))
+    assert asyncio.run(coro).allowed
     assert drop.to_dict() == guard.evaluate(Action.sql(DROP_SQL), PRODUCTION_AGENT).to_dict()
     assert safe.allowed
 

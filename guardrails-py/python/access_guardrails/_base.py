@@ -32,6 +32,16 @@ class Decision(str, Enum):
         return self.value
 
 
+async def _resolved(verdict: Verdict) -> Verdict:
+    """The coroutine `Guard.aevaluate` returns when evaluation succeeded."""
+    return verdict
+
+
+async def _failed(error: BaseException) -> Verdict:
+    """The coroutine `Guard.aevaluate` returns when evaluation failed: raises when awaited."""
+    raise error
+
+
 class GuardrailsError(Exception):
     """Base class of every error this package raises."""
 

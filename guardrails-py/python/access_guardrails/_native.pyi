@@ -1,6 +1,6 @@
 """Hand-written stubs of the native module (checked against the build by `mypy.stubtest`)."""
 
-from collections.abc import Generator, Mapping
+from collections.abc import Coroutine, Mapping
 from os import PathLike
 from typing import Any, Literal, final
 
@@ -12,7 +12,6 @@ __all__ = [
     "Context",
     "Finding",
     "Guard",
-    "Ready",
     "Verdict",
     "__version__",
     "_bench_core",
@@ -236,14 +235,6 @@ class Verdict:
         """
 
 @final
-class Ready:
-    """An already-completed awaitable, returned by `Guard.aevaluate`."""
-
-    def __await__(self) -> Generator[Any, None, Verdict]: ...
-    def __iter__(self) -> Ready: ...
-    def __next__(self) -> Any: ...
-
-@final
 class Guard:
     """A compiled policy. Immutable and thread-safe: build one, share it across threads and tasks."""
 
@@ -285,9 +276,9 @@ class Guard:
             ValueError: `context` is not a valid context.
         """
 
-    def aevaluate(self, action: _ActionLike, context: _ContextLike = None) -> Ready:
+    def aevaluate(self, action: _ActionLike, context: _ContextLike = None) -> Coroutine[Any, Any, Verdict]:
         """`await guard.aevaluate(…)`: `evaluate` for async code. It takes microseconds, so it runs
-        inline, without a thread hop."""
+        inline, without a thread hop; errors are raised when the coroutine is awaited."""
 
     def evaluate_tool_call(self, name: str, args: Any = None, context: _ContextLike = None) -> Verdict:
         """`evaluate(Action.tool_call(name, args), context)`."""
