@@ -6,8 +6,8 @@
 //! `guardrails_core`, so Python, the CLI and Rust hosts decide alike.
 //!
 //! Conversion: objects built with `Action.sql(…)` / `Context(…)` hold the core type already, so
-//! evaluating them converts nothing; plain dicts go through `pythonize` straight into the serde
-//! types, without an intermediate JSON text.
+//! evaluating them borrows the core value and converts nothing. Plain dicts are walked once into
+//! a `serde_json::Value` and deserialized with the core's own serde rules (no JSON text).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
