@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Python package (access-guardrails) into a venv this script creates, then runs its
-# lints, its tests and the binding-overhead benchmark. Needs python3 (>= 3.10, with venv and pip),
+# lints (ruff, mypy, mypy.stubtest), its tests and the binding-overhead benchmark. Needs python3 (>= 3.10, with venv and pip),
 # a Rust toolchain and PyPI. Honours CARGO_TARGET_DIR; PYTHON picks the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,11 +23,12 @@ echo "== ruff"
 "$venv/bin/ruff" check --config pyproject.toml python tests scripts ../examples/python
 "$venv/bin/ruff" format --config pyproject.toml --check python tests scripts ../examples/python
 
-echo "== mypy.stubtest (the hand-written _native.pyi against the built module)"
+echo "== mypy (the package) and mypy.stubtest (the hand-written _native.pyi against the built module)"
+"$py" -m mypy python/access_guardrails
 "$py" -m mypy.stubtest access_guardrails._native --allowlist .mypy-stubtest-allowlist
 
 echo "== pytest"
-(cd tests/.. && "$py" -m pytest -q -p no:cacheprovider tests)
+"$py" -m pytest -q -p no:cacheprovider tests
 
 echo "== example (examples/python/langchain_agent.py)"
 "$py" ../examples/python/langchain_agent.py >/dev/null
