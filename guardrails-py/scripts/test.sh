@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Python package (access-guardrails) into a venv this script creates, then runs its
-# lints (ruff, mypy, mypy.stubtest), its tests and the binding-overhead benchmark. Needs python3 (>= 3.10, with venv and pip),
-# a Rust toolchain and PyPI. Honours CARGO_TARGET_DIR; PYTHON picks the interpreter.
+# lints (ruff, mypy, mypy.stubtest), its tests, the example and the binding-overhead benchmark.
+# Needs python3 (>= 3.10, with venv and pip), a Rust toolchain and PyPI. Honours
+# CARGO_TARGET_DIR; PYTHON picks the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,8 +31,9 @@ echo "== mypy (the package) and mypy.stubtest (the hand-written _native.pyi agai
 echo "== pytest"
 "$py" -m pytest -q -p no:cacheprovider tests
 
-echo "== example (examples/python/langchain_agent.py)"
+echo "== examples (examples/python/)"
 "$py" ../examples/python/langchain_agent.py >/dev/null
+"$py" ../examples/python/openai_agents_agent.py >/dev/null
 
 echo "== binding overhead (scripts/bench_overhead.py)"
 "$py" scripts/bench_overhead.py --iterations 50000 --repeats 5
