@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace on a fresh machine. Needs only a Rust toolchain (rustup);
-# installs the rustfmt and clippy components if they are missing.
+# Runs every test of the workspace on a fresh machine. Needs a Rust toolchain (rustup) and, for
+# the Python package, python3 (>= 3.10, venv, pip) with access to PyPI; installs the rustfmt and
+# clippy components if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace
+
+# --- Python package (guardrails-py): builds the wheel into guardrails-py/.venv, runs its tests ---
+echo "== guardrails-py (Python package)"
+bash guardrails-py/scripts/test.sh
 
 echo "== corpus score (release CLI, acme policy)"
 cargo build --release -p guardrails-cli
