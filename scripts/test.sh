@@ -24,5 +24,5 @@ echo "== corpus score (release CLI, acme policy)"
 cargo build --release -p guardrails-cli
 if [ -f ../shared/tools/score.py ]; then
   python3 ../shared/tools/score.py --corpus shared --adapter guardrails --bin target/release/guardrails \
-    --policy examples/policies/acme.yaml --kinds sql | sed -n '/^overall:/,/^  evasion/p'
+    --policy examples/policies/acme.yaml --kinds sql,shell,http,tool_call | sed -n '/^overall:/,/^  evasion/p'
 fi

@@ -191,6 +191,56 @@ fn context_arg<'a>(obj: Option<&'a Bound<'_, PyAny>>) -> PyResult<Cow<'a, gc::Co
     from_py::<gc::Context>(obj).map(Cow::Owned).map_err(|e| PyValueError::new_err(format!("invalid context: {e}")))
 }
 
+/// The action a verdict judged, kept for `audit()` without a copy: the caller's `Action` (frozen,
+/// so it cannot change afterwards) or the value converted from a dict.
+enum HeldAction {
+    Object(Py<Action>),
+    Value(gc::Action),
+}
+
+impl HeldAction {
+    fn new(obj: &Bound<'_, PyAny>) -> PyResult<HeldAction> {
+        if let Ok(built) = obj.cast::<Action>() {
+            return Ok(HeldAction::Object(built.clone().unbind()));
+        }
+        Ok(HeldAction::Value(action_arg(obj)?.into_owned()))
+    }
+
+    fn get(&self) -> &gc::Action {
+        match self {
+            HeldAction::Object(built) => &built.get().inner,
+            HeldAction::Value(value) => value,
+        }
+    }
+}
+
+/// The context a verdict was decided in, kept the same way.
+enum HeldContext {
+    Object(Py<Context>),
+    Value(Box<gc::Context>),
+    Empty,
+}
+
+impl HeldContext {
+    fn new(obj: Option<&Bound<'_, PyAny>>) -> PyResult<HeldContext> {
+        match obj.filter(|o| !o.is_none()) {
+            None => Ok(HeldContext::Empty),
+            Some(obj) => match obj.cast::<Context>() {
+                Ok(built) => Ok(HeldContext::Object(built.clone().unbind())),
+                Err(_) => Ok(HeldContext::Value(Box::new(context_arg(Some(obj))?.into_owned()))),
+            },
+        }
+    }
+
+    fn get(&self) -> &gc::Context {
+        match self {
+            HeldContext::Object(built) => &built.get().inner,
+            HeldContext::Value(value) => value,
+            HeldContext::Empty => &EMPTY_CONTEXT,
+        }
+    }
+}
+
 /// The text a finding's span points into when it has no `path`.
 fn primary_text(action: &gc::Action) -> Option<&str> {
     Some(match action {
@@ -424,17 +474,18 @@ struct Verdict {
     inner: gc::Verdict,
     /// Per finding, its span in `str` indices when it points into the action's primary text.
     text_spans: Vec<Option<(usize, usize)>>,
+    /// What was judged, for `audit()`.
+    action: HeldAction,
+    context: HeldContext,
 }
 
-impl Verdict {
-    fn new(inner: gc::Verdict, action: &gc::Action) -> Verdict {
-        let text_spans = match primary_text(action) {
-            Some(text) if !inner.findings.is_empty() => {
-                inner.findings.iter().map(|f| if f.path.is_none() { char_span(text, f.span) } else { None }).collect()
-            }
-            _ => Vec::new(),
-        };
-        Verdict { inner, text_spans }
+/// Per finding, its span in `str` indices when it points into the action's primary text.
+fn text_spans(inner: &gc::Verdict, action: &gc::Action) -> Vec<Option<(usize, usize)>> {
+    match primary_text(action) {
+        Some(text) if !inner.findings.is_empty() => {
+            inner.findings.iter().map(|f| if f.path.is_none() { char_span(text, f.span) } else { None }).collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -493,10 +544,11 @@ impl Verdict {
         serde_json::to_string(&self.inner).map_err(|e| PyValueError::new_err(e.to_string()))
     }
     fn audit<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.audit())
+        to_py(py, &self.inner.audit(self.action.get(), self.context.get()))
     }
     fn audit_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.inner.audit()).map_err(|e| PyValueError::new_err(e.to_string()))
+        serde_json::to_string(&self.inner.audit(self.action.get(), self.context.get()))
+            .map_err(|e| PyValueError::new_err(e.to_string()))
     }
     /// Raises `GuardrailDenied` or `ApprovalRequired` unless the action is allowed.
     fn raise_for_decision(slf: &Bound<'_, Self>) -> PyResult<()> {
@@ -525,10 +577,15 @@ impl Guard {
         action: &Bound<'_, PyAny>,
         context: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Verdict> {
-        let action = action_arg(action)?;
-        let context = context_arg(context)?;
-        let (action, context, guard) = (&*action, &*context, &self.inner);
-        Ok(py.detach(|| Verdict::new(guard.evaluate(action, context), action)))
+        let held_action = HeldAction::new(action)?;
+        let held_context = HeldContext::new(context)?;
+        let (action, context, guard) = (held_action.get(), held_context.get(), &self.inner);
+        let (inner, text_spans) = py.detach(|| {
+            let inner = guard.evaluate(action, context);
+            let spans = text_spans(&inner, action);
+            (inner, spans)
+        });
+        Ok(Verdict { inner, text_spans, action: held_action, context: held_context })
     }
 }
 

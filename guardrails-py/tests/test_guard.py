@@ -121,6 +121,17 @@ def test_audit_record_redacts_and_names_rules(guard: Guard) -> None:
     assert record["context"] == PRODUCTION_AGENT
 
 
+def test_audit_records_what_was_judged_even_if_the_dict_changes(guard: Guard) -> None:
+    action = {"kind": "sql", "dialect": "postgres", "text": DROP_SQL}
+    context = dict(PRODUCTION_AGENT)
+    verdict = guard.evaluate(action, context)
+    action["text"] = "SELECT 1"
+    context["environment"] = "development"
+    record = verdict.audit()
+    assert record["action"]["text"] == DROP_SQL
+    assert record["context"] == PRODUCTION_AGENT
+
+
 def test_default_context_is_empty_and_fails_closed(guard: Guard) -> None:
     # No environment counts as production.
     assert guard.evaluate(Action.sql(DROP_SQL)).denied
