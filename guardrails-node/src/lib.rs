@@ -1,0 +1,255 @@
+//! The native half of the npm package `access-guardrails`: converts between JavaScript and
+//! `guardrails-core`, and nothing else. Every decision is made by `guardrails_core::Guard`.
+//!
+//! Actions, contexts and verdicts cross the boundary as JSON text: `JSON.stringify` in V8 plus
+//! `serde_json` here is cheaper than walking the JS object property by property through N-API
+//! (see `bench/overhead.mjs`), and a string the facade keeps is an immutable snapshot of the
+//! action for `verdict.audit()`. The JavaScript facade (`index.js`) builds the public API —
+//! `Verdict`, `GuardrailsError`, adapters — on top of this module.
+
+use guardrails_core as gc;
+use napi::bindgen_prelude::{AbortSignal, AsyncTask, Either};
+use napi::{Env, Error, Result, Status, Task};
+use napi_derive::napi;
+
+/// A compiled policy. Immutable: one instance serves every call and every async task.
+#[napi]
+pub struct Guard {
+    inner: gc::Guard,
+}
+
+/// Why a policy was rejected, with where.
+#[napi(object)]
+pub struct PolicyFailure {
+    /// The whole message, location first (`line 4, rules[0].decision: …`).
+    pub message: String,
+    /// Why, without the location.
+    pub reason: String,
+    /// 1-based line of the policy text, when known.
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+    /// Path of the offending field, e.g. `rules[3].when.environment`.
+    pub field: Option<String>,
+    /// Id of the offending rule.
+    pub rule: Option<String>,
+}
+
+fn failure(err: &gc::PolicyError) -> PolicyFailure {
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    PolicyFailure {
+        message: err.to_string(),
+        reason: err.reason(),
+        line: err.line().map(to_u32),
+        column: err.column().map(to_u32),
+        field: err.field().map(str::to_owned),
+        rule: err.rule().map(str::to_owned),
+    }
+}
+
+fn invalid(what: &str, err: serde_json::Error) -> Error {
+    Error::new(Status::InvalidArg, format!("invalid {what}: {err}"))
+}
+
+fn parse(action: &str, context: Option<&str>) -> Result<(gc::Action, gc::Context)> {
+    let action = serde_json::from_str(action).map_err(|e| invalid("action", e))?;
+    let context = match context {
+        Some(text) => serde_json::from_str(text).map_err(|e| invalid("context", e))?,
+        None => gc::Context::default(),
+    };
+    Ok((action, context))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
+}
+
+fn evaluate_json(guard: &gc::Guard, action: &str, context: Option<&str>) -> Result<Verdict> {
+    let (action, context) = parse(action, context)?;
+    Verdict::from_core(guard.evaluate(&action, &context))
+}
+
+/// A verdict as a plain object (the facade wraps it in its `Verdict` class).
+#[napi(object, object_from_js = false)]
+pub struct Verdict {
+    /// `allow`, `deny` or `require_approval`.
+    #[napi(ts_type = "'allow' | 'deny' | 'require_approval'")]
+    pub decision: &'static str,
+    /// One sentence for a model or a person saying why.
+    pub reason: String,
+    /// The rules that fired, most severe first.
+    pub findings: Vec<Finding>,
+    /// The digest of the policy that decided.
+    pub policy: String,
+}
+
+/// One rule that fired.
+#[napi(object, object_from_js = false)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// The intent the rule matched, e.g. `data.bulk_delete`.
+    pub intent: &'static str,
+    /// `low`, `medium`, `high` or `critical`.
+    #[napi(ts_type = "'low' | 'medium' | 'high' | 'critical'")]
+    pub severity: String,
+    /// One sentence for a model or a person.
+    pub message: String,
+    /// UTF-8 byte offsets `[start, end]` into the analysed text.
+    pub span: Vec<u32>,
+    /// The JSON path of the field `span` points into, when not the primary text.
+    pub path: Option<String>,
+    /// The text at `span`, shortened, secrets redacted.
+    pub evidence: String,
+}
+
+impl Verdict {
+    fn from_core(v: gc::Verdict) -> Result<Verdict> {
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let findings = v
+            .findings
+            .into_iter()
+            .map(|f| {
+                let severity = match serde_json::to_value(f.severity) {
+                    Ok(serde_json::Value::String(s)) => s,
+                    _ => return Err(Error::new(Status::GenericFailure, "severity is not a string")),
+                };
+                Ok(Finding {
+                    rule: f.rule,
+                    intent: f.intent.as_str(),
+                    severity,
+                    message: f.message,
+                    span: vec![to_u32(f.span.start), to_u32(f.span.end)],
+                    path: f.path,
+                    evidence: f.evidence,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Verdict { decision: v.decision.as_str(), reason: v.reason, findings, policy: v.policy })
+    }
+}
+
+/// Compiles a policy: `format` is `yaml` or `json`. Returns the guard, or why the policy was
+/// rejected.
+#[napi]
+pub fn compile_policy(text: String, format: String) -> Either<Guard, PolicyFailure> {
+    let compiled = if format == "json" { gc::Guard::from_json(&text) } else { gc::Guard::from_yaml(&text) };
+    match compiled {
+        Ok(inner) => Either::A(Guard { inner }),
+        Err(err) => Either::B(failure(&err)),
+    }
+}
+
+/// The built-in recommended policy's YAML text.
+#[napi]
+pub fn recommended_yaml() -> &'static str {
+    gc::RECOMMENDED_YAML
+}
+
+/// Does nothing: the baseline of the overhead benchmark (one N-API call with the same arguments).
+#[napi]
+pub fn noop(action: String, context: Option<String>) -> u32 {
+    u32::try_from(action.len() + context.map_or(0, |c| c.len())).unwrap_or(u32::MAX)
+}
+
+#[napi]
+impl Guard {
+    /// The built-in recommended policy (compiled once per process).
+    #[napi(factory)]
+    pub fn recommended() -> Guard {
+        Guard { inner: gc::Guard::recommended() }
+    }
+
+    /// The policy's name.
+    #[napi(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    /// The policy's digest, `sha256:…`.
+    #[napi(getter)]
+    pub fn digest(&self) -> String {
+        self.inner.digest().to_owned()
+    }
+
+    /// Decides whether the action (wire-format JSON) may run in the context (JSON, or none);
+    /// returns the verdict as JSON. Throws `InvalidArg` for an action or context the wire
+    /// format rejects.
+    #[napi]
+    pub fn evaluate(&self, action: String, context: Option<String>) -> Result<Verdict> {
+        evaluate_json(&self.inner, &action, context.as_deref())
+    }
+
+    /// Like `evaluate`, but takes and returns JS values converted by serde through N-API. Kept for
+    /// the overhead benchmark, which shows why `evaluate` takes JSON text.
+    #[napi(ts_return_type = "object")]
+    pub fn evaluate_value(
+        &self,
+        env: Env,
+        action: serde_json::Value,
+        context: Option<serde_json::Value>,
+    ) -> Result<napi::bindgen_prelude::Unknown<'_>> {
+        let action: gc::Action = serde_json::from_value(action).map_err(|e| invalid("action", e))?;
+        let context: gc::Context = match context {
+            Some(c) => serde_json::from_value(c).map_err(|e| invalid("context", e))?,
+            None => gc::Context::default(),
+        };
+        env.to_js_value(&self.inner.evaluate(&action, &context))
+    }
+
+    /// `evaluate` on the libuv thread pool; the promise resolves to the verdict's JSON. An
+    /// aborted `signal` rejects it with an `AbortError` when the task has not started.
+    #[napi]
+    pub fn evaluate_async(
+        &self,
+        action: String,
+        context: Option<String>,
+        signal: Option<AbortSignal>,
+    ) -> AsyncTask<EvaluateTask> {
+        AsyncTask::with_optional_signal(EvaluateTask { guard: self.inner.clone(), action, context }, signal)
+    }
+
+    /// Runs the core's `evaluate` on this action and context `iterations` times and returns the
+    /// best mean of five rounds, in nanoseconds: the baseline of the overhead benchmark.
+    #[napi]
+    pub fn time_core_ns(&self, action: String, context: Option<String>, iterations: u32) -> Result<f64> {
+        let (action, context) = parse(&action, context.as_deref())?;
+        let mut best = f64::INFINITY;
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            for _ in 0..iterations {
+                std::hint::black_box(self.inner.evaluate(std::hint::black_box(&action), &context));
+            }
+            best = best.min(start.elapsed().as_nanos() as f64 / f64::from(iterations.max(1)));
+        }
+        Ok(best)
+    }
+
+    /// The audit record (JSON) of the verdict for this action and context: the action with
+    /// secrets redacted, the context, the decision, rules, intents and policy digest.
+    #[napi]
+    pub fn audit(&self, action: String, context: Option<String>) -> Result<String> {
+        let (action, context) = parse(&action, context.as_deref())?;
+        to_json(&self.inner.evaluate(&action, &context).audit())
+    }
+}
+
+/// One evaluation on the libuv thread pool.
+pub struct EvaluateTask {
+    guard: gc::Guard,
+    action: String,
+    context: Option<String>,
+}
+
+impl Task for EvaluateTask {
+    type Output = Verdict;
+    type JsValue = Verdict;
+
+    fn compute(&mut self) -> Result<Verdict> {
+        evaluate_json(&self.guard, &self.action, self.context.as_deref())
+    }
+
+    fn resolve(&mut self, _env: Env, output: Verdict) -> Result<Verdict> {
+        Ok(output)
+    }
+}
