@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace on a fresh machine. Needs only a Rust toolchain (rustup);
+# Runs every test of the workspace on a fresh machine. Needs a Rust toolchain (rustup), and node
+# >= 20.17 with npm for the Node package;
 # installs the rustfmt and clippy components if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,6 @@ if [ -f ../shared/tools/score.py ]; then
   python3 ../shared/tools/score.py --corpus shared --adapter guardrails --bin target/release/guardrails \
     --policy examples/policies/acme.yaml --kinds sql | sed -n '/^overall:/,/^  evasion/p'
 fi
+
+echo "== Node package (guardrails-node: npm ci, addon build, tsc, node --test, CLI parity)"
+bash guardrails-node/scripts/test.sh
