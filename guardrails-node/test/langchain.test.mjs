@@ -19,23 +19,25 @@ function sqlTool(ran) {
   )
 }
 
+/** An agent whose model asks for `calls` (SQL by call id), then says "done"; `ran` records what ran. */
+function scriptedAgent(calls, middlewareOptions, extra = {}) {
+  const ran = []
+  const model = fakeModel()
+    .respondWithTools(Object.entries(calls).map(([id, query]) => ({ name: 'run_sql', args: { query }, id })))
+    .respond(new AIMessage('done'))
+  const agent = createAgent({ model, tools: [sqlTool(ran)], middleware: [guardrailsMiddleware(middlewareOptions)], ...extra })
+  return { agent, ran }
+}
+
 function toolMessages(result) {
   return result.messages.filter((m) => ToolMessage.isInstance(m))
 }
 
 test('a safe call runs and a destructive one is refused without running', async () => {
-  const ran = []
-  const model = fakeModel()
-    .respondWithTools([
-      { name: 'run_sql', args: { query: 'SELECT id FROM invoices WHERE id = 42' }, id: 'call_1' },
-      { name: 'run_sql', args: { query: 'DELETE FROM invoices' }, id: 'call_2' },
-    ])
-    .respond(new AIMessage('done'))
-  const agent = createAgent({
-    model,
-    tools: [sqlTool(ran)],
-    middleware: [guardrailsMiddleware({ context: PRODUCTION_AGENT })],
-  })
+  const { agent, ran } = scriptedAgent(
+    { call_1: 'SELECT id FROM invoices WHERE id = 42', call_2: 'DELETE FROM invoices' },
+    { context: PRODUCTION_AGENT },
+  )
   const result = await agent.invoke({ messages: [{ role: 'user', content: 'tidy the invoices' }] })
   assert.deepEqual(ran, ['SELECT id FROM invoices WHERE id = 42'])
   const [safe, refused] = toolMessages(result)
@@ -47,16 +49,11 @@ test('a safe call runs and a destructive one is refused without running', async 
 })
 
 async function approvalRun(resume) {
-  const ran = []
-  const model = fakeModel()
-    .respondWithTools([{ name: 'run_sql', args: { query: 'ALTER TABLE users DROP COLUMN email' }, id: 'call_9' }])
-    .respond(new AIMessage('done'))
-  const agent = createAgent({
-    model,
-    tools: [sqlTool(ran)],
-    middleware: [guardrailsMiddleware({ context: PRODUCTION_AGENT })],
-    checkpointer: new MemorySaver(),
-  })
+  const { agent, ran } = scriptedAgent(
+    { call_9: 'ALTER TABLE users DROP COLUMN email' },
+    { context: PRODUCTION_AGENT },
+    { checkpointer: new MemorySaver() },
+  )
   const config = { configurable: { thread_id: `approval-${resume.type}` } }
   const first = await agent.invoke({ messages: [{ role: 'user', content: 'drop the email column' }] }, config)
   const [pending] = first.__interrupt__
@@ -82,29 +79,17 @@ test('approval: reject resumes with an error ToolMessage and the tool never runs
 })
 
 test("onApproval: 'deny' refuses a call that needs approval", async () => {
-  const ran = []
-  const model = fakeModel()
-    .respondWithTools([{ name: 'run_sql', args: { query: 'ALTER TABLE users DROP COLUMN email' }, id: 'c' }])
-    .respond(new AIMessage('done'))
-  const agent = createAgent({
-    model,
-    tools: [sqlTool(ran)],
-    middleware: [guardrailsMiddleware({ context: PRODUCTION_AGENT, onApproval: 'deny' })],
-  })
+  const { agent, ran } = scriptedAgent({ c: 'ALTER TABLE users DROP COLUMN email' }, { context: PRODUCTION_AGENT, onApproval: 'deny' })
   const result = await agent.invoke({ messages: [{ role: 'user', content: 'go' }] })
   assert.deepEqual(ran, [])
   assert.match(String(toolMessages(result)[0].content), /No approval channel/)
 })
 
 test('fail closed: a context callback that throws refuses the call', async () => {
-  const ran = []
-  const model = fakeModel()
-    .respondWithTools([{ name: 'run_sql', args: { query: 'SELECT 1' }, id: 'c' }])
-    .respond(new AIMessage('done'))
   const context = () => {
     throw new Error('no session')
   }
-  const agent = createAgent({ model, tools: [sqlTool(ran)], middleware: [guardrailsMiddleware({ context })] })
+  const { agent, ran } = scriptedAgent({ c: 'SELECT 1' }, { context })
   const result = await agent.invoke({ messages: [{ role: 'user', content: 'go' }] })
   assert.deepEqual(ran, [])
   assert.match(String(toolMessages(result)[0].content), /could not evaluate.*no session/)
