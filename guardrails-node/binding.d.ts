@@ -22,7 +22,7 @@ export declare class Guard {
    * returns the verdict as JSON. Throws `InvalidArg` for an action or context the wire
    * format rejects.
    */
-  evaluate(action: string, context?: string | undefined | null): Verdict
+  evaluate(action: string, context?: string | undefined | null): string
   /**
    * Like `evaluate`, but takes and returns JS values converted by serde through N-API. Kept for
    * the overhead benchmark, which shows why `evaluate` takes JSON text.
@@ -32,7 +32,7 @@ export declare class Guard {
    * `evaluate` on the libuv thread pool; the promise resolves to the verdict's JSON. An
    * aborted `signal` rejects it with an `AbortError` when the task has not started.
    */
-  evaluateAsync(action: string, context?: string | undefined | null, signal?: AbortSignal | undefined | null): Promise<unknown>
+  evaluateAsync(action: string, context?: string | undefined | null, signal?: AbortSignal | undefined | null): Promise<string>
   /**
    * Runs the core's `evaluate` on this action and context `iterations` times and returns the
    * best mean of five rounds, in nanoseconds: the baseline of the overhead benchmark.
@@ -50,24 +50,6 @@ export declare class Guard {
  * rejected.
  */
 export declare function compilePolicy(text: string, format: string): Guard | PolicyFailure
-
-/** One rule that fired. */
-export interface Finding {
-  /** The rule's id. */
-  rule: string
-  /** The intent the rule matched, e.g. `data.bulk_delete`. */
-  intent: string
-  /** `low`, `medium`, `high` or `critical`. */
-  severity: 'low' | 'medium' | 'high' | 'critical'
-  /** One sentence for a model or a person. */
-  message: string
-  /** UTF-8 byte offsets `[start, end]` into the analysed text. */
-  span: Array<number>
-  /** The JSON path of the field `span` points into, when not the primary text. */
-  path?: string
-  /** The text at `span`, shortened, secrets redacted. */
-  evidence: string
-}
 
 /** Does nothing: the baseline of the overhead benchmark (one N-API call with the same arguments). */
 export declare function noop(action: string, context?: string | undefined | null): number
@@ -90,15 +72,3 @@ export interface PolicyFailure {
 
 /** The built-in recommended policy's YAML text. */
 export declare function recommendedYaml(): string
-
-/** A verdict as a plain object (the facade wraps it in its `Verdict` class). */
-export interface Verdict {
-  /** `allow`, `deny` or `require_approval`. */
-  decision: 'allow' | 'deny' | 'require_approval'
-  /** One sentence for a model or a person saying why. */
-  reason: string
-  /** The rules that fired, most severe first. */
-  findings: Array<Finding>
-  /** The digest of the policy that decided. */
-  policy: string
-}

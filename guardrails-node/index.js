@@ -23,11 +23,11 @@ class Verdict {
   #action
   #context
 
-  constructor(data, nativeGuard, action, context) {
-    this.decision = data.decision
-    this.reason = data.reason
-    this.findings = data.findings
-    this.policy = data.policy
+  constructor(decision, reason, findings, policy, nativeGuard, action, context) {
+    this.decision = decision
+    this.reason = reason
+    this.findings = findings
+    this.policy = policy
     this.#native = nativeGuard
     this.#action = action
     this.#context = context
@@ -72,15 +72,18 @@ function nativeError(err) {
 }
 
 const TOKEN = Symbol('Guard')
+const DECISIONS = { a: 'allow', d: 'deny', r: 'require_approval' }
 
 class Guard {
   #native
+  #digest
   #sink
 
   /** @private Use Guard.recommended(), fromYaml(), fromJson() or fromFile(). */
   constructor(token, nativeGuard, options = {}) {
     if (token !== TOKEN) throw new TypeError('use Guard.recommended(), Guard.fromYaml(), Guard.fromJson() or Guard.fromFile()')
     this.#native = nativeGuard
+    this.#digest = nativeGuard.digest
     this.#sink = options.audit
     Object.freeze(this)
   }
@@ -112,7 +115,7 @@ class Guard {
   }
 
   get digest() {
-    return this.#native.digest
+    return this.#digest
   }
 
   evaluate(action, context) {
@@ -150,8 +153,12 @@ class Guard {
     return check(await this.evaluateAsync(action, context, options))
   }
 
+  /** Reads the binding's compact verdict: JSON when it has findings, else decision initial + reason. */
   #verdict(out, action, context) {
-    const verdict = new Verdict(out, this.#native, action, context)
+    const data = out.charCodeAt(0) === 123 /* { */ ? JSON.parse(out) : null
+    const verdict = data
+      ? new Verdict(data.decision, data.reason, data.findings, this.#digest, this.#native, action, context)
+      : new Verdict(DECISIONS[out[0]], out.slice(1), [], this.#digest, this.#native, action, context)
     if (this.#sink) this.#sink(verdict.audit())
     return verdict
   }

@@ -2,7 +2,7 @@
 //
 //   core      guardrails-core's Guard::evaluate alone (timed inside Rust, `timeCoreNs`)
 //   noop      one N-API call taking the same two strings and doing nothing
-//   native    binding.evaluate: JSON text in, a plain verdict object out (no facade)
+//   native    binding.evaluate: JSON text in, the compact verdict text out (no facade)
 //   value     binding.evaluateValue: serde through N-API objects both ways (the road not taken)
 //   evaluate  Guard#evaluate, the public API: JSON.stringify, native call, Verdict
 //

@@ -1,11 +1,14 @@
 //! The native half of the npm package `access-guardrails`: converts between JavaScript and
 //! `guardrails-core`, and nothing else. Every decision is made by `guardrails_core::Guard`.
 //!
-//! Actions, contexts and verdicts cross the boundary as JSON text: `JSON.stringify` in V8 plus
-//! `serde_json` here is cheaper than walking the JS object property by property through N-API
-//! (see `bench/overhead.mjs`), and a string the facade keeps is an immutable snapshot of the
-//! action for `verdict.audit()`. The JavaScript facade (`index.js`) builds the public API —
-//! `Verdict`, `GuardrailsError`, adapters — on top of this module.
+//! Actions and contexts cross the boundary as JSON text: `JSON.stringify` in V8 plus `serde_json`
+//! here is cheaper than walking the JS object property by property through N-API (see
+//! `bench/overhead.mjs`), and a string the facade keeps is an immutable snapshot of the action
+//! for `verdict.audit()`. Verdicts come back as one string too (see [`compact`]). The JavaScript
+//! facade (`index.js`) builds the public API — `Verdict`, `GuardrailsError`, adapters — on top of
+//! this module.
+
+use std::cell::RefCell;
 
 use guardrails_core as gc;
 use napi::bindgen_prelude::{AbortSignal, AsyncTask, Either};
@@ -16,6 +19,15 @@ use napi_derive::napi;
 #[napi]
 pub struct Guard {
     inner: gc::Guard,
+    /// The last context text `evaluate` parsed, and what it parsed to: hosts pass the same
+    /// context call after call, and comparing the text is cheaper than parsing it again.
+    last_context: RefCell<Option<(String, gc::Context)>>,
+}
+
+impl Guard {
+    fn new(inner: gc::Guard) -> Guard {
+        Guard { inner, last_context: RefCell::new(None) }
+    }
 }
 
 /// Why a policy was rejected, with where.
@@ -51,82 +63,59 @@ fn invalid(what: &str, err: serde_json::Error) -> Error {
     Error::new(Status::InvalidArg, format!("invalid {what}: {err}"))
 }
 
+fn parse_action(action: &str) -> Result<gc::Action> {
+    serde_json::from_str(action).map_err(|e| invalid("action", e))
+}
+
+fn parse_context(context: Option<&str>) -> Result<gc::Context> {
+    match context {
+        Some(text) => serde_json::from_str(text).map_err(|e| invalid("context", e)),
+        None => Ok(gc::Context::default()),
+    }
+}
+
 fn parse(action: &str, context: Option<&str>) -> Result<(gc::Action, gc::Context)> {
-    let action = serde_json::from_str(action).map_err(|e| invalid("action", e))?;
-    let context = match context {
-        Some(text) => serde_json::from_str(text).map_err(|e| invalid("context", e))?,
-        None => gc::Context::default(),
-    };
-    Ok((action, context))
+    Ok((parse_action(action)?, parse_context(context)?))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
 }
 
-fn evaluate_json(guard: &gc::Guard, action: &str, context: Option<&str>) -> Result<Verdict> {
+fn evaluate_text(guard: &gc::Guard, action: &str, context: Option<&str>) -> Result<String> {
     let (action, context) = parse(action, context)?;
-    Verdict::from_core(guard.evaluate(&action, &context))
+    compact(&guard.evaluate(&action, &context))
 }
 
-/// A verdict as a plain object (the facade wraps it in its `Verdict` class).
-#[napi(object, object_from_js = false)]
-pub struct Verdict {
-    /// `allow`, `deny` or `require_approval`.
-    #[napi(ts_type = "'allow' | 'deny' | 'require_approval'")]
-    pub decision: &'static str,
-    /// One sentence for a model or a person saying why.
-    pub reason: String,
-    /// The rules that fired, most severe first.
-    pub findings: Vec<Finding>,
-    /// The digest of the policy that decided.
-    pub policy: String,
-}
-
-/// One rule that fired.
-#[napi(object, object_from_js = false)]
-pub struct Finding {
-    /// The rule's id.
-    pub rule: String,
-    /// The intent the rule matched, e.g. `data.bulk_delete`.
-    pub intent: &'static str,
-    /// `low`, `medium`, `high` or `critical`.
-    #[napi(ts_type = "'low' | 'medium' | 'high' | 'critical'")]
-    pub severity: String,
-    /// One sentence for a model or a person.
-    pub message: String,
-    /// UTF-8 byte offsets `[start, end]` into the analysed text.
-    pub span: Vec<u32>,
-    /// The JSON path of the field `span` points into, when not the primary text.
-    pub path: Option<String>,
-    /// The text at `span`, shortened, secrets redacted.
-    pub evidence: String,
-}
-
-impl Verdict {
-    fn from_core(v: gc::Verdict) -> Result<Verdict> {
-        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        let findings = v
-            .findings
-            .into_iter()
-            .map(|f| {
-                let severity = match serde_json::to_value(f.severity) {
-                    Ok(serde_json::Value::String(s)) => s,
-                    _ => return Err(Error::new(Status::GenericFailure, "severity is not a string")),
-                };
-                Ok(Finding {
-                    rule: f.rule,
-                    intent: f.intent.as_str(),
-                    severity,
-                    message: f.message,
-                    span: vec![to_u32(f.span.start), to_u32(f.span.end)],
-                    path: f.path,
-                    evidence: f.evidence,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(Verdict { decision: v.decision.as_str(), reason: v.reason, findings, policy: v.policy })
+/// The verdict as the facade reads it: a verdict without findings (the common, allowed case) is
+/// its decision's initial (`a`, `d`, `r`) followed by the reason; any other is its JSON (which
+/// starts with `{`). One string crosses to JavaScript instead of an object, its keys and values
+/// (`bench/overhead.mjs` measures the difference).
+fn compact(verdict: &gc::Verdict) -> Result<String> {
+    if !verdict.findings.is_empty() {
+        return to_json(&VerdictJson {
+            decision: verdict.decision,
+            reason: &verdict.reason,
+            findings: &verdict.findings,
+        });
     }
+    let initial = match verdict.decision {
+        gc::Decision::Allow => 'a',
+        gc::Decision::Deny => 'd',
+        gc::Decision::RequireApproval => 'r',
+    };
+    let mut out = String::with_capacity(verdict.reason.len() + 1);
+    out.push(initial);
+    out.push_str(&verdict.reason);
+    Ok(out)
+}
+
+/// A verdict's JSON without the policy digest, which the facade has.
+#[derive(serde::Serialize)]
+struct VerdictJson<'a> {
+    decision: gc::Decision,
+    reason: &'a str,
+    findings: &'a [gc::Finding],
 }
 
 /// Compiles a policy: `format` is `yaml` or `json`. Returns the guard, or why the policy was
@@ -135,7 +124,7 @@ impl Verdict {
 pub fn compile_policy(text: String, format: String) -> Either<Guard, PolicyFailure> {
     let compiled = if format == "json" { gc::Guard::from_json(&text) } else { gc::Guard::from_yaml(&text) };
     match compiled {
-        Ok(inner) => Either::A(Guard { inner }),
+        Ok(inner) => Either::A(Guard::new(inner)),
         Err(err) => Either::B(failure(&err)),
     }
 }
@@ -157,7 +146,7 @@ impl Guard {
     /// The built-in recommended policy (compiled once per process).
     #[napi(factory)]
     pub fn recommended() -> Guard {
-        Guard { inner: gc::Guard::recommended() }
+        Guard::new(gc::Guard::recommended())
     }
 
     /// The policy's name.
@@ -176,8 +165,22 @@ impl Guard {
     /// returns the verdict as JSON. Throws `InvalidArg` for an action or context the wire
     /// format rejects.
     #[napi]
-    pub fn evaluate(&self, action: String, context: Option<String>) -> Result<Verdict> {
-        evaluate_json(&self.inner, &action, context.as_deref())
+    pub fn evaluate(&self, action: String, context: Option<String>) -> Result<String> {
+        let action = parse_action(&action)?;
+        let Some(text) = context else {
+            return compact(&self.inner.evaluate(&action, &gc::Context::default()));
+        };
+        let mut last = self.last_context.borrow_mut();
+        let context = match last.take() {
+            Some((previous, parsed)) if previous == text => (previous, parsed),
+            _ => {
+                let parsed = parse_context(Some(&text))?;
+                (text, parsed)
+            }
+        };
+        let verdict = self.inner.evaluate(&action, &context.1);
+        *last = Some(context);
+        compact(&verdict)
     }
 
     /// Like `evaluate`, but takes and returns JS values converted by serde through N-API. Kept for
@@ -199,7 +202,7 @@ impl Guard {
 
     /// `evaluate` on the libuv thread pool; the promise resolves to the verdict's JSON. An
     /// aborted `signal` rejects it with an `AbortError` when the task has not started.
-    #[napi]
+    #[napi(ts_return_type = "Promise<string>")]
     pub fn evaluate_async(
         &self,
         action: String,
@@ -242,14 +245,14 @@ pub struct EvaluateTask {
 }
 
 impl Task for EvaluateTask {
-    type Output = Verdict;
-    type JsValue = Verdict;
+    type Output = String;
+    type JsValue = String;
 
-    fn compute(&mut self) -> Result<Verdict> {
-        evaluate_json(&self.guard, &self.action, self.context.as_deref())
+    fn compute(&mut self) -> Result<String> {
+        evaluate_text(&self.guard, &self.action, self.context.as_deref())
     }
 
-    fn resolve(&mut self, _env: Env, output: Verdict) -> Result<Verdict> {
+    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
         Ok(output)
     }
 }

@@ -48,6 +48,19 @@ test('the context is optional and an approval satisfies require_approval', () =>
   assert.equal(guard.evaluate(DROP_COLUMN, approved).decision, 'allow')
 })
 
+test('a context changed between calls is read again (the binding caches the last one)', () => {
+  const guard = Guard.recommended()
+  const context = { ...PRODUCTION_AGENT }
+  assert.equal(guard.evaluate(DROP_COLUMN, context).decision, 'require_approval')
+  context.approval = { by: 'alice' }
+  assert.equal(guard.evaluate(DROP_COLUMN, context).decision, 'allow')
+  delete context.approval
+  assert.equal(guard.evaluate(DROP_COLUMN, context).decision, 'require_approval')
+  assert.equal(thrown(() => guard.evaluate(DROP_COLUMN, { ...context, actor: { kind: 'robot' } })).code, 'INVALID_ACTION')
+  assert.equal(guard.evaluate(DROP_COLUMN, context).decision, 'require_approval')
+  assert.equal(guard.evaluate(DROP_COLUMN).decision, 'require_approval')
+})
+
 test('audit() gives the activity record, with the approver', () => {
   const approved = { ...PRODUCTION_AGENT, approval: { by: 'alice' } }
   const record = Guard.recommended().evaluate(DELETE_ALL, approved).audit()
