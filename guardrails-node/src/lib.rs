@@ -4,7 +4,7 @@
 //! Actions and contexts cross the boundary as JSON text: `JSON.stringify` in V8 plus `serde_json`
 //! here is cheaper than walking the JS object property by property through N-API (see
 //! `bench/overhead.mjs`), and a string the facade keeps is an immutable snapshot of the action
-//! for `verdict.audit()`. Verdicts come back as one string too (see [`compact`]). The JavaScript
+//! for `verdict.audit()`. Verdicts come back as one string too (see `compact`). The JavaScript
 //! facade (`index.js`) builds the public API — `Verdict`, `GuardrailsError`, adapters — on top of
 //! this module.
 
