@@ -18,6 +18,12 @@ export declare class Guard {
   /** The policy's digest, `sha256:…`. */
   get digest(): string
   /**
+   * Makes this guard's compiled policy available to every thread of the process (worker
+   * threads each load the addon and cannot receive the object itself); returns the key,
+   * the policy digest, for `sharedGuard`. The policy stays loaded until the process exits.
+   */
+  share(): string
+  /**
    * Decides whether the action (wire-format JSON) may run in the context (JSON, or none);
    * returns the verdict as JSON. Throws `InvalidArg` for an action or context the wire
    * format rejects.
@@ -72,3 +78,9 @@ export interface PolicyFailure {
 
 /** The built-in recommended policy's YAML text. */
 export declare function recommendedYaml(): string
+
+/**
+ * The guard another thread shared under `key` (its policy digest): the same compiled policy,
+ * not a copy. `null` when nothing was shared under that key.
+ */
+export declare function sharedGuard(key: string): Guard | null

@@ -839,3 +839,4 @@ module.exports.Guard = nativeBinding.Guard
 module.exports.compilePolicy = nativeBinding.compilePolicy
 module.exports.noop = nativeBinding.noop
 module.exports.recommendedYaml = nativeBinding.recommendedYaml
+module.exports.sharedGuard = nativeBinding.sharedGuard

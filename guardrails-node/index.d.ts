@@ -99,7 +99,10 @@ export interface GuardOptions {
   audit?: AuditSink
 }
 
-/** A compiled policy. Immutable: share one across async tasks; each worker thread builds its own. */
+/**
+ * A compiled policy. Immutable: share one across async tasks; share it with worker threads
+ * through `share()` and `Guard.fromShared(key)` (the same compiled policy, not a copy).
+ */
 export declare class Guard {
   private constructor()
   static recommended(options?: GuardOptions): Guard
@@ -107,6 +110,10 @@ export declare class Guard {
   static fromJson(policy: string | object, options?: GuardOptions): Guard
   /** `.json` files are JSON, anything else YAML. */
   static fromFile(path: string, options?: GuardOptions): Guard
+  /** Shares the compiled policy with this process's worker threads; returns the key for fromShared. */
+  share(): string
+  /** The guard shared under `key` by any thread of this process; POLICY error when there is none. */
+  static fromShared(key: string, options?: GuardOptions): Guard
   readonly name: string
   readonly digest: string
   evaluate(action: Action, context?: Context | null): Verdict

@@ -110,6 +110,20 @@ class Guard {
     return compile(text, /\.json$/i.test(String(path)) ? 'json' : 'yaml', options)
   }
 
+  /**
+   * Shares this guard's compiled policy with the worker threads of this process: post the
+   * returned key to a worker and call Guard.fromShared(key) there.
+   */
+  share() {
+    return this.#native.share()
+  }
+
+  static fromShared(key, options) {
+    const shared = native.sharedGuard(String(key))
+    if (!shared) throw new GuardrailsError('POLICY', `no guard was shared under ${key} in this process`)
+    return new Guard(TOKEN, shared, options)
+  }
+
   get name() {
     return this.#native.name
   }

@@ -9,6 +9,8 @@
 //! this module.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use guardrails_core as gc;
 use napi::bindgen_prelude::{AbortSignal, AsyncTask, Either};
@@ -118,6 +120,17 @@ struct VerdictJson<'a> {
     findings: &'a [gc::Finding],
 }
 
+/// Guards shared with other threads of the process, by policy digest (see `Guard.share`).
+static SHARED: LazyLock<Mutex<HashMap<String, gc::Guard>>> = LazyLock::new(Mutex::default);
+
+/// The guard another thread shared under `key` (its policy digest): the same compiled policy,
+/// not a copy. `null` when nothing was shared under that key.
+#[napi]
+pub fn shared_guard(key: String) -> Option<Guard> {
+    let shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    shared.get(&key).cloned().map(Guard::new)
+}
+
 /// Compiles a policy: `format` is `yaml` or `json`. Returns the guard, or why the policy was
 /// rejected.
 #[napi]
@@ -159,6 +172,17 @@ impl Guard {
     #[napi(getter)]
     pub fn digest(&self) -> String {
         self.inner.digest().to_owned()
+    }
+
+    /// Makes this guard's compiled policy available to every thread of the process (worker
+    /// threads each load the addon and cannot receive the object itself); returns the key,
+    /// the policy digest, for `sharedGuard`. The policy stays loaded until the process exits.
+    #[napi]
+    pub fn share(&self) -> String {
+        let key = self.inner.digest().to_owned();
+        let mut shared = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        shared.entry(key.clone()).or_insert_with(|| self.inner.clone());
+        key
     }
 
     /// Decides whether the action (wire-format JSON) may run in the context (JSON, or none);

@@ -20,6 +20,7 @@ const wrong: Action = { kind: 'shell', text: 'ls' }
 const dialect: Action = { kind: 'sql', dialect: 'klingon', text: '' }
 
 const verdict: Verdict = guard.evaluate(actions[0], context)
+const inWorker: Guard = Guard.fromShared(guard.share())
 const decision: Decision = verdict.decision
 switch (decision) {
   case 'allow':
@@ -62,4 +63,4 @@ const handler = guardCallTool(async (request: { params: { name: string; argument
 // @ts-expect-error: onError is 'deny' | 'allow'
 toolApproval({ onError: 'ignore' })
 
-void [wrong, dialect, flags, span, approvedBy, promise, middleware, guardrail, toolOptions, approval, tools, handler]
+void [inWorker, wrong, dialect, flags, span, approvedBy, promise, middleware, guardrail, toolOptions, approval, tools, handler]
