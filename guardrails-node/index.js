@@ -195,4 +195,7 @@ function jsonLinesSink(path) {
   return (record) => appendFileSync(path, JSON.stringify(record) + '\n')
 }
 
-module.exports = { Guard, Verdict, GuardrailsError, jsonLinesSink, RECOMMENDED_POLICY: native.recommendedYaml() }
+const api = { Guard, Verdict, GuardrailsError, jsonLinesSink, RECOMMENDED_POLICY: native.recommendedYaml() }
+// `default` too, so that what index.d.ts declares holds for require() as for import.
+api.default = api
+module.exports = api
