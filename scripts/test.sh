@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace on a fresh machine. Needs a Rust toolchain (rustup) and, for
-# the Python package, python3 (>= 3.10, venv, pip) with access to PyPI; installs the rustfmt and
-# clippy components if they are missing.
+# Runs every test of the workspace on a fresh machine. Needs a Rust toolchain (rustup); for the
+# Python package, python3 (>= 3.10, venv, pip) with access to PyPI; for the Node package, node
+# (>= 20.17) and npm with access to the npm registry. Installs the rustfmt and clippy components
+# if they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +27,6 @@ if [ -f ../shared/tools/score.py ]; then
   python3 ../shared/tools/score.py --corpus shared --adapter guardrails --bin target/release/guardrails \
     --policy examples/policies/acme.yaml --kinds sql,shell,http,tool_call | sed -n '/^overall:/,/^  evasion/p'
 fi
+
+echo "== Node package (guardrails-node: npm ci, addon build, tsc, node --test, CLI parity)"
+bash guardrails-node/scripts/test.sh

@@ -1,0 +1,3 @@
+import mcp from './mcp.js'
+
+export const { guardCallTool } = mcp

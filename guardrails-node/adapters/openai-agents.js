@@ -1,0 +1,4 @@
+'use strict'
+const { defineToolInputGuardrail, ToolGuardrailFunctionOutputFactory } = require('@openai/agents')
+
+module.exports = require('./openai-agents-factory.js')({ defineToolInputGuardrail, ToolGuardrailFunctionOutputFactory })
