@@ -425,17 +425,17 @@ fn capitals(word: u64, _before: u64) -> u64 {
 }
 
 /// The indices of the capital letters of `b`, in order (see [`positions`]).
-pub(crate) fn capital_positions(b: &[u8]) -> Positions<'_> {
+pub(crate) fn capital_positions(b: &[u8]) -> Positions<'_, impl Fn(u64, u64) -> u64> {
     positions(b, capitals)
 }
 
 /// The indices of `b` whose byte is in `class` (one of the functions above), in order, found
 /// eight bytes at a time; [`Positions::skip_to`] jumps past what a detector consumed.
-fn positions(b: &[u8], class: fn(u64, u64) -> u64) -> Positions<'_> {
+fn positions<F: Fn(u64, u64) -> u64>(b: &[u8], class: F) -> Positions<'_, F> {
     Positions { b, next_word: 0, base: 0, mask: 0, class }
 }
 
-pub(crate) struct Positions<'b> {
+pub(crate) struct Positions<'b, F> {
     b: &'b [u8],
     /// Start of the next eight bytes to classify.
     next_word: usize,
@@ -443,10 +443,11 @@ pub(crate) struct Positions<'b> {
     base: usize,
     /// High bit of byte `i`: the byte at `base + i` is in the class and not yet yielded.
     mask: u64,
-    class: fn(u64, u64) -> u64,
+    /// Generic, not a function pointer, so the class test inlines into the loop.
+    class: F,
 }
 
-impl Positions<'_> {
+impl<F> Positions<'_, F> {
     /// Yields nothing before `pos` from now on.
     pub(crate) fn skip_to(&mut self, pos: usize) {
         if pos >= self.next_word {
@@ -459,7 +460,7 @@ impl Positions<'_> {
     }
 }
 
-impl Iterator for Positions<'_> {
+impl<F: Fn(u64, u64) -> u64> Iterator for Positions<'_, F> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
