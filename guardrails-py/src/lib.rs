@@ -74,7 +74,7 @@ fn read_error(path: &std::path::Path, err: &std::io::Error) -> PyErr {
     let strerror = text.rsplit_once(" (os error ").map_or(text.as_str(), |(head, _)| head);
     let strerror = format!("cannot read policy: {strerror}");
     match err.raw_os_error() {
-        Some(errno) => PyOSError::new_err((errno, strerror, path.to_path_buf())),
+        Some(errno) => PyOSError::new_err((errno, strerror, path.as_os_str().to_os_string())),
         None => PyOSError::new_err(format!("{strerror}: {}", path.display())),
     }
 }
@@ -633,8 +633,7 @@ impl Guard {
 
     #[staticmethod]
     fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Guard> {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| read_error(&path, &e))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| read_error(&path, &e))?;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some("json") => "json",
             _ => "yaml",
