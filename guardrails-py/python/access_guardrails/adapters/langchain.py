@@ -23,8 +23,14 @@ agent = create_agent(model, tools, middleware=[GuardrailsMiddleware(guard)], che
   could not be evaluated are recorded too.
 
 The guard's context comes from the agent's run context (`create_agent(..., context_schema=…)`,
-`invoke(..., context=…)`): see `access_guardrails.adapters._gate.context_from`, or pass
-`context=` (a `Context`, a dict, or a function of the run context).
+`invoke(..., context=…)`): its fields `environment`, `actor` (a dict, or an object with `id` and
+`kind`; an agent when absent), `approval`, `roles`, `labels`, `session_id`, `trace_id` and
+`timestamp` are read from a dict, a dataclass, a pydantic model or any object (a `guardrails` field
+holding a `Context` or dict wins); ids (`UUID`, `int`, `str` enums) become strings and `datetime`s
+ISO 8601 strings. A field of any other type is a failure to evaluate (`on_error`: refused by
+default, with a message naming the field), since a field dropped silently could change the
+decision. `context=` takes a `Context`, a dict, or a synchronous function of the run context (a
+coroutine function fails the same way). See `_gate.context_from`.
 
 Put the middleware first in `middleware=[...]`, so no other middleware (retries, emulators) can
 run a tool around it. `guard_tool(tool)` guards a single tool in any executor.

@@ -20,8 +20,15 @@ agent = Agent(name="ops", tools=[guard_tool(run_sql, guard)])
 - `audit=` (e.g. an `AuditLog`) gets one `ToolCallAudit` per call once its fate is final: ran,
   refused (including calls that could not be evaluated), approved, or rejected (through `reject`).
 
-The guard's context comes from the run context (`Runner.run(agent, input, context=…)`): see
-`access_guardrails.adapters._gate.context_from`, or pass `context=`.
+The guard's context comes from the run context (`Runner.run(agent, input, context=…)`): its fields
+`environment`, `actor` (a dict, or an object with `id` and `kind`; an agent when absent),
+`approval`, `roles`, `labels`, `session_id`, `trace_id` and `timestamp` are read from a dict, a
+dataclass, a pydantic model or any object (a `guardrails` field holding a `Context` or dict wins);
+ids (`UUID`, `int`, `str` enums) become strings and `datetime`s ISO 8601 strings. A field of any
+other type is a failure to evaluate (`on_error`: refused by default, with a message naming the
+field), since a field dropped silently could change the decision. `context=` takes a `Context`, a
+dict, or a synchronous function of the run context (a coroutine function fails the same way). See
+`_gate.context_from`.
 
 The guardrail is not an agent-level input guardrail, which runs in parallel with the agent and
 can let a tool run first: it sits on the tool path.
@@ -81,7 +88,9 @@ def tool_guardrail(
     """A tool input guardrail: `@function_tool(tool_input_guardrails=[tool_guardrail(guard)])`.
 
     A call that needs approval is let through only once a human approved it (pair the tool with
-    `needs_approval`, or use `guard_tool`, which does both); otherwise it is refused.
+    `needs_approval`, or use `guard_tool`, which does both); otherwise it is refused. When the run
+    sets `pre_approval_tool_input_guardrails`, a call not yet approved or rejected is let through
+    to the approval step (the guardrail runs again after the approval).
     """
     gate = Gate(guard, context=context, on_error=on_error, on_approval=on_approval, audit=audit)
     return _guardrail(gate, name)
