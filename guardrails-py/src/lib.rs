@@ -35,6 +35,7 @@ fn base<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, name: &str) 
 
 static POLICY_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static INVALID_ACTION_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static INVALID_CONTEXT_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static GUARDRAIL_DENIED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static APPROVAL_REQUIRED: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static DECISION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -59,6 +60,23 @@ fn exception<'py, A: pyo3::call::PyCallArgs<'py>>(
 
 fn invalid_action(py: Python<'_>, message: impl std::fmt::Display) -> PyErr {
     exception(py, &INVALID_ACTION_ERROR, "InvalidActionError", (message.to_string(),), None)
+}
+
+fn invalid_context(py: Python<'_>, message: impl std::fmt::Display) -> PyErr {
+    exception(py, &INVALID_CONTEXT_ERROR, "InvalidContextError", (message.to_string(),), None)
+}
+
+/// A policy file that cannot be read: the `OSError` subclass `open()` would raise for the same
+/// cause (`FileNotFoundError`, `PermissionError`, …), with `errno`, `strerror` and `filename` set.
+fn read_error(path: &std::path::Path, err: &std::io::Error) -> PyErr {
+    let text = err.to_string();
+    // `io::Error` displays as "<strerror> (os error N)"; `errno` carries the number.
+    let strerror = text.rsplit_once(" (os error ").map_or(text.as_str(), |(head, _)| head);
+    let strerror = format!("cannot read policy: {strerror}");
+    match err.raw_os_error() {
+        Some(errno) => PyOSError::new_err((errno, strerror, path.as_os_str().to_os_string())),
+        None => PyOSError::new_err(format!("{strerror}: {}", path.display())),
+    }
 }
 
 fn policy_error(py: Python<'_>, err: &gc::PolicyError) -> PyErr {
@@ -183,12 +201,12 @@ fn context_arg<'a>(obj: Option<&'a Bound<'_, PyAny>>) -> PyResult<Cow<'a, gc::Co
         return Ok(Cow::Borrowed(&built.get().inner));
     }
     if !obj.is_instance_of::<PyDict>() {
-        return Err(PyValueError::new_err(format!(
-            "invalid context: a context is a Context, a dict or None, not {}",
-            type_name(obj)
-        )));
+        return Err(invalid_context(
+            obj.py(),
+            format!("invalid context: a context is a Context, a dict or None, not {}", type_name(obj)),
+        ));
     }
-    from_py::<gc::Context>(obj).map(Cow::Owned).map_err(|e| PyValueError::new_err(format!("invalid context: {e}")))
+    from_py::<gc::Context>(obj).map(Cow::Owned).map_err(|e| invalid_context(obj.py(), format!("invalid context: {e}")))
 }
 
 /// The action a verdict judged, kept for `audit()` without a copy: the caller's `Action` (frozen,
@@ -349,6 +367,7 @@ impl Context {
         ticket = None, roles = None, labels = None, session_id = None, trace_id = None, timestamp = None))]
     #[expect(clippy::too_many_arguments, reason = "mirrors the Python keyword arguments one to one")]
     fn new(
+        py: Python<'_>,
         environment: Option<String>,
         actor_id: Option<String>,
         actor_kind: Option<String>,
@@ -363,7 +382,7 @@ impl Context {
         let kind = match actor_kind {
             Some(k) => Some(
                 serde_json::from_value::<gc::ActorKind>(serde_json::Value::String(k))
-                    .map_err(|e| PyValueError::new_err(format!("invalid actor_kind: {e}")))?,
+                    .map_err(|e| invalid_context(py, format!("invalid actor_kind: {e}")))?,
             ),
             None => None,
         };
@@ -603,7 +622,10 @@ impl Guard {
             "yaml" | "yml" => gc::Guard::from_yaml(text),
             "json" => gc::Guard::from_json(text),
             other => {
-                return Err(PyValueError::new_err(format!("unknown policy format '{other}': use 'yaml' or 'json'")))
+                let message = format!("unknown policy format '{other}': use 'yaml' or 'json'");
+                let kwargs = PyDict::new(py);
+                kwargs.set_item("field", "format")?;
+                return Err(exception(py, &POLICY_ERROR, "PolicyError", (message,), Some(&kwargs)));
             }
         };
         built.map(|inner| Guard { inner }).map_err(|e| policy_error(py, &e))
@@ -611,8 +633,7 @@ impl Guard {
 
     #[staticmethod]
     fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Guard> {
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| PyOSError::new_err(format!("cannot read policy {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| read_error(&path, &e))?;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some("json") => "json",
             _ => "yaml",

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
-from access_guardrails import Action, Context, Guard, GuardrailsError, InvalidActionError, PolicyError
+from access_guardrails import (
+    Action,
+    Context,
+    Guard,
+    GuardrailsError,
+    InvalidActionError,
+    InvalidContextError,
+    PolicyError,
+)
 
 BAD_POLICIES = [
     pytest.param(
@@ -48,13 +58,23 @@ def test_policy_error_names_the_rule() -> None:
 
 
 def test_unknown_format() -> None:
-    with pytest.raises(ValueError, match="unknown policy format"):
+    with pytest.raises(PolicyError, match="unknown policy format") as err:
         Guard.from_str("version: 1\n", format="toml")  # type: ignore[arg-type]
+    assert isinstance(err.value, ValueError) and err.value.field == "format"
 
 
 def test_missing_policy_file(tmp_path) -> None:
-    with pytest.raises(OSError, match="cannot read policy"):
-        Guard.from_file(tmp_path / "missing.yaml")
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(FileNotFoundError, match="cannot read policy") as err:
+        Guard.from_file(missing)
+    assert err.value.errno == errno.ENOENT
+    assert err.value.filename == str(missing)
+
+
+def test_unreadable_policy_path_is_an_os_error(tmp_path) -> None:
+    with pytest.raises(IsADirectoryError) as err:
+        Guard.from_file(tmp_path)
+    assert err.value.errno == errno.EISDIR
 
 
 def test_from_file_reads_json(tmp_path) -> None:
@@ -96,13 +116,17 @@ def test_invalid_action_constructors() -> None:
     ],
 )
 def test_invalid_context(context) -> None:
-    with pytest.raises(ValueError, match="invalid context"):
+    with pytest.raises(InvalidContextError, match="invalid context") as err:
         Guard.recommended().evaluate(Action.shell("ls"), context)
+    assert isinstance(err.value, GuardrailsError) and isinstance(err.value, ValueError)
+    with pytest.raises(InvalidContextError):
+        Context.from_dict(context)
 
 
 def test_invalid_actor_kind() -> None:
-    with pytest.raises(ValueError, match="actor_kind"):
+    with pytest.raises(InvalidContextError, match="actor_kind") as err:
         Context(actor_kind="robot")  # type: ignore[arg-type]
+    assert isinstance(err.value, GuardrailsError) and isinstance(err.value, ValueError)
 
 
 def test_types_cannot_be_built_directly() -> None:

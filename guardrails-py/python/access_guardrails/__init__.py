@@ -26,10 +26,11 @@ from ._base import (
     GuardrailDenied,
     GuardrailsError,
     InvalidActionError,
+    InvalidContextError,
     PolicyError,
 )
 from ._native import Action, Context, Finding, Guard, Verdict, __version__, build_info, build_profile
-from .audit import AuditLog
+from .audit import AuditLog, ToolCallAudit, ToolCallResult
 
 __all__ = [
     "Action",
@@ -45,7 +46,10 @@ __all__ = [
     "GuardrailsError",
     "Intent",
     "InvalidActionError",
+    "InvalidContextError",
     "PolicyError",
+    "ToolCallAudit",
+    "ToolCallResult",
     "Verdict",
     "VerdictDict",
     "__version__",

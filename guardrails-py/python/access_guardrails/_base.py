@@ -14,6 +14,7 @@ __all__ = [
     "GuardrailDenied",
     "GuardrailsError",
     "InvalidActionError",
+    "InvalidContextError",
     "PolicyError",
 ]
 
@@ -43,7 +44,12 @@ async def _failed(error: BaseException) -> Verdict:
 
 
 class GuardrailsError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of the errors the guard raises about policies, actions, contexts and decisions.
+
+    The exceptions are Python's own where Python has one: reading a policy file that cannot be
+    read raises the `OSError` `open()` would (`FileNotFoundError`, `PermissionError`, with
+    `errno` and `filename`), and passing an argument of the wrong type raises `TypeError`.
+    """
 
 
 class PolicyError(GuardrailsError, ValueError):
@@ -80,6 +86,10 @@ class PolicyError(GuardrailsError, ValueError):
 
 class InvalidActionError(GuardrailsError, ValueError):
     """An action that is not in the wire format (unknown kind, missing field, unknown dialect)."""
+
+
+class InvalidContextError(GuardrailsError, ValueError):
+    """A context that is not in the wire format (unknown field, wrong type, unknown actor kind)."""
 
 
 class GuardrailDenied(GuardrailsError, PermissionError):

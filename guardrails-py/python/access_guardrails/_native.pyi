@@ -4,6 +4,7 @@ from collections.abc import Coroutine, Mapping
 from os import PathLike
 from typing import Any, Literal, final
 
+from . import Intent
 from ._base import Decision
 
 __all__ = [
@@ -118,7 +119,7 @@ class Context:
         timestamp: str | None = None,
     ) -> Context:
         """Raises:
-        ValueError: `actor_kind` is not one of the four kinds.
+        InvalidContextError: `actor_kind` is not one of the four kinds.
         """
 
     @staticmethod
@@ -126,7 +127,7 @@ class Context:
         """A context from its wire format (`{"environment": …, "actor": {"id", "kind"}, …}`).
 
         Raises:
-            ValueError: `data` has an unknown field or a wrong type.
+            InvalidContextError: `data` has an unknown field or a wrong type, or is not a dict.
         """
 
     def with_approval(self, by: str, ticket: str | None = None) -> Context:
@@ -153,7 +154,7 @@ class Finding:
         """The rule's id."""
 
     @property
-    def intent(self) -> str:
+    def intent(self) -> Intent:
         """The intent the rule matched, e.g. `schema.drop`."""
 
     @property
@@ -248,7 +249,7 @@ class Guard:
 
         Raises:
             PolicyError: the policy is invalid (with `.line`, `.column`, `.field`, `.rule`).
-            ValueError: the format is unknown.
+            PolicyError: the format is unknown (`.field` is `"format"`).
         """
 
     @staticmethod
@@ -257,7 +258,8 @@ class Guard:
 
         Raises:
             PolicyError: the policy is invalid.
-            OSError: the file cannot be read.
+            OSError: the file cannot be read: the subclass `open()` raises (`FileNotFoundError`, …),
+                with `errno` and `filename`.
         """
 
     @property
@@ -273,7 +275,7 @@ class Guard:
 
         Raises:
             InvalidActionError: `action` is not a valid action.
-            ValueError: `context` is not a valid context.
+            InvalidContextError: `context` is not a valid context.
         """
 
     def aevaluate(self, action: _ActionLike, context: _ContextLike = None) -> Coroutine[Any, Any, Verdict]:

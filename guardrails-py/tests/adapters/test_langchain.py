@@ -15,14 +15,15 @@ import pytest
 pytest.importorskip("langchain")
 
 from langchain.agents import create_agent
+from langchain.tools import ToolRuntime
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from access_guardrails import Guard
+from access_guardrails import Guard, ToolCallAudit
 from access_guardrails.adapters.langchain import GuardrailsMiddleware, guard_tool
 
 from ..conftest import APPROVAL_SQL, DROP_SQL, SAFE_SQL
@@ -210,3 +211,96 @@ def test_guard_tool_wraps_a_single_tool(guard: Guard) -> None:
     assert needs.status == "error" and "approval" in needs.content.lower()
     assert asyncio.run(guarded.ainvoke({"query": SAFE_SQL})) == "ok"
     assert ran == [SAFE_SQL, SAFE_SQL]
+
+
+def test_two_pending_approvals_resume_by_interrupt_id(guard: Guard) -> None:
+    second = APPROVAL_SQL.replace("note", "memo")
+    records: list[ToolCallAudit] = []
+    agent, _, ran = make_agent(guard, APPROVAL_SQL, second, audit=records.append)
+    cfg = config("two-approvals")
+    first = agent.invoke({"messages": [HumanMessage("drop two columns")]}, cfg, context=PROD)
+    pending = first["__interrupt__"]
+    assert sorted(i.value["tool_call_id"] for i in pending) == ["call_0", "call_1"]
+    assert ran == [] and records == []
+    answers = {
+        i.id: {"type": "approve", "by": "alice"}
+        if i.value["tool_call_id"] == "call_0"
+        else {"type": "reject", "message": "not that one", "by": "bob"}
+        for i in pending
+    }
+    done = agent.invoke(Command(resume=answers), cfg, context=PROD)
+    assert "__interrupt__" not in done
+    assert ran == [APPROVAL_SQL]
+    messages = tool_messages(done)
+    assert messages["call_0"].status == "success"
+    assert messages["call_1"].status == "error" and "not that one" in messages["call_1"].content
+    fates = sorted((r.tool_call_id, r.result, r.approved_by, r.reviewer_message) for r in records)
+    assert fates == [("call_0", "approved", "alice", None), ("call_1", "rejected", "bob", "not that one")]
+
+
+@pytest.mark.parametrize("answer", ["approve", "reject"])
+def test_one_audit_record_per_approval(guard: Guard, answer: str) -> None:
+    records: list[ToolCallAudit] = []
+    agent, _, _ = make_agent(guard, SAFE_SQL, APPROVAL_SQL, DROP_SQL, audit=records.append)
+    cfg = config(f"audit-{answer}")
+    agent.invoke({"messages": [HumanMessage("x")]}, cfg, context=PROD)
+    agent.invoke(Command(resume={"type": answer}), cfg, context=PROD)
+    fates = sorted((r.tool_call_id, r.decision, r.result) for r in records)
+    assert fates == [
+        ("call_0", "allow", "ran"),
+        ("call_1", "require_approval", "approved" if answer == "approve" else "rejected"),
+        ("call_2", "deny", "refused"),
+    ]
+
+
+def test_failures_are_audited(guard: Guard) -> None:
+    def broken(runtime_context: Any) -> Any:
+        raise RuntimeError("context service down")
+
+    records: list[ToolCallAudit] = []
+    agent, _, _ = make_agent(guard, SAFE_SQL, context=broken, audit=records.append)
+    agent.invoke({"messages": [HumanMessage("x")]}, config("audit-broken"), context=PROD)
+    (record,) = records
+    assert record.result == "refused" and record.verdict is None and "context service down" in (record.error or "")
+
+
+class Filter(BaseModel):
+    table: str
+    limit: int = 10
+
+
+def test_guard_tool_judges_the_models_json_and_keeps_model_arguments(guard: Guard) -> None:
+    ran: list[Filter] = []
+
+    @tool
+    def query_table(filter: Filter) -> str:
+        """Queries a table."""
+        ran.append(filter)
+        return f"rows of {filter.table}"
+
+    guarded = guard_tool(query_table, guard, context={"environment": "production"})
+    out = guarded.invoke(
+        {"name": "query_table", "args": {"filter": {"table": "invoices"}}, "id": "q1", "type": "tool_call"}
+    )
+    assert isinstance(out, ToolMessage) and out.status == "success" and out.content == "rows of invoices"
+    assert ran == [Filter(table="invoices")]
+    assert asyncio.run(guarded.ainvoke({"filter": {"table": "orders"}})) == "rows of orders"
+
+
+def test_guard_tool_keeps_injected_runtime(guard: Guard) -> None:
+    ran: list[tuple[str, str]] = []
+
+    @tool
+    def run_sql(query: str, runtime: ToolRuntime) -> str:
+        """Runs SQL with the runtime."""
+        ran.append((query, runtime.tool_call_id))
+        return "ok"
+
+    guarded = guard_tool(run_sql, guard, context={"environment": "production"})
+    model = ScriptedChatModel(responses=[calls(SAFE_SQL, DROP_SQL), AIMessage(content="done")])
+    agent = create_agent(model, tools=[guarded], checkpointer=InMemorySaver())
+    result = agent.invoke({"messages": [HumanMessage("x")]}, config("runtime"))
+    messages = tool_messages(result)
+    assert messages["call_0"].status == "success" and messages["call_0"].content == "ok"
+    assert messages["call_1"].status == "error" and "no-drop-table" in messages["call_1"].content
+    assert ran == [(SAFE_SQL, "call_0")]

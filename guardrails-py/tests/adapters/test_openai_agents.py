@@ -15,14 +15,15 @@ import pytest
 
 pytest.importorskip("agents")
 
-from agents import Agent, Runner, function_tool, set_tracing_disabled
+from agents import Agent, RunConfig, Runner, function_tool, set_tracing_disabled
 from agents.items import ModelResponse
 from agents.models.interface import Model
+from agents.run_config import ToolExecutionConfig
 from agents.usage import Usage
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
 
-from access_guardrails import Guard
-from access_guardrails.adapters.openai_agents import guard_tool, tool_guardrail
+from access_guardrails import Guard, ToolCallAudit
+from access_guardrails.adapters.openai_agents import guard_tool, reject, tool_guardrail
 
 from ..conftest import APPROVAL_SQL, DROP_SQL, SAFE_SQL
 
@@ -179,3 +180,108 @@ def test_guard_failure_fails_closed(guard: Guard) -> None:
     result = asyncio.run(Runner.run(agent, "x", context=PROD))
     assert ran == []
     assert "context service down" in outputs(result)["call_0"]
+
+
+def test_safe_call_with_a_defaulted_parameter_runs_without_approval(guard: Guard) -> None:
+    ran: list[tuple[str, int]] = []
+
+    @function_tool
+    def run_sql(query: str, limit: int = 10) -> str:
+        """Runs a SQL query."""
+        ran.append((query, limit))
+        return "ok"
+
+    agent = Agent(name="ops", model=ScriptedModel(SAFE_SQL, DROP_SQL), tools=[guard_tool(run_sql, guard)])
+    result = asyncio.run(Runner.run(agent, "x", context=PROD))
+    assert not result.interruptions
+    assert ran == [(SAFE_SQL, 10)]
+    out = outputs(result)
+    assert out["call_0"] == "ok" and "no-drop-table" in out["call_1"]
+
+    # A call that needs approval still asks, and runs with the default once approved.
+    agent = Agent(name="ops", model=ScriptedModel(APPROVAL_SQL), tools=[guard_tool(run_sql, guard)])
+
+    async def main() -> Any:
+        first = await Runner.run(agent, "x", context=PROD)
+        (item,) = first.interruptions
+        state = first.to_state()
+        state.approve(item)
+        return await Runner.run(agent, state)
+
+    asyncio.run(main())
+    assert ran[-1] == (APPROVAL_SQL, 10)
+
+
+PRE_APPROVAL = RunConfig(tool_execution=ToolExecutionConfig(pre_approval_tool_input_guardrails=True))
+
+
+@pytest.mark.parametrize("answer", ["approve", "reject"])
+def test_pre_approval_guardrails_let_the_approval_be_asked(guard: Guard, answer: str) -> None:
+    agent, _, ran = make_agent(guard, SAFE_SQL, APPROVAL_SQL, DROP_SQL)
+
+    async def main() -> Any:
+        first = await Runner.run(agent, "x", context=PROD, run_config=PRE_APPROVAL)
+        (item,) = first.interruptions
+        assert ran == [SAFE_SQL]
+        state = first.to_state()
+        if answer == "approve":
+            state.approve(item)
+        else:
+            state.reject(item, rejection_message="no")
+        return await Runner.run(agent, state, run_config=PRE_APPROVAL)
+
+    result = asyncio.run(main())
+    out = outputs(result)
+    assert "no-drop-table" in out["call_2"]
+    if answer == "approve":
+        assert ran == [SAFE_SQL, APPROVAL_SQL] and out["call_1"] == "ok"
+    else:
+        assert ran == [SAFE_SQL] and "no" in out["call_1"]
+
+
+@pytest.mark.parametrize("answer", ["approve", "reject"])
+def test_one_audit_record_per_call(guard: Guard, answer: str) -> None:
+    records: list[ToolCallAudit] = []
+    ran: list[str] = []
+
+    @function_tool
+    def run_sql(query: str) -> str:
+        """Runs a SQL query."""
+        ran.append(query)
+        return "ok"
+
+    guarded = guard_tool(run_sql, guard, audit=records.append)
+    agent = Agent(name="ops", model=ScriptedModel(SAFE_SQL, APPROVAL_SQL, DROP_SQL), tools=[guarded])
+
+    async def main() -> Any:
+        first = await Runner.run(agent, "x", context=PROD)
+        (item,) = first.interruptions
+        state = first.to_state()
+        if answer == "approve":
+            state.approve(item)
+        else:
+            reject(state, item, guarded, rejection_message="not now", by="bob")
+        return await Runner.run(agent, state)
+
+    asyncio.run(main())
+    fates = sorted((r.tool_call_id, r.decision, r.result) for r in records)
+    assert fates == [
+        ("call_0", "allow", "ran"),
+        ("call_1", "require_approval", "approved" if answer == "approve" else "rejected"),
+        ("call_2", "deny", "refused"),
+    ]
+    if answer == "reject":
+        (rejected,) = [r for r in records if r.result == "rejected"]
+        assert rejected.approved_by == "bob" and rejected.reviewer_message == "not now"
+        assert ran == [SAFE_SQL]
+
+
+def test_failures_are_audited(guard: Guard) -> None:
+    def broken(run_context: Any) -> Any:
+        raise RuntimeError("context service down")
+
+    records: list[ToolCallAudit] = []
+    agent, _, ran = make_agent(guard, SAFE_SQL, context=broken, audit=records.append)
+    asyncio.run(Runner.run(agent, "x", context=PROD))
+    (record,) = records
+    assert ran == [] and record.result == "refused" and "context service down" in (record.error or "")

@@ -5,11 +5,17 @@ Framework-free, so each adapter only maps the outcome onto its framework's hook.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, Literal
+from uuid import UUID
 
+from .._base import InvalidContextError
 from .._native import Action, Context, Guard, Verdict
+from ..audit import ToolCallAudit, ToolCallResult
 
 OnError = Literal["deny", "allow"]
 OnApproval = Literal["interrupt", "deny"]
@@ -39,16 +45,29 @@ class Outcome:
     """For the model: why the call was refused or needs approval (empty when it runs)."""
     verdict: Verdict | None
     """The verdict, or `None` when evaluation failed."""
+    error: str | None = None
+    """Why evaluation failed (`verdict` is `None`)."""
 
 
 def context_from(source: Any) -> Context | dict[str, Any]:
     """The guard's context from a framework's run context.
 
     A `Context` is used as is. From a dict, a dataclass, a pydantic model or any object, the
-    fields the wire format knows (`environment`, `actor`, `approval`, `roles`, `labels`,
-    `session_id`, `trace_id`, `timestamp`) are taken and the rest ignored; a `guardrails` field
-    holding a `Context` or dict wins. An actor that is not named is an agent: adapters run on an
-    agent's tool calls.
+    fields the wire format knows are taken and the rest ignored; a `guardrails` field holding a
+    `Context` or dict wins. The fields and the values each accepts:
+
+    - `environment`, `session_id`, `trace_id`: a `str`, a `UUID`, an `int` or a `str`-valued
+      `Enum` (converted to `str`).
+    - `timestamp`: a `str`, or a `datetime` / `date` (converted with `isoformat()`).
+    - `roles`: a list, tuple or set of such strings; `labels`: a mapping of such strings.
+    - `actor`: a dict, or an object with `id` and `kind`; `approval`: a dict, or an object with
+      `by` and `ticket`.
+
+    A field holding anything else raises `InvalidContextError` naming it, which the adapters
+    treat as a failure to evaluate (`on_error`, fail closed by default): a field dropped
+    silently could change the decision (an unreadable `environment` is no environment at all).
+    Map such contexts yourself with the adapter's `context=` function. An actor that is not
+    named is an agent: adapters run on an agent's tool calls.
     """
     if isinstance(source, Context):
         return source
@@ -57,7 +76,11 @@ def context_from(source: Any) -> Context | dict[str, Any]:
         return nested
     if nested is not None:
         source = nested
-    fields = {name: value for name in _CONTEXT_FIELDS if (value := _field(source, name)) is not None}
+    fields: dict[str, Any] = {}
+    for name in _CONTEXT_FIELDS:
+        value = _field(source, name)
+        if value is not None:
+            fields[name] = _convert(name, value)
     fields.setdefault("actor", {"kind": "agent"})
     return fields
 
@@ -70,6 +93,44 @@ def _field(source: Any, name: str) -> Any:
     return getattr(source, name, None)
 
 
+def _text(name: str, value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Enum) and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, UUID) or (isinstance(value, int) and not isinstance(value, bool)):
+        return str(value)
+    raise InvalidContextError(
+        f"invalid context: the run context's field {name!r} is a {type(value).__name__}, which the guard "
+        "cannot read as a string; map the context with the adapter's context= function"
+    )
+
+
+def _convert(name: str, value: Any) -> Any:
+    if name == "timestamp" and isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if name == "roles" and isinstance(value, (list, tuple, set, frozenset)):
+        return [_text(f"{name}[]", item) for item in value]
+    if name == "labels" and isinstance(value, Mapping):
+        return {_text(f"{name} key", k): _text(f"{name}[{k!r}]", v) for k, v in value.items()}
+    if name in ("actor", "approval"):
+        if isinstance(value, Mapping):
+            return dict(value)
+        keys = ("id", "kind") if name == "actor" else ("by", "ticket")
+        found = {k: _text(f"{name}.{k}", v) for k in keys if (v := getattr(value, k, None)) is not None}
+        if not found:
+            raise InvalidContextError(
+                f"invalid context: the run context's field {name!r} is a {type(value).__name__} "
+                f"with none of {', '.join(keys)}"
+            )
+        return found
+    return _text(name, value)
+
+
+AuditSink = Callable[[ToolCallAudit], None]
+"""What the adapters' `audit=` takes: an `AuditLog`, or any function of a `ToolCallAudit`."""
+
+
 class Gate:
     """Evaluates tool calls with one guard and the adapter's options."""
 
@@ -80,7 +141,7 @@ class Gate:
         context: ContextSource,
         on_error: OnError,
         on_approval: OnApproval,
-        audit: Callable[[Verdict], None] | None,
+        audit: AuditSink | None,
     ) -> None:
         if on_error not in ("deny", "allow"):
             raise ValueError(f"on_error must be 'deny' or 'allow', not {on_error!r}")
@@ -93,27 +154,75 @@ class Gate:
         self.audit = audit
 
     def check(self, tool: str, args: Any, run_context: Any) -> Outcome:
-        """Evaluates a call of `tool` with `args`; `run_context` is the framework's run context."""
+        """Evaluates a call of `tool` with `args`; `run_context` is the framework's run context.
+
+        Writes no audit record: the adapter calls `record` once the call's fate is final."""
         try:
             verdict = self.guard.evaluate(Action.tool_call(tool, args), self._context(run_context))
         except Exception as exc:  # fail closed: any failure to evaluate refuses the call
-            if self.on_error == "allow":
-                return Outcome("run", "", None)
-            return Outcome("refuse", f"Access Guardrails could not check this call, so it did not run: {exc}", None)
-        if self.audit is not None:
-            self.audit(verdict)
+            return self.failed(exc)
         if verdict.allowed:
             return Outcome("run", "", verdict)
-        if verdict.denied or self.on_approval == "deny":
+        if verdict.denied:
             return Outcome("refuse", verdict.reason, verdict)
+        if self.on_approval == "deny":
+            message = (
+                "This call needs a human's approval and there is no way to ask for one here, "
+                f"so it did not run: {verdict.reason}"
+            )
+            return Outcome("refuse", message, verdict)
         return Outcome("ask", verdict.reason, verdict)
+
+    def failed(self, exc: BaseException) -> Outcome:
+        """The outcome when a call cannot be evaluated: refused, or run with `on_error="allow"`."""
+        error = f"{type(exc).__name__}: {exc}"
+        if self.on_error == "allow":
+            return Outcome("run", "", None, error)
+        return Outcome("refuse", f"Access Guardrails could not check this call, so it did not run: {exc}", None, error)
+
+    def record(
+        self,
+        outcome: Outcome,
+        tool: str,
+        tool_call_id: str | None,
+        result: ToolCallResult | None = None,
+        *,
+        approved_by: str | None = None,
+        reviewer_message: str | None = None,
+    ) -> None:
+        """Writes the one audit record of a call whose fate is final. `result` defaults to what
+        the outcome says (`"ran"` or `"refused"`); after a human's answer it is `"approved"` or
+        `"rejected"`."""
+        if self.audit is None:
+            return
+        if result is None:
+            result = "ran" if outcome.action == "run" else "refused"
+        self.audit(
+            ToolCallAudit(
+                tool=tool,
+                tool_call_id=tool_call_id,
+                result=result,
+                verdict=outcome.verdict,
+                approved_by=approved_by,
+                reviewer_message=reviewer_message,
+                error=outcome.error,
+            )
+        )
 
     def _context(self, run_context: Any) -> Context | Mapping[str, Any]:
         source = self.context
         if source is None:
             return context_from(run_context)
         if callable(source) and not isinstance(source, Context):
-            return context_from(source(run_context))
+            produced = source(run_context)
+            if inspect.isawaitable(produced):
+                if inspect.iscoroutine(produced):
+                    produced.close()  # never awaited: close it rather than leak a RuntimeWarning
+                raise TypeError(
+                    "context= returned an awaitable: the guard's context function must be synchronous "
+                    "(evaluate it before the run, or read the run context without awaiting)"
+                )
+            return context_from(produced)
         return source
 
 
@@ -141,6 +250,14 @@ def approved(answer: Any) -> tuple[bool, str | None]:
         message = answer.get("message")
         return kind in ("approve", "approved", "accept"), message if isinstance(message, str) else None
     return False, None
+
+
+def reviewer(answer: Any) -> str | None:
+    """Who answered, when the answer says so: `{"type": "approve", "by": "alice"}`."""
+    if isinstance(answer, Mapping):
+        by = answer.get("by", answer.get("approved_by", answer.get("reviewer")))
+        return by if isinstance(by, str) else None
+    return None
 
 
 def rejection_message(reviewer_message: str | None, outcome: Outcome) -> str:
