@@ -292,6 +292,32 @@ fn invalid_policies_are_rejected_with_line_field_and_rule() {
 }
 
 #[test]
+fn a_single_value_stands_for_a_list_in_conditions() {
+    let one = "version: 1\nrules:\n  - id: a\n    decision: deny\n    intents: [schema.drop]\n    when: {environment: prod, actor: {id: bot-1}, roles: dba, action: sql}\n";
+    let list = "version: 1\nrules:\n  - id: a\n    decision: deny\n    intents: [schema.drop]\n    when: {environment: [prod], actor: {id: [bot-1]}, roles: [dba], action: [sql]}\n";
+    let (one, list) = (Guard::from_yaml(one).expect("loads"), Guard::from_yaml(list).expect("loads"));
+    let action = Action::sql(Dialect::Postgres, "DROP TABLE t");
+    for (env, id, role) in
+        [("prod", "bot-1", "dba"), ("dev", "bot-1", "dba"), ("prod", "bot-2", "dba"), ("prod", "bot-1", "ops")]
+    {
+        let context: Context = serde_json::from_value(serde_json::json!(
+            {"environment": env, "actor": {"id": id, "kind": "agent"}, "roles": [role]}
+        ))
+        .expect("a valid context");
+        assert_eq!(
+            one.evaluate(&action, &context).decision,
+            list.evaluate(&action, &context).decision,
+            "{env} {id} {role}"
+        );
+    }
+    let context: Context = serde_json::from_value(serde_json::json!(
+        {"environment": "prod", "actor": {"id": "bot-1", "kind": "agent"}, "roles": ["dba"]}
+    ))
+    .expect("a valid context");
+    assert_eq!(one.evaluate(&action, &context).decision, Decision::Deny);
+}
+
+#[test]
 fn json_policy_errors_name_line_and_field() {
     let err = json_error(
         r#"{"version": 1, "rules": [{"id": "a", "decision": "deny", "intents": ["schema.drop"], "colour": 1}]}"#,

@@ -194,18 +194,24 @@ pub(crate) struct PatternDoc {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConditionDoc {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_more")]
     pub(crate) environment: Vec<String>,
     #[serde(default)]
     pub(crate) actor: ActorConditionDoc,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_more")]
     pub(crate) roles: Vec<String>,
     #[serde(default)]
     pub(crate) labels: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub(crate) approved: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_more")]
     pub(crate) action: Vec<String>,
+}
+
+/// A list of strings, or one string on its own: `environment: production` means
+/// `environment: [production]`.
+fn one_or_more<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(OneOrMany::deserialize(d)?.items().to_vec())
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -213,6 +219,6 @@ pub(crate) struct ConditionDoc {
 pub(crate) struct ActorConditionDoc {
     #[serde(default)]
     pub(crate) kind: Vec<ActorKind>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_more")]
     pub(crate) id: Vec<String>,
 }
