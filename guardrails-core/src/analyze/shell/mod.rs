@@ -217,7 +217,8 @@ fn command(cmd: Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSta
         st.vars.insert(name.clone(), known.filter(|v| v.len() <= parse::MAX_VALUE_BYTES));
         subst_flows.extend(flows);
     }
-    let args: Vec<Arg> = parse::split_words(cmd.words.into_iter().map(|w| parse::resolve_owned(w, &st.vars)).collect());
+    let args: Vec<Arg> =
+        parse::split_words(cmd.words.into_iter().map(|w| parse::resolve_owned(w, &st.vars)).collect(), &st.vars);
     for a in &args {
         let flows = substitutions(a, src, report, st, facts);
         subst_flows.extend(flows);

@@ -140,12 +140,21 @@ pub(crate) struct Arg {
     pub(crate) proc_substs: Vec<Span>,
 }
 
+/// Whether the shell splits an unquoted expansion at `c`: whitespace, or the characters of an
+/// `IFS` assigned on the line (an `IFS` of unknown value is taken as the default).
+fn is_field_separator(c: char, vars: &HashMap<String, Option<String>>) -> bool {
+    match vars.get("IFS") {
+        Some(Some(ifs)) => ifs.contains(c),
+        _ => c.is_whitespace(),
+    }
+}
+
 /// Splits arguments the shell would split (`$c` with `c='rm -rf /'`) into one argument per word.
-pub(crate) fn split_words(args: Vec<Arg>) -> Vec<Arg> {
+pub(crate) fn split_words(args: Vec<Arg>, vars: &HashMap<String, Option<String>>) -> Vec<Arg> {
     let mut out = Vec::with_capacity(args.len());
     for a in args {
         if a.split {
-            for w in a.value.split_whitespace() {
+            for w in a.value.split(|c| is_field_separator(c, vars)).filter(|w| !w.is_empty()) {
                 out.push(Arg {
                     value: w.to_owned(),
                     split: false,
@@ -203,8 +212,9 @@ pub(crate) fn resolve(w: &Word, vars: &HashMap<String, Option<String>>) -> Arg {
                 // `a=$a$a` doubles a value each time: past the cap it is unknown, never huge.
                 (_, Some(Some(v))) if *plain && a.value.len() + v.len() <= MAX_VALUE_BYTES => {
                     a.value.push_str(v);
-                    // An unquoted expansion is split into words: `c='rm -rf /'; $c`.
-                    a.split |= !quoted && v.contains(char::is_whitespace);
+                    // An unquoted expansion is split into words: `c='rm -rf /'; $c`, or at the
+                    // characters of an `IFS` set earlier (`IFS=,; c=rm,-rf,/; $c`).
+                    a.split |= !quoted && v.contains(|c| is_field_separator(c, vars));
                 }
                 // HOME is always set: `${HOME:?}`, `${HOME:-/root}` are the home directory.
                 ("HOME", None) => a.value.push('~'),

@@ -291,10 +291,14 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
     out
 }
 
-/// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds.
+/// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds; `history`:
+/// the commands typed, secrets on their command lines included (as `~/.bash_history`).
 pub(crate) fn environment(inv: &Invocation<'_>, name: &str) -> Flow {
+    if name == "history" {
+        return Flow::Secret("the shell history, with any secret typed into it".to_owned());
+    }
     let prints = match name {
-        "printenv" | "compgen" | "history" => true,
+        "printenv" | "compgen" => true,
         "set" => inv.args.len() == 1,
         "export" | "declare" => inv.args.iter().skip(1).all(|a| a.value.starts_with('-')),
         _ => false,
