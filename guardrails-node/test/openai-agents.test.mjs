@@ -119,11 +119,7 @@ test('the context callback gets one host shape in the guardrail and in needsAppr
     hosts.push({ keys: Object.keys(host).sort(), toolName: host.toolName, callId: host.callId, input: host.input })
     return host.runContext.context.guardContext
   }
-  const agent = new Agent({
-    name: 'billing',
-    model: scriptedModel([[['call_5', 'ALTER TABLE users DROP COLUMN email']]]),
-    tools: [sqlTool(ran, (o) => withGuardrails(o, { context }))],
-  })
+  const agent = guardedAgent(ran, 'call_5', 'ALTER TABLE users DROP COLUMN email', { context })
   const runner = new Runner({ tracingDisabled: true })
   const first = await runner.run(agent, 'go', { context: { guardContext: PRODUCTION_AGENT } })
   assert.equal(first.interruptions.length, 1, 'needsApproval read the run context and asked')
@@ -144,11 +140,7 @@ test('a context callback that throws: nothing is asked, and the refusal says why
   const context = () => {
     throw new Error('no session')
   }
-  const agent = new Agent({
-    name: 'billing',
-    model: scriptedModel([[['call_6', 'ALTER TABLE users DROP COLUMN email']]]),
-    tools: [sqlTool(ran, (o) => withGuardrails(o, { context }))],
-  })
+  const agent = guardedAgent(ran, 'call_6', 'ALTER TABLE users DROP COLUMN email', { context })
   const result = await new Runner({ tracingDisabled: true }).run(agent, 'go')
   assert.equal(result.interruptions?.length ?? 0, 0)
   assert.deepEqual(ran, [])
@@ -157,13 +149,18 @@ test('a context callback that throws: nothing is asked, and the refusal says why
   assert.doesNotMatch(text, /No approval channel/)
 })
 
+/** An agent whose model makes the one SQL call `query` to a tool set up by withGuardrails(options). */
+function guardedAgent(ran, callId, query, options) {
+  return new Agent({
+    name: 'billing',
+    model: scriptedModel([[[callId, query]]]),
+    tools: [sqlTool(ran, (o) => withGuardrails(o, options))],
+  })
+}
+
 test('preApprovalInputGuardrails: the guardrail lets the call on to approval, and it runs once approved', async () => {
   const ran = []
-  const agent = new Agent({
-    name: 'billing',
-    model: scriptedModel([[['call_7', 'ALTER TABLE users DROP COLUMN email']]]),
-    tools: [sqlTool(ran, (o) => withGuardrails(o, { context: PRODUCTION_AGENT }))],
-  })
+  const agent = guardedAgent(ran, 'call_7', 'ALTER TABLE users DROP COLUMN email', { context: PRODUCTION_AGENT })
   const runner = new Runner({ tracingDisabled: true, toolExecution: { preApprovalInputGuardrails: true } })
   const first = await runner.run(agent, 'go')
   assert.equal(first.interruptions.length, 1)
@@ -175,11 +172,7 @@ test('preApprovalInputGuardrails: the guardrail lets the call on to approval, an
 
 test('preApprovalInputGuardrails: a destructive call is refused before anyone is asked', async () => {
   const ran = []
-  const agent = new Agent({
-    name: 'billing',
-    model: scriptedModel([[['call_8', 'DELETE FROM invoices']]]),
-    tools: [sqlTool(ran, (o) => withGuardrails(o, { context: PRODUCTION_AGENT }))],
-  })
+  const agent = guardedAgent(ran, 'call_8', 'DELETE FROM invoices', { context: PRODUCTION_AGENT })
   const result = await new Runner({ tracingDisabled: true, toolExecution: { preApprovalInputGuardrails: true } }).run(agent, 'go')
   assert.equal(result.interruptions?.length ?? 0, 0)
   assert.deepEqual(ran, [])
