@@ -25,20 +25,26 @@ export declare class Guard {
   share(): string
   /**
    * Decides whether the action (wire-format JSON) may run in the context (JSON, or none);
-   * returns the verdict as JSON. Throws `InvalidArg` for an action or context the wire
-   * format rejects.
+   * returns the verdict (see `compact`). Throws `InvalidArg` for an action or context the
+   * wire format rejects.
    */
   evaluate(action: string, context?: string | undefined | null): string
+  /**
+   * `evaluate` that also returns the decision's audit record, from the same evaluation:
+   * `[verdict, audit record JSON]`. For a guard with an audit sink.
+   */
+  evaluateAudited(action: string, context?: string | undefined | null): Array<string>
   /**
    * Like `evaluate`, but takes and returns JS values converted by serde through N-API. Kept for
    * the overhead benchmark, which shows why `evaluate` takes JSON text.
    */
   evaluateValue(action: any, context?: any | undefined | null): object
   /**
-   * `evaluate` on the libuv thread pool; the promise resolves to the verdict's JSON. An
-   * aborted `signal` rejects it with an `AbortError` when the task has not started.
+   * `evaluate` on the libuv thread pool; the promise resolves to the verdict (see `compact`),
+   * or with `audit` to `[verdict, audit record JSON]` like `evaluateAudited`. An aborted
+   * `signal` rejects it with an `AbortError` when the task has not started.
    */
-  evaluateAsync(action: string, context?: string | undefined | null, signal?: AbortSignal | undefined | null): Promise<string>
+  evaluateAsync(action: string, context?: string | undefined | null, signal?: AbortSignal | undefined | null, audit?: boolean | undefined | null): Promise<string | string[]>
   /**
    * Runs the core's `evaluate` on this action and context `iterations` times and returns the
    * best mean of five rounds, in nanoseconds: the baseline of the overhead benchmark.
@@ -46,7 +52,8 @@ export declare class Guard {
   timeCoreNs(action: string, context: string | undefined | null, iterations: number): number
   /**
    * The audit record (JSON) of the verdict for this action and context: the action with
-   * secrets redacted, the context, the decision, rules, intents and policy digest.
+   * secrets redacted, the context, the decision, rules, intents and policy digest. Evaluates
+   * again: `Verdict.audit()` of a guard without a sink calls it on demand.
    */
   audit(action: string, context?: string | undefined | null): string
 }

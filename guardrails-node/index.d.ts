@@ -34,9 +34,19 @@ export interface Context {
 export type Decision = 'allow' | 'deny' | 'require_approval'
 export type Severity = 'low' | 'medium' | 'high' | 'critical'
 
+/** What a finding matched: the intents the engine detects (see the policy reference). */
+export type Intent =
+  | 'schema.drop' | 'schema.truncate' | 'schema.alter_destructive' | 'data.bulk_delete'
+  | 'data.bulk_update' | 'data.overwrite' | 'data.export' | 'data.sensitive_read'
+  | 'privilege.grant' | 'privilege.escalate' | 'credential.read' | 'exec.remote_code'
+  | 'exec.dynamic' | 'fs.delete_recursive' | 'fs.device_write' | 'fs.permissions'
+  | 'vcs.history_rewrite' | 'vcs.discard_changes' | 'infra.destroy' | 'system.disrupt'
+  | 'persistence' | 'egress.secret' | 'egress.pii' | 'egress.file_upload' | 'egress.untrusted_host'
+  | 'tool.call' | 'unanalyzable'
+
 export interface Finding {
   rule: string
-  intent: string
+  intent: Intent
   severity: Severity
   message: string
   /** UTF-8 byte offsets `[start, end]` into the analysed text (or into the field `path` names). */
@@ -58,11 +68,11 @@ export interface AuditRecord {
   decision: Decision
   reason: string
   rules: string[]
-  intents: string[]
+  intents: Intent[]
   policy: string
   approved_by: string | null
-  action: Action | null
-  context: Context | null
+  action: Action
+  context: Context
 }
 
 export declare class Verdict implements VerdictData {
@@ -95,7 +105,7 @@ export declare class GuardrailsError extends Error {
 export type AuditSink = (record: AuditRecord) => void
 
 export interface GuardOptions {
-  /** Receives the audit record of every decision. */
+  /** Receives the audit record of every decision, made by the same native call as the verdict. */
   audit?: AuditSink
 }
 
@@ -118,10 +128,10 @@ export declare class Guard {
   readonly digest: string
   evaluate(action: Action, context?: Context | null): Verdict
   /** On the libuv thread pool. */
-  evaluateAsync(action: Action, context?: Context | null, options?: { signal?: AbortSignal }): Promise<Verdict>
+  evaluateAsync(action: Action, context?: Context | null, options?: { signal?: AbortSignal | null } | null): Promise<Verdict>
   /** Returns the verdict when allowed; throws DENIED or APPROVAL_REQUIRED otherwise. */
   enforce(action: Action, context?: Context | null): Verdict
-  enforceAsync(action: Action, context?: Context | null, options?: { signal?: AbortSignal }): Promise<Verdict>
+  enforceAsync(action: Action, context?: Context | null, options?: { signal?: AbortSignal | null } | null): Promise<Verdict>
 }
 
 /** An audit sink appending one JSON line per decision to `path`. */

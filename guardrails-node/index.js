@@ -22,8 +22,9 @@ class Verdict {
   #native
   #action
   #context
+  #audit
 
-  constructor(decision, reason, findings, policy, nativeGuard, action, context) {
+  constructor(decision, reason, findings, policy, nativeGuard, action, context, audit) {
     this.decision = decision
     this.reason = reason
     this.findings = findings
@@ -31,6 +32,7 @@ class Verdict {
     this.#native = nativeGuard
     this.#action = action
     this.#context = context
+    this.#audit = audit
   }
 
   get allowed() {
@@ -45,9 +47,13 @@ class Verdict {
     return this.decision === 'require_approval'
   }
 
-  /** The activity record of this decision (the action with secrets redacted). */
+  /**
+   * The activity record of this decision (the action with secrets redacted). A guard with an
+   * audit sink produced it with the verdict; otherwise it is made on demand (which evaluates
+   * the action again).
+   */
   audit() {
-    return JSON.parse(this.#native.audit(this.#action, this.#context))
+    return JSON.parse(this.#audit ?? this.#native.audit(this.#action, this.#context))
   }
 
   toJSON() {
@@ -84,7 +90,7 @@ class Guard {
     if (token !== TOKEN) throw new TypeError('use Guard.recommended(), Guard.fromYaml(), Guard.fromJson() or Guard.fromFile()')
     this.#native = nativeGuard
     this.#digest = nativeGuard.digest
-    this.#sink = options.audit
+    this.#sink = options?.audit || undefined
     Object.freeze(this)
   }
 
@@ -137,21 +143,22 @@ class Guard {
     const c = context == null ? null : encode(context, 'context')
     let out
     try {
-      out = this.#native.evaluate(a, c)
+      // With a sink, the audit record comes from the same evaluation: [verdict, record JSON].
+      out = this.#sink ? this.#native.evaluateAudited(a, c) : this.#native.evaluate(a, c)
     } catch (err) {
       throw nativeError(err)
     }
     return this.#verdict(out, a, c)
   }
 
-  async evaluateAsync(action, context, options = {}) {
-    const signal = options.signal
+  async evaluateAsync(action, context, options) {
+    const signal = options?.signal ?? undefined
     signal?.throwIfAborted()
     const a = encode(action, 'action')
     const c = context == null ? null : encode(context, 'context')
     let out
     try {
-      out = await this.#native.evaluateAsync(a, c, signal)
+      out = await this.#native.evaluateAsync(a, c, signal, this.#sink !== undefined)
     } catch (err) {
       if (signal?.aborted) throw signal.reason
       throw nativeError(err)
@@ -167,12 +174,17 @@ class Guard {
     return check(await this.evaluateAsync(action, context, options))
   }
 
-  /** Reads the binding's compact verdict: JSON when it has findings, else decision initial + reason. */
+  /**
+   * Reads the binding's compact verdict: JSON when it has findings, else decision initial +
+   * reason; with a sink, `[verdict, audit record JSON]`, and hands the record to the sink.
+   */
   #verdict(out, action, context) {
+    let record
+    if (Array.isArray(out)) [out, record] = out
     const data = out.charCodeAt(0) === 123 /* { */ ? JSON.parse(out) : null
     const verdict = data
-      ? new Verdict(data.decision, data.reason, data.findings, this.#digest, this.#native, action, context)
-      : new Verdict(DECISIONS[out[0]], out.slice(1), [], this.#digest, this.#native, action, context)
+      ? new Verdict(data.decision, data.reason, data.findings, this.#digest, this.#native, action, context, record)
+      : new Verdict(DECISIONS[out[0]], out.slice(1), [], this.#digest, this.#native, action, context, record)
     if (this.#sink) this.#sink(verdict.audit())
     return verdict
   }

@@ -13,7 +13,9 @@ export declare function toolApproval(
 
 /**
  * AI SDK v5/v6: each tool's `execute` wrapped; a refused call throws a GuardrailsError (the model
- * gets a tool-error). require_approval is refused unless `onApproval: 'interrupt'` (v6: sets the
- * tool's `needsApproval`).
+ * gets a tool-error). require_approval is refused (APPROVAL_REQUIRED) unless `onApproval:
+ * 'interrupt'`, which sets the tool's `needsApproval` (v6; v7 when the call has no `toolApproval`)
+ * and then runs the call only when the call options' `messages` hold an approved
+ * `tool-approval-response` for its `toolCallId` — never on v5, which has no approval step.
  */
 export declare function guardTools<TOOLS extends Record<string, object>>(tools: TOOLS, options?: AdapterOptions): TOOLS

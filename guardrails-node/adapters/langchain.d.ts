@@ -8,10 +8,15 @@ export interface ToolCallRequestLike {
   state?: unknown
 }
 
+export type LangChainGuardrailsOptions = AdapterOptions<ToolCallRequestLike> & { name?: string }
+
 /**
  * LangChain.js 1.x middleware (`createMiddleware({ name, wrapToolCall })`): allow runs the tool;
  * deny returns an error ToolMessage without running it; require_approval calls LangGraph's
- * `interrupt()` (needs a checkpointer) and resumes on `{ type: 'approve' }` or
- * `{ type: 'reject', message? }`. Put it first in `middleware`.
+ * `interrupt()` (needs a checkpointer: without one the call is refused) and resumes on
+ * `{ type: 'approve' }` or `{ type: 'reject', message? }`, answered per interrupt:
+ * `new Command({ resume: { [interrupt.id]: answer } })`. A `new Command({ resume: answer })`
+ * reaches every pending interrupt, so it counts only for the call its `tool_call_id` names, or
+ * when a single call waits. Put it first in `middleware`.
  */
-export declare function guardrailsMiddleware(options?: AdapterOptions<ToolCallRequestLike> & { name?: string }): AgentMiddleware
+export declare function guardrailsMiddleware(options?: LangChainGuardrailsOptions): AgentMiddleware

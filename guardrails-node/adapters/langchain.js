@@ -1,6 +1,6 @@
 'use strict'
 const { createMiddleware } = require('langchain')
 const { ToolMessage } = require('@langchain/core/messages')
-const { interrupt } = require('@langchain/langgraph')
+const { interrupt, getConfig } = require('@langchain/langgraph')
 
-module.exports = require('./langchain-factory.js')({ createMiddleware, ToolMessage, interrupt })
+module.exports = require('./langchain-factory.js')({ createMiddleware, ToolMessage, interrupt, getConfig })

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'langchain'
 import { ToolMessage } from '@langchain/core/messages'
-import { interrupt } from '@langchain/langgraph'
+import { interrupt, getConfig } from '@langchain/langgraph'
 import langchainAdapter from './langchain-factory.js'
 
-export const { guardrailsMiddleware } = langchainAdapter({ createMiddleware, ToolMessage, interrupt })
+export const { guardrailsMiddleware } = langchainAdapter({ createMiddleware, ToolMessage, interrupt, getConfig })

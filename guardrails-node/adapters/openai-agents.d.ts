@@ -1,20 +1,10 @@
-import type { ToolInputGuardrailDefinition } from '@openai/agents'
+// The CommonJS entry's types: `@openai/agents` resolved as a CommonJS consumer resolves it.
+import type { Agent, RunContext, ToolInputGuardrailDefinition } from '@openai/agents'
 import type { AdapterOptions } from '../index.js'
+import type * as api from './openai-agents-types.js'
 
-/**
- * A tool input guardrail: allow, or `rejectContent(reason)` (the tool is skipped and the model
- * reads the reason). A call that needs approval passes only once approved through `needsApproval`.
- */
-export declare function guardrailsInputGuardrail(options?: AdapterOptions & { name?: string }): ToolInputGuardrailDefinition
-
-/** A tool's `needsApproval`: true when the verdict for this call is require_approval. */
-export declare function guardrailsNeedsApproval(
-  toolName: string,
-  options?: AdapterOptions,
-): (runContext: unknown, input: unknown, callId?: string) => Promise<boolean>
-
-/** The tool's options with the guardrail added to `inputGuardrails` and `needsApproval` set. */
-export declare function withGuardrails<T extends { name: string; inputGuardrails?: unknown[] }>(
-  toolOptions: T,
-  options?: AdapterOptions,
-): T & { inputGuardrails: ToolInputGuardrailDefinition[]; needsApproval: ReturnType<typeof guardrailsNeedsApproval> }
+export type OpenAIAgentsHost = api.Host<RunContext<any>, Agent<any, any>>
+export type OpenAIAgentsOptions = AdapterOptions<OpenAIAgentsHost>
+export declare const guardrailsInputGuardrail: api.InputGuardrailFactory<OpenAIAgentsHost, ToolInputGuardrailDefinition>
+export declare const guardrailsNeedsApproval: api.NeedsApprovalFactory<OpenAIAgentsHost, RunContext<any>>
+export declare const withGuardrails: api.WithGuardrails<OpenAIAgentsHost, ToolInputGuardrailDefinition, RunContext<any>>

@@ -84,11 +84,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
 }
 
-fn evaluate_text(guard: &gc::Guard, action: &str, context: Option<&str>) -> Result<String> {
-    let (action, context) = parse(action, context)?;
-    compact(&guard.evaluate(&action, &context))
-}
-
 /// The verdict as the facade reads it: a verdict without findings (the common, allowed case) is
 /// its decision's initial (`a`, `d`, `r`) followed by the reason; any other is its JSON (which
 /// starts with `{`). One string crosses to JavaScript instead of an object, its keys and values
@@ -186,25 +181,20 @@ impl Guard {
     }
 
     /// Decides whether the action (wire-format JSON) may run in the context (JSON, or none);
-    /// returns the verdict as JSON. Throws `InvalidArg` for an action or context the wire
-    /// format rejects.
+    /// returns the verdict (see `compact`). Throws `InvalidArg` for an action or context the
+    /// wire format rejects.
     #[napi]
     pub fn evaluate(&self, action: String, context: Option<String>) -> Result<String> {
         let action = parse_action(&action)?;
-        let Some(text) = context else {
-            return compact(&self.inner.evaluate(&action, &gc::Context::default()));
-        };
-        let mut last = self.last_context.borrow_mut();
-        let context = match last.take() {
-            Some((previous, parsed)) if previous == text => (previous, parsed),
-            _ => {
-                let parsed = parse_context(Some(&text))?;
-                (text, parsed)
-            }
-        };
-        let verdict = self.inner.evaluate(&action, &context.1);
-        *last = Some(context);
-        compact(&verdict)
+        self.with_context(context, |context| compact(&self.inner.evaluate(&action, context)))?
+    }
+
+    /// `evaluate` that also returns the decision's audit record, from the same evaluation:
+    /// `[verdict, audit record JSON]`. For a guard with an audit sink.
+    #[napi]
+    pub fn evaluate_audited(&self, action: String, context: Option<String>) -> Result<Vec<String>> {
+        let action = parse_action(&action)?;
+        self.with_context(context, |context| audited(&self.inner, &action, context))?
     }
 
     /// Like `evaluate`, but takes and returns JS values converted by serde through N-API. Kept for
@@ -224,16 +214,19 @@ impl Guard {
         env.to_js_value(&self.inner.evaluate(&action, &context))
     }
 
-    /// `evaluate` on the libuv thread pool; the promise resolves to the verdict's JSON. An
-    /// aborted `signal` rejects it with an `AbortError` when the task has not started.
-    #[napi(ts_return_type = "Promise<string>")]
+    /// `evaluate` on the libuv thread pool; the promise resolves to the verdict (see `compact`),
+    /// or with `audit` to `[verdict, audit record JSON]` like `evaluateAudited`. An aborted
+    /// `signal` rejects it with an `AbortError` when the task has not started.
+    #[napi(ts_return_type = "Promise<string | string[]>")]
     pub fn evaluate_async(
         &self,
         action: String,
         context: Option<String>,
         signal: Option<AbortSignal>,
+        audit: Option<bool>,
     ) -> AsyncTask<EvaluateTask> {
-        AsyncTask::with_optional_signal(EvaluateTask { guard: self.inner.clone(), action, context }, signal)
+        let audit = audit.unwrap_or(false);
+        AsyncTask::with_optional_signal(EvaluateTask { guard: self.inner.clone(), action, context, audit }, signal)
     }
 
     /// Runs the core's `evaluate` on this action and context `iterations` times and returns the
@@ -253,7 +246,8 @@ impl Guard {
     }
 
     /// The audit record (JSON) of the verdict for this action and context: the action with
-    /// secrets redacted, the context, the decision, rules, intents and policy digest.
+    /// secrets redacted, the context, the decision, rules, intents and policy digest. Evaluates
+    /// again: `Verdict.audit()` of a guard without a sink calls it on demand.
     #[napi]
     pub fn audit(&self, action: String, context: Option<String>) -> Result<String> {
         let (action, context) = parse(&action, context.as_deref())?;
@@ -261,22 +255,54 @@ impl Guard {
     }
 }
 
-/// One evaluation on the libuv thread pool.
+impl Guard {
+    /// Runs `f` on the parsed context: the cached one when `text` is the text `evaluate` parsed
+    /// last, else a fresh parse (which then becomes the cached one). No text: the default context.
+    fn with_context<R>(&self, text: Option<String>, f: impl FnOnce(&gc::Context) -> R) -> Result<R> {
+        let Some(text) = text else {
+            return Ok(f(&gc::Context::default()));
+        };
+        let mut last = self.last_context.borrow_mut();
+        let context = match last.take() {
+            Some((previous, parsed)) if previous == text => (previous, parsed),
+            _ => {
+                let parsed = parse_context(Some(&text))?;
+                (text, parsed)
+            }
+        };
+        let out = f(&context.1);
+        *last = Some(context);
+        Ok(out)
+    }
+}
+
+/// The verdict (see `compact`) and the audit record JSON of one evaluation.
+fn audited(guard: &gc::Guard, action: &gc::Action, context: &gc::Context) -> Result<Vec<String>> {
+    let verdict = guard.evaluate(action, context);
+    Ok(vec![compact(&verdict)?, to_json(&verdict.audit(action, context))?])
+}
+
+/// One evaluation on the libuv thread pool; with `audit`, its audit record too.
 pub struct EvaluateTask {
     guard: gc::Guard,
     action: String,
     context: Option<String>,
+    audit: bool,
 }
 
 impl Task for EvaluateTask {
-    type Output = String;
-    type JsValue = String;
+    type Output = Either<String, Vec<String>>;
+    type JsValue = Either<String, Vec<String>>;
 
-    fn compute(&mut self) -> Result<String> {
-        evaluate_text(&self.guard, &self.action, self.context.as_deref())
+    fn compute(&mut self) -> Result<Self::Output> {
+        let (action, context) = parse(&self.action, self.context.as_deref())?;
+        if self.audit {
+            return Ok(Either::B(audited(&self.guard, &action, &context)?));
+        }
+        Ok(Either::A(compact(&self.guard.evaluate(&action, &context))?))
     }
 
-    fn resolve(&mut self, _env: Env, output: String) -> Result<String> {
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
         Ok(output)
     }
 }

@@ -120,3 +120,64 @@ test('guardTools refuses a call that needs approval by default (v5 has no approv
   })
   assert.deepEqual(ran, [])
 })
+
+test("guardTools with onApproval: 'interrupt' refuses an unapproved call (v5: execute is called directly)", async () => {
+  const ran = []
+  const tools = guardTools(sqlTools(ran), { context: PRODUCTION_AGENT, onApproval: 'interrupt' })
+  await assert.rejects(tools.run_sql.execute({ query: 'ALTER TABLE users DROP COLUMN email' }, { toolCallId: 'c1', messages: [] }), {
+    code: 'APPROVAL_REQUIRED',
+  })
+  assert.deepEqual(ran, [])
+})
+
+test("guardTools with onApproval: 'interrupt' refuses when the app's toolApproval skips needsApproval (v7)", async () => {
+  const ran = []
+  const result = await generateText({
+    model: scriptedModel([[['c1', 'ALTER TABLE users DROP COLUMN email']]]),
+    tools: guardTools(sqlTools(ran), { context: PRODUCTION_AGENT, onApproval: 'interrupt' }),
+    toolApproval: () => 'not-applicable',
+    stopWhen: stepCountIs(3),
+    prompt: 'drop the email column',
+  })
+  assert.deepEqual(ran, [])
+  const [error] = parts(result, 'tool-error')
+  assert.equal(error.error.code, 'APPROVAL_REQUIRED')
+})
+
+async function guardToolsApprovalRun(approved) {
+  const ran = []
+  const model = scriptedModel([[['c7', 'ALTER TABLE users DROP COLUMN email']]])
+  const options = { model, tools: guardTools(sqlTools(ran), { context: PRODUCTION_AGENT, onApproval: 'interrupt' }), stopWhen: stepCountIs(3) }
+  const first = await generateText({ ...options, prompt: 'drop the email column' })
+  const [request] = parts(first, 'tool-approval-request')
+  assert.ok(request, 'needsApproval stops the loop')
+  assert.deepEqual(ran, [])
+  const messages = [
+    { role: 'user', content: 'drop the email column' },
+    ...first.response.messages,
+    { role: 'tool', content: [{ type: 'tool-approval-response', approvalId: request.approvalId, approved }] },
+  ]
+  await generateText({ ...options, messages })
+  return ran
+}
+
+test("guardTools with onApproval: 'interrupt' runs the call once it was approved, not when rejected", async () => {
+  assert.deepEqual(await guardToolsApprovalRun(true), ['ALTER TABLE users DROP COLUMN email'])
+  assert.deepEqual(await guardToolsApprovalRun(false), [])
+})
+
+test('guardTools: an approval of another call does not approve this one', async () => {
+  const ran = []
+  const tools = guardTools(sqlTools(ran), { context: PRODUCTION_AGENT, onApproval: 'interrupt' })
+  const messages = [
+    { role: 'assistant', content: [
+      { type: 'tool-call', toolCallId: 'other', toolName: 'run_sql', input: { query: 'ALTER TABLE users DROP COLUMN email' } },
+      { type: 'tool-approval-request', approvalId: 'ap1', toolCallId: 'other' },
+    ] },
+    { role: 'tool', content: [{ type: 'tool-approval-response', approvalId: 'ap1', approved: true }] },
+  ]
+  await assert.rejects(tools.run_sql.execute({ query: 'ALTER TABLE users DROP COLUMN email' }, { toolCallId: 'mine', messages }), {
+    code: 'APPROVAL_REQUIRED',
+  })
+  assert.deepEqual(ran, [])
+})

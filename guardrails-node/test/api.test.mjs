@@ -160,3 +160,30 @@ test('a Guard is immutable and cannot be constructed directly', () => {
   }, TypeError)
   assert.throws(() => new Guard(), TypeError)
 })
+
+test('with an audit sink, the record comes from the same evaluation (sync and async)', async (t) => {
+  const { createRequire } = await import('node:module')
+  const binding = createRequire(import.meta.url)('../binding.js')
+  // Verdict.audit() of a guard without a sink evaluates again through the binding's `audit`;
+  // a guard with a sink must never need it.
+  t.mock.method(binding.Guard.prototype, 'audit', () => {
+    throw new Error('the sink made the binding evaluate again')
+  })
+  const records = []
+  const guard = Guard.recommended({ audit: (record) => records.push(record) })
+  const sync = guard.evaluate(DELETE_ALL, PRODUCTION_AGENT)
+  const later = await guard.evaluateAsync(DROP_COLUMN, PRODUCTION_AGENT)
+  const allowed = await guard.evaluateAsync(DELETE_ONE, PRODUCTION_AGENT, null)
+  assert.deepEqual(records.map((r) => r.decision), ['deny', 'require_approval', 'allow'])
+  assert.deepEqual(records[0].rules, ['bulk-data-loss'])
+  assert.deepEqual(records[1].action, DROP_COLUMN)
+  assert.equal(records[2].context.actor.id, 'billing-bot')
+  assert.deepEqual(sync.audit(), records[0])
+  assert.deepEqual(later.audit(), records[1])
+  assert.deepEqual(allowed.audit(), records[2])
+})
+
+test('evaluateAsync takes null options', async () => {
+  const verdict = await Guard.recommended().evaluateAsync(DELETE_ONE, PRODUCTION_AGENT, null)
+  assert.equal(verdict.decision, 'allow')
+})

@@ -94,3 +94,69 @@ test('fail closed: a context callback that throws refuses the call', async () =>
   assert.deepEqual(ran, [])
   assert.match(String(toolMessages(result)[0].content), /could not evaluate.*no session/)
 })
+
+function twoApprovalsAgent() {
+  return scriptedAgent(
+    { c1: 'ALTER TABLE users DROP COLUMN email', c2: 'ALTER TABLE users DROP COLUMN phone' },
+    { context: PRODUCTION_AGENT },
+    { checkpointer: new MemorySaver() },
+  )
+}
+
+test('two parallel approvals: resume by interrupt id approves one and rejects the other', async () => {
+  const { agent, ran } = twoApprovalsAgent()
+  const config = { configurable: { thread_id: 'two-by-id' } }
+  const first = await agent.invoke({ messages: [{ role: 'user', content: 'drop two columns' }] }, config)
+  assert.equal(first.__interrupt__.length, 2)
+  const byCall = Object.fromEntries(first.__interrupt__.map((i) => [i.value.tool_call_id, i.id]))
+  const second = await agent.invoke(
+    new Command({ resume: { [byCall.c1]: { type: 'approve' }, [byCall.c2]: { type: 'reject', message: 'keep the phone' } } }),
+    config,
+  )
+  assert.deepEqual(ran, ['ALTER TABLE users DROP COLUMN email'])
+  const messages = Object.fromEntries(toolMessages(second).map((m) => [m.tool_call_id, m]))
+  assert.equal(messages.c1.status, 'success')
+  assert.equal(messages.c2.status, 'error')
+  assert.equal(messages.c2.content, 'keep the phone')
+})
+
+test('two parallel approvals: answering one interrupt by id leaves the other pending', async () => {
+  const { agent, ran } = twoApprovalsAgent()
+  const config = { configurable: { thread_id: 'two-one-answered' } }
+  const first = await agent.invoke({ messages: [{ role: 'user', content: 'drop two columns' }] }, config)
+  const c1 = first.__interrupt__.find((i) => i.value.tool_call_id === 'c1')
+  const second = await agent.invoke(new Command({ resume: { [c1.id]: { type: 'approve' } } }), config)
+  assert.deepEqual(ran, ['ALTER TABLE users DROP COLUMN email'])
+  assert.deepEqual(second.__interrupt__.map((i) => i.value.tool_call_id), ['c2'])
+})
+
+test('two parallel approvals: one broadcast approve approves neither', async () => {
+  const { agent, ran } = twoApprovalsAgent()
+  const config = { configurable: { thread_id: 'two-broadcast' } }
+  await agent.invoke({ messages: [{ role: 'user', content: 'drop two columns' }] }, config)
+  const second = await agent.invoke(new Command({ resume: { type: 'approve' } }), config)
+  assert.deepEqual(ran, [])
+  for (const message of toolMessages(second)) {
+    assert.equal(message.status, 'error')
+    assert.match(String(message.content), /not for this call/)
+  }
+})
+
+test('two parallel approvals: a broadcast answer naming a tool_call_id approves only that call', async () => {
+  const { agent, ran } = twoApprovalsAgent()
+  const config = { configurable: { thread_id: 'two-named' } }
+  await agent.invoke({ messages: [{ role: 'user', content: 'drop two columns' }] }, config)
+  const second = await agent.invoke(new Command({ resume: { type: 'approve', tool_call_id: 'c2' } }), config)
+  assert.deepEqual(ran, ['ALTER TABLE users DROP COLUMN phone'])
+  const messages = Object.fromEntries(toolMessages(second).map((m) => [m.tool_call_id, m.status]))
+  assert.deepEqual(messages, { c1: 'error', c2: 'success' })
+})
+
+test('approval without a checkpointer refuses the call with a readable message instead of aborting', async () => {
+  const { agent, ran } = scriptedAgent({ c: 'ALTER TABLE users DROP COLUMN email' }, { context: PRODUCTION_AGENT })
+  const result = await agent.invoke({ messages: [{ role: 'user', content: 'go' }] })
+  assert.deepEqual(ran, [])
+  const [message] = toolMessages(result)
+  assert.equal(message.status, 'error')
+  assert.match(String(message.content), /checkpointer/)
+})

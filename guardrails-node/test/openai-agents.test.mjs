@@ -111,3 +111,70 @@ test('the guardrail alone never lets an unapproved call that needs approval thro
   assert.deepEqual(ran, [])
   assert.match(JSON.stringify(outputsOf(result)), /approval/)
 })
+
+test('the context callback gets one host shape in the guardrail and in needsApproval', async () => {
+  const ran = []
+  const hosts = []
+  const context = (host) => {
+    hosts.push({ keys: Object.keys(host).sort(), toolName: host.toolName, callId: host.callId, input: host.input })
+    return host.runContext.context.guardContext
+  }
+  const agent = guardedAgent(ran, 'call_5', 'ALTER TABLE users DROP COLUMN email', { context })
+  const runner = new Runner({ tracingDisabled: true })
+  const first = await runner.run(agent, 'go', { context: { guardContext: PRODUCTION_AGENT } })
+  assert.equal(first.interruptions.length, 1, 'needsApproval read the run context and asked')
+  first.state.approve(first.interruptions[0])
+  await runner.run(agent, first.state, { context: { guardContext: PRODUCTION_AGENT } })
+  assert.deepEqual(ran, ['ALTER TABLE users DROP COLUMN email'])
+  const shapes = new Set(hosts.map((h) => JSON.stringify(h.keys)))
+  assert.deepEqual([...shapes], [JSON.stringify(['agent', 'callId', 'input', 'runContext', 'toolName'])])
+  for (const host of hosts) {
+    assert.equal(host.toolName, 'run_sql')
+    assert.equal(host.callId, 'call_5')
+    assert.deepEqual(host.input, { query: 'ALTER TABLE users DROP COLUMN email' })
+  }
+})
+
+test('a context callback that throws: nothing is asked, and the refusal says why', async () => {
+  const ran = []
+  const context = () => {
+    throw new Error('no session')
+  }
+  const agent = guardedAgent(ran, 'call_6', 'ALTER TABLE users DROP COLUMN email', { context })
+  const result = await new Runner({ tracingDisabled: true }).run(agent, 'go')
+  assert.equal(result.interruptions?.length ?? 0, 0)
+  assert.deepEqual(ran, [])
+  const text = JSON.stringify(outputsOf(result))
+  assert.match(text, /could not evaluate.*no session/)
+  assert.doesNotMatch(text, /No approval channel/)
+})
+
+/** An agent whose model makes the one SQL call `query` to a tool set up by withGuardrails(options). */
+function guardedAgent(ran, callId, query, options) {
+  return new Agent({
+    name: 'billing',
+    model: scriptedModel([[[callId, query]]]),
+    tools: [sqlTool(ran, (o) => withGuardrails(o, options))],
+  })
+}
+
+test('preApprovalInputGuardrails: the guardrail lets the call on to approval, and it runs once approved', async () => {
+  const ran = []
+  const agent = guardedAgent(ran, 'call_7', 'ALTER TABLE users DROP COLUMN email', { context: PRODUCTION_AGENT })
+  const runner = new Runner({ tracingDisabled: true, toolExecution: { preApprovalInputGuardrails: true } })
+  const first = await runner.run(agent, 'go')
+  assert.equal(first.interruptions.length, 1)
+  assert.deepEqual(ran, [])
+  first.state.approve(first.interruptions[0])
+  await runner.run(agent, first.state)
+  assert.deepEqual(ran, ['ALTER TABLE users DROP COLUMN email'])
+})
+
+test('preApprovalInputGuardrails: a destructive call is refused before anyone is asked', async () => {
+  const ran = []
+  const agent = guardedAgent(ran, 'call_8', 'DELETE FROM invoices', { context: PRODUCTION_AGENT })
+  const result = await new Runner({ tracingDisabled: true, toolExecution: { preApprovalInputGuardrails: true } }).run(agent, 'go')
+  assert.equal(result.interruptions?.length ?? 0, 0)
+  assert.deepEqual(ran, [])
+  assert.match(JSON.stringify(outputsOf(result)), /bulk-data-loss/)
+})

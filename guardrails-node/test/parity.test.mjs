@@ -1,5 +1,5 @@
 // Verdict parity with the CLI on the shared corpus: for every case, the addon decides exactly what
-// `guardrails eval --policy examples/policies/acme.yaml` decides. Skips when ../shared or the
+// `guardrails eval --policy examples/policies/acme.yaml` decides, for the same intents. Skips when ../shared or the
 // release CLI is absent.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -29,7 +29,10 @@ function toRequest(c) {
 
 const missing = !existsSync(corpus) ? `${corpus} is absent` : !existsSync(cli) ? `${cli} is absent (cargo build --release -p guardrails-cli)` : false
 
-test('the addon and the CLI decide the same for every corpus case', { skip: missing }, () => {
+/** A verdict's intents, sorted and without repeats. */
+const intentsOf = (verdict) => [...new Set((verdict?.findings ?? []).map((f) => f.intent))].sort().join(',')
+
+test('the addon and the CLI decide the same, for the same intents, for every corpus case', { skip: missing }, () => {
   const requests = readdirSync(corpus)
     .filter((f) => f.endsWith('.jsonl'))
     .flatMap((f) => readFileSync(join(corpus, f), 'utf8').split('\n').filter((l) => l.trim()))
@@ -47,7 +50,9 @@ test('the addon and the CLI decide the same for every corpus case', { skip: miss
   for (const r of requests) {
     const mine = guard.evaluate(r.action, r.context)
     const theirs = byId.get(r.id)
-    if (!theirs || theirs.decision !== mine.decision) differ.push(`${r.id}: addon ${mine.decision}, cli ${theirs?.decision}`)
+    if (!theirs || theirs.decision !== mine.decision || intentsOf(theirs) !== intentsOf(mine)) {
+      differ.push(`${r.id}: addon ${mine.decision} [${intentsOf(mine)}], cli ${theirs?.decision} [${intentsOf(theirs)}]`)
+    }
   }
   assert.deepEqual(differ, [])
 })

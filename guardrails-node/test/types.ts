@@ -64,3 +64,13 @@ const handler = guardCallTool(async (request: { params: { name: string; argument
 toolApproval({ onError: 'ignore' })
 
 void [inWorker, wrong, dialect, flags, span, approvedBy, promise, middleware, guardrail, toolOptions, approval, tools, handler]
+
+// Findings name an Intent; audit records always carry the action and context.
+import type { AuditRecord, Intent } from 'access-guardrails'
+export function intentsAndRecords(v: Verdict, record: AuditRecord): [Intent[], string, string | undefined] {
+  // @ts-expect-error: not an intent
+  const unknown: Intent = 'data.nuke'
+  void unknown
+  return [v.findings.map((f) => f.intent), record.action.kind, record.context.environment]
+}
+export const nullOptions: Promise<Verdict> = Guard.recommended().evaluateAsync({ kind: 'shell', command: 'ls' }, null, null)
