@@ -240,7 +240,12 @@ fn unknown_tool(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) 
     conventions::strings(args, &mut "$.args".to_owned(), &mut strings, 0);
     let database = conventions::is_database_tool(tool);
     for (text, path) in strings {
+        // A prose argument (a search `query`) is read as SQL only when all of it parses as SQL:
+        // `DROP TABLE invoices` does, `drop table syntax in postgres` does not.
         if !database && is_prose_argument(conventions::last_key(&path)) {
+            if conventions::looks_like_sql(text) && conventions::parses_as_sql(text) {
+                super::code(Code::Sql(text, Dialect::Generic), Some(&path), cx, facts);
+            }
             continue;
         }
         let first = facts.items.len();
