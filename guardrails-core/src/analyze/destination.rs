@@ -3,7 +3,9 @@
 //! rest of the internet. Shared by the shell analyzer (`curl`, `scp`, `nc`), the HTTP analyzer
 //! and the tool-call analyzer, so one host is judged the same way whichever way it is reached.
 
+use std::collections::HashSet;
 use std::net::Ipv6Addr;
+use std::sync::LazyLock;
 
 use crate::glob::Glob;
 
@@ -149,6 +151,43 @@ pub(crate) fn host_within(host: &str, suffix: &str) -> bool {
     host == suffix || host.strip_suffix(suffix).is_some_and(|rest| rest.ends_with('.'))
 }
 
+/// [`UNTRUSTED_SUFFIXES`] split once: whole hosts in a set, looked up by each of the host's
+/// dot-suffixes (a few lookups instead of a pass over the list); hosts that are untrusted only
+/// under a path (webhooks on a shared host) in a short list.
+struct Untrusted {
+    hosts: HashSet<&'static str>,
+    with_path: Vec<(&'static str, &'static str)>,
+}
+
+static UNTRUSTED: LazyLock<Untrusted> = LazyLock::new(|| {
+    let mut untrusted = Untrusted { hosts: HashSet::new(), with_path: Vec::new() };
+    for s in UNTRUSTED_SUFFIXES {
+        match s.split_once('/') {
+            Some((h, _)) => untrusted.with_path.push((h, s)),
+            None => {
+                untrusted.hosts.insert(s);
+            }
+        }
+    }
+    untrusted
+});
+
+/// Whether `host` is within an untrusted host, or `url` under an untrusted path.
+fn is_untrusted(host: &str, url: &str) -> bool {
+    let untrusted = &*UNTRUSTED;
+    let mut suffix = host;
+    loop {
+        if untrusted.hosts.contains(suffix) {
+            return true;
+        }
+        match suffix.split_once('.') {
+            Some((_, rest)) => suffix = rest,
+            None => break,
+        }
+    }
+    untrusted.with_path.iter().any(|(h, prefix)| host_within(host, h) && url.to_ascii_lowercase().contains(prefix))
+}
+
 /// Classifies `host` (and, for webhooks on shared hosts, the whole `url`).
 pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClass {
     if host.is_empty() {
@@ -160,15 +199,7 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
     if policy.untrusted.iter().any(|g| g.matches(host)) {
         return HostClass::Untrusted;
     }
-    if UNTRUSTED_SUFFIXES.iter().any(|s| match s.split_once('/') {
-        Some((h, path)) => {
-            host_within(host, h) && {
-                let lower = url.to_ascii_lowercase();
-                lower.contains(&format!("{h}/{path}"))
-            }
-        }
-        None => host_within(host, s),
-    }) {
+    if is_untrusted(host, url) {
         return HostClass::Untrusted;
     }
     if matches!(
@@ -261,6 +292,16 @@ pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn untrusted_hosts_match_whole_labels_and_paths() {
+        assert!(is_untrusted("webhook.site", "https://webhook.site/x"));
+        assert!(is_untrusted("abc.ngrok.app", "https://abc.ngrok.app/"));
+        assert!(!is_untrusted("notwebhook.site", "https://notwebhook.site/x"));
+        assert!(!is_untrusted("webhook.site.example.com", "https://webhook.site.example.com/"));
+        assert!(is_untrusted("discord.com", "https://Discord.com/api/webhooks/1/a"));
+        assert!(!is_untrusted("discord.com", "https://discord.com/channels/1"));
+    }
 
     fn acme() -> Destinations {
         Destinations {
