@@ -259,3 +259,12 @@ fn tool_call_findings_point_at_the_argument() {
     let v = Guard::recommended().evaluate(&Action::shell("rm -rf /"), &prod_agent());
     assert!(serde_json::to_value(&v).expect("serialises")["findings"][0].get("path").is_none());
 }
+
+/// A search `query` that starts like SQL but chains thousands of operators is not handed to the
+/// parser (its trees would overflow the stack); it is judged as the prose it is shaped as.
+#[test]
+fn an_operator_chain_in_a_prose_argument_is_not_parsed() {
+    let chain = format!("SELECT 1 WHERE {}", vec!["a = 1"; 5_000].join(" OR "));
+    let v = Guard::recommended().evaluate(&Action::tool_call("execute", json!({ "query": chain })), &prod_agent());
+    assert_eq!(v.decision, Decision::Allow, "{}", v.reason);
+}

@@ -327,14 +327,12 @@ fn credential_name(key: &str) -> bool {
         "access_key",
     ];
     let k = key.as_bytes();
-    // Every name ends in one of these: most keys are out after one test.
-    if !matches!(k.last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'y' | b'n')) {
-        return false;
-    }
+    let last = k.last().map(u8::to_ascii_lowercase);
     NAMES.iter().any(|n| {
         let n = n.as_bytes();
         let same = |a: &[u8]| a.iter().zip(n).all(|(x, y)| x.to_ascii_lowercase() == *y || (*x == b'-' && *y == b'_'));
-        k.len() >= n.len() && {
+        // The last byte first: most keys are out after one comparison per name.
+        last == n.last().copied() && k.len() >= n.len() && {
             let tail = &k[k.len() - n.len()..];
             same(tail) && (k.len() == n.len() || matches!(k[k.len() - n.len() - 1], b'_' | b'-'))
         }

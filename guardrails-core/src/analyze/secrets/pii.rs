@@ -80,11 +80,10 @@ pub(super) fn scan_digits(b: &[u8], hits: &mut Vec<Hit>) {
 
 fn judge_run(b: &[u8], run: &Run, hits: &mut Vec<Hit>) {
     let p = before(b, run.start);
-    // Glued to a word (`id4111…`, `v1.2.3`), after a `+` (an E.164 number, judged there), or the
-    // tail of a longer digit run in other punctuation (`12-4111…`, `0.4111…`).
-    if is_word(p)
-        || p == b'+'
-        || (matches!(p, b' ' | b'-' | b'.' | b'/') && before(b, run.start.saturating_sub(1)).is_ascii_digit())
+    // Runs glued to a word (`id4111…`, `v1.2.3`) never start here: `number_starts` leaves them
+    // out. After a `+` (an E.164 number, judged there), or the tail of a longer digit run in other
+    // punctuation (`12-4111…`, `0.4111…`): not a number of its own.
+    if p == b'+' || (matches!(p, b' ' | b'-' | b'.' | b'/') && before(b, run.start.saturating_sub(1)).is_ascii_digit())
     {
         return;
     }

@@ -326,6 +326,19 @@ pub(crate) fn parseable(src: &str, tokens: &[Token]) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether all of `text` parses as SQL statements in `dialect`, within the same size bounds as
+/// any statement the analyzer parses. For telling a statement from prose that starts like one
+/// (`drop table syntax in postgres`).
+pub(crate) fn parses_whole(text: &str, dialect: Dialect, limits: &Limits) -> bool {
+    let tokens = lexer::tokenize(text, Syntax::of(dialect));
+    parseable(text, &tokens).is_ok()
+        && Parser::new(parser_dialect(dialect))
+            .with_recursion_limit(limits.max_depth.saturating_mul(4).max(8))
+            .try_with_sql(text)
+            .and_then(|mut p| p.parse_statements())
+            .is_ok_and(|statements| !statements.is_empty())
+}
+
 fn parse(stmt: &Stmt<'_>, state: &SqlState<'_>) -> Result<Vec<Statement>, String> {
     parseable(stmt.src, stmt.tokens)?;
     let dialect = parser_dialect(stmt.dialect);

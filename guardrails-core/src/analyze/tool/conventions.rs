@@ -811,16 +811,6 @@ pub(crate) fn looks_like_sql(text: &str) -> bool {
     STATEMENTS.iter().any(|s| first.eq_ignore_ascii_case(s)) && t.split_whitespace().nth(1).is_some()
 }
 
-/// Whether all of `text` parses as SQL statements (generic dialect).
-pub(crate) fn parses_as_sql(text: &str) -> bool {
-    // A bounded recursion budget: this runs on arbitrary tool arguments.
-    sqlparser::parser::Parser::new(&sqlparser::dialect::GenericDialect {})
-        .with_recursion_limit(32)
-        .try_with_sql(text)
-        .and_then(|mut p| p.parse_statements())
-        .is_ok_and(|statements| !statements.is_empty())
-}
-
 /// Every string in `v`, with its path (JSON nesting bounded).
 pub(crate) fn strings<'a>(v: &'a Value, path: &mut String, out: &mut Vec<(&'a str, String)>, depth: usize) {
     if depth > 32 {

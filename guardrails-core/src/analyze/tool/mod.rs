@@ -243,7 +243,7 @@ fn unknown_tool(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) 
         // A prose argument (a search `query`) is read as SQL only when all of it parses as SQL:
         // `DROP TABLE invoices` does, `drop table syntax in postgres` does not.
         if !database && is_prose_argument(conventions::last_key(&path)) {
-            if conventions::looks_like_sql(text) && conventions::parses_as_sql(text) {
+            if conventions::looks_like_sql(text) && super::sql::parses_whole(text, Dialect::Generic, cx.limits) {
                 super::code(Code::Sql(text, Dialect::Generic), Some(&path), cx, facts);
             }
             continue;
