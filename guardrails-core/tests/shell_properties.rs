@@ -198,7 +198,7 @@ fn spell(text: &str, quote: Quote) -> String {
         }
         Quote::Locale => format!("${}", spell(text, Quote::Double)),
         Quote::EmptyBefore => {
-            format!("{}{}", if text.len() % 2 == 0 { "''" } else { "\"\"" }, spell(text, Quote::Bare))
+            format!("{}{}", if text.len().is_multiple_of(2) { "''" } else { "\"\"" }, spell(text, Quote::Bare))
         }
         Quote::Continuation => format!("\\\n{}", spell(text, Quote::Bare)),
     }

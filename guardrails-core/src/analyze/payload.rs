@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::secrets::{self, Class, Hit, Kind};
+use super::secrets::{self, ByteClasses, Class, Hit, Kind};
 use crate::fact::Span;
 
 /// Decoding layers followed inside one string (base64 of a form of JSON, …).
@@ -117,7 +117,8 @@ impl Scan {
             return;
         }
         self.hits.clear();
-        secrets::scan(&buf, &mut self.hits);
+        let classes = ByteClasses::of(buf.as_bytes());
+        secrets::scan_classified(&buf, &classes, &mut self.hits);
         let hits = std::mem::take(&mut self.hits);
         for hit in &hits {
             let index = pieces.partition_point(|p| p.start <= hit.span.start).saturating_sub(1);
@@ -136,11 +137,11 @@ impl Scan {
         self.hits = hits;
         // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
         // every piece at once; then only long pieces are checked for base64.
-        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(&buf) {
+        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(&buf, &classes) {
             return;
         }
         for piece in &pieces {
-            if may_hide_payload(piece.text) {
+            if may_hide_payload(piece.text, &ByteClasses::of(piece.text.as_bytes())) {
                 let at = path_of(root, path, piece.origin).unwrap_or_else(|| path.to_owned());
                 self.decode_layers(piece.text, &at, decode, false);
             }
@@ -201,7 +202,8 @@ impl Scan {
 
     fn text_at(&mut self, text: &str, path: &str, decode: usize, auth_header: bool) {
         self.hits.clear();
-        secrets::scan(text, &mut self.hits);
+        let classes = ByteClasses::of(text.as_bytes());
+        secrets::scan_classified(text, &classes, &mut self.hits);
         let hits = std::mem::take(&mut self.hits);
         for hit in &hits {
             self.record(hit, text, path, auth_header);
@@ -209,7 +211,7 @@ impl Scan {
         self.hits = hits;
         // Decoded layers are texts of their own; only the outermost is shifted.
         self.shift = 0;
-        if decode < MAX_DECODE_DEPTH && may_hide_payload(text) {
+        if decode < MAX_DECODE_DEPTH && may_hide_payload(text, &classes) {
             self.decode_layers(text, path, decode, auth_header);
         }
     }
@@ -385,15 +387,16 @@ fn push_piece<'v>(
 }
 
 /// Whether any piece of a batch buffer may hold an encoded payload (see [`may_hide_payload`]).
-fn may_hide_payload_in_batch(buf: &str) -> bool {
+fn may_hide_payload_in_batch(buf: &str, classes: &ByteClasses) -> bool {
     let b = buf.as_bytes();
     // The separators between pieces are not base64, so no run found in the buffer spans two
     // pieces; a credential field's piece adds `name=`, which the `=` test already covers.
-    memchr::memchr3(b'{', b'[', b'%', b).is_some() || memchr::memchr(b'=', b).is_some() || has_base64_run(b)
+    memchr::memchr3(b'{', b'[', b'%', b).is_some() || memchr::memchr(b'=', b).is_some() || has_base64_run(b, classes)
 }
 
-/// Whether `text` may hold an encoded payload: JSON, a form, percent-encoding or a base64 run.
-fn may_hide_payload(text: &str) -> bool {
+/// Whether `text` (with its byte `classes`) may hold an encoded payload: JSON, a form,
+/// percent-encoding or a base64 run.
+fn may_hide_payload(text: &str, classes: &ByteClasses) -> bool {
     let b = text.as_bytes();
     if b.len() < 3 {
         return false;
@@ -402,16 +405,16 @@ fn may_hide_payload(text: &str) -> bool {
     if first == b'{' || first == b'[' || b.contains(&b'%') || b.contains(&b'=') {
         return true;
     }
-    has_base64_run(b)
+    has_base64_run(b, classes)
 }
 
 /// A run of base64 bytes, long enough and mixing cases, as [`base64_runs`] takes them. Such a run
 /// holds a capital letter, so only the runs around capitals are read.
-fn has_base64_run(b: &[u8]) -> bool {
+fn has_base64_run(b: &[u8], classes: &ByteClasses) -> bool {
     if b.len() < MIN_BASE64_RUN {
         return false;
     }
-    let mut capitals = secrets::capital_positions(b);
+    let mut capitals = classes.positions(|c, k| c.block(k).upper);
     while let Some(i) = capitals.next() {
         let start = b.get(..i).map_or(i, |head| i - head.iter().rev().take_while(|&&c| is_base64_byte(c)).count());
         let end = i + b.get(i..).map_or(0, |tail| tail.iter().take_while(|&&c| is_base64_byte(c)).count());
@@ -419,7 +422,7 @@ fn has_base64_run(b: &[u8]) -> bool {
         if run.len() >= MIN_BASE64_RUN && run.iter().any(u8::is_ascii_lowercase) {
             return true;
         }
-        capitals.skip_to(end);
+        capitals.seek(end);
     }
     false
 }

@@ -39,9 +39,10 @@
 //! 1. A SIMD (Teddy) search for the keywords' three-byte prefixes over a lowercased copy, and
 //!    `memchr` for `@`; only when one is there does the Aho-Corasick automaton (ASCII
 //!    case-insensitive) run over the keywords themselves (`akia`, `ghp_`, `xox`, `-----begin`,
-//!    `://`, `password`, `@`, …). Digits, `+`, `(` (numbers) and capitals (IBANs) are found eight
-//!    bytes at a time, and `SK` (Twilio) with `memmem`. Text without any of them costs a few
-//!    vector passes and no heap allocation.
+//!    `://`, `password`, `@`, …). One SIMD pass turns the text into per-block bitmasks of byte
+//!    classes ([`classes`]); numbers are only read in blocks with eleven bytes of digit groups
+//!    or a `+`/`(` before a digit, IBANs only where two capitals precede two digits. `SK`
+//!    (Twilio) is found with `memmem`. Text without any of them costs a few vector passes.
 //! 2. Each keyword hit runs its detector *at the hit*: an anchored search of one pattern of a
 //!    multi-pattern ASCII meta regex (bounded repetitions), or a small hand parser (PEM blocks,
 //!    JWTs, URLs, emails, field assignments, digit groups). Every detector reads a bounded window
@@ -68,6 +69,7 @@
 // Wired in by the HTTP/tool analyzers.
 #![cfg_attr(not(test), allow(dead_code))]
 
+pub(crate) mod classes;
 mod generic;
 mod pii;
 #[cfg(test)]
@@ -75,6 +77,7 @@ mod tests;
 mod tokens;
 
 use crate::fact::Span;
+pub(crate) use classes::ByteClasses;
 
 /// Whether a hit is a credential or personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -237,11 +240,16 @@ pub(crate) static KINDS: &[&Kind] = &KIND_LIST;
 /// and appends every hit, in order of position. Linear time in text length; no heap allocation
 /// when nothing matches.
 pub(crate) fn scan(text: &str, hits: &mut Vec<Hit>) {
+    scan_classified(text, &ByteClasses::of(text.as_bytes()), hits);
+}
+
+/// [`scan`] with the text's byte classes already computed (the caller uses them too).
+pub(crate) fn scan_classified(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
     let base = hits.len();
     let bytes = text.as_bytes();
     tokens::scan(text, hits);
-    pii::scan_digits(bytes, hits);
-    pii::scan_ibans(bytes, hits);
+    pii::scan_digits(bytes, classes, hits);
+    pii::scan_ibans(bytes, classes, hits);
     if hits.len() > base {
         tidy(hits, base);
     }
@@ -385,109 +393,6 @@ fn at(b: &[u8], i: usize) -> u8 {
 /// The byte before `i`, or 0 at the start.
 fn before(b: &[u8], i: usize) -> u8 {
     i.checked_sub(1).map_or(0, |j| at(b, j))
-}
-
-// Byte classes eight bytes at a time (SWAR): each function sets the high bit of every byte of
-// the word that is in the class. No carry crosses a byte, so the answer is exact; bytes of 0x80
-// and above are in no class. Why not `memchr`: it finds one to three given bytes, not a range.
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Bytes `lo..=hi` (both below 0x80).
-fn bytes_in(word: u64, lo: u8, hi: u8) -> u64 {
-    let low7 = word & !HIGH_BITS;
-    let at_least_lo = low7.wrapping_add(LOW_BITS * u64::from(0x80 - lo.min(0x80)));
-    let above_hi = low7.wrapping_add(LOW_BITS * u64::from(0x7f - hi.min(0x7f)));
-    at_least_lo & !above_hi & !word & HIGH_BITS
-}
-
-/// Bytes equal to `c`.
-fn bytes_eq(word: u64, c: u8) -> u64 {
-    let v = word ^ (LOW_BITS * u64::from(c));
-    !((v & !HIGH_BITS).wrapping_add(!HIGH_BITS) | v) & HIGH_BITS
-}
-
-/// `[A-Za-z0-9_]`.
-fn word_bytes(word: u64) -> u64 {
-    bytes_in(word, b'0', b'9') | bytes_in(word, b'A', b'Z') | bytes_in(word, b'a', b'z') | bytes_eq(word, b'_')
-}
-
-/// Where a card, SSN or phone number can start: a digit that does not continue a word or a
-/// number (so each digit group yields once, and ids such as `evt_00017` or hex never do), `+`
-/// and `(`. `before` is the word shifted one byte later, the byte before it coming first.
-fn number_starts(word: u64, before: u64) -> u64 {
-    (bytes_in(word, b'0', b'9') & !word_bytes(before)) | bytes_eq(word, b'+') | bytes_eq(word, b'(')
-}
-
-/// Capital letters: where an IBAN can start.
-fn capitals(word: u64, _before: u64) -> u64 {
-    bytes_in(word, b'A', b'Z')
-}
-
-/// The indices of the capital letters of `b`, in order (see [`positions`]).
-pub(crate) fn capital_positions(b: &[u8]) -> Positions<'_, impl Fn(u64, u64) -> u64> {
-    positions(b, capitals)
-}
-
-/// The indices of `b` whose byte is in `class` (one of the functions above), in order, found
-/// eight bytes at a time; [`Positions::skip_to`] jumps past what a detector consumed.
-fn positions<F: Fn(u64, u64) -> u64>(b: &[u8], class: F) -> Positions<'_, F> {
-    Positions { b, next_word: 0, base: 0, mask: 0, class }
-}
-
-pub(crate) struct Positions<'b, F> {
-    b: &'b [u8],
-    /// Start of the next eight bytes to classify.
-    next_word: usize,
-    /// Start of the eight bytes `mask` describes.
-    base: usize,
-    /// High bit of byte `i`: the byte at `base + i` is in the class and not yet yielded.
-    mask: u64,
-    /// Generic, not a function pointer, so the class test inlines into the loop.
-    class: F,
-}
-
-impl<F> Positions<'_, F> {
-    /// Yields nothing before `pos` from now on.
-    pub(crate) fn skip_to(&mut self, pos: usize) {
-        if pos >= self.next_word {
-            self.next_word = pos;
-            self.mask = 0;
-        } else if pos > self.base {
-            // pos - base < 8 here.
-            self.mask &= !((1u64 << (8 * (pos - self.base))) - 1);
-        }
-    }
-}
-
-impl<F: Fn(u64, u64) -> u64> Iterator for Positions<'_, F> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            let start = self.next_word;
-            let rest = self.b.get(start..).filter(|r| !r.is_empty())?;
-            let word = match rest.first_chunk::<8>() {
-                Some(word) => *word,
-                // The last bytes, padded with NULs, which are in no class.
-                None => {
-                    let mut word = [0u8; 8];
-                    for (w, &c) in word.iter_mut().zip(rest) {
-                        *w = c;
-                    }
-                    word
-                }
-            };
-            self.base = start;
-            self.next_word = start + 8;
-            let word = u64::from_le_bytes(word);
-            let before = start.checked_sub(1).and_then(|i| self.b.get(i)).copied().unwrap_or(0);
-            self.mask = (self.class)(word, (word << 8) | u64::from(before));
-        }
-        let i = self.mask.trailing_zeros() as usize / 8;
-        self.mask &= self.mask - 1;
-        Some(self.base + i)
-    }
 }
 
 fn slice(b: &[u8], start: usize, end: usize) -> &[u8] {

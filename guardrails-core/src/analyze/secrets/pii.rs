@@ -3,10 +3,8 @@
 //! Digit-based kinds have no keyword: one left-to-right pass reads each run of digit groups
 //! (single ` `, `-` or `.` between groups) once and judges its shape, so a run is never re-read.
 
-use super::{
-    at, before, capitals, is_alnum, is_word, number_starts, positions, push, slice, Hit, CREDIT_CARD, EMAIL, IBAN,
-    PHONE, US_SSN,
-};
+use super::classes::{pair, ByteClasses, BLOCK};
+use super::{at, before, is_alnum, is_word, push, slice, Hit, CREDIT_CARD, EMAIL, IBAN, PHONE, US_SSN};
 
 /// Group lengths of a run of digits, e.g. `4111 1111 1111 1111` → `[4, 4, 4, 4]`.
 #[derive(Debug, Clone, Copy)]
@@ -55,27 +53,96 @@ impl Run {
     }
 }
 
-/// Cards, SSNs and phone numbers in one pass.
-pub(super) fn scan_digits(b: &[u8], hits: &mut Vec<Hit>) {
-    let mut starts = positions(b, number_starts);
-    while let Some(i) = starts.next() {
-        let c = at(b, i);
-        if c == b'+' && at(b, i + 1).is_ascii_digit() {
-            if let Some(e) = e164(b, i) {
-                push(hits, &PHONE, i, e);
-                starts.skip_to(e);
-            }
-        } else if c == b'(' && at(b, i + 1).is_ascii_digit() {
-            if let Some(e) = nanp_parenthesised(b, i) {
-                push(hits, &PHONE, i, e);
-                starts.skip_to(e);
-            }
-        } else if c.is_ascii_digit() {
-            let run = Run::read(b, i);
-            judge_run(b, &run, hits);
-            starts.skip_to(run.end);
+/// Cards, SSNs and phone numbers, read only in the blocks where one can be (see
+/// [`may_hold_number`]); elsewhere no byte is read.
+pub(super) fn scan_digits(b: &[u8], classes: &ByteClasses, hits: &mut Vec<Hit>) {
+    let mut starts = classes.positions(number_starts);
+    // Starts before `resume` are done: judged, or inside something already read.
+    let mut resume = 0;
+    for k in 0..classes.len() {
+        if may_hold_number(classes, k) == 0 {
+            continue;
         }
+        let to = ((k + 1) * BLOCK).min(b.len());
+        // A number can start in the block before: back up to the start of the number bytes
+        // running into this block, so it is read from its first digit as a full scan would.
+        let mut from = (k * BLOCK).max(resume);
+        while from > resume && is_number_byte(before(b, from)) {
+            from -= 1;
+        }
+        starts.seek(from);
+        while let Some(i) = starts.next() {
+            if i >= to {
+                break;
+            }
+            if let Some(end) = judge_start(b, i, hits) {
+                starts.seek(end);
+                resume = resume.max(end);
+            }
+        }
+        resume = resume.max(to);
     }
+}
+
+/// Judges the number that may start at `i` (a digit not glued to a word, `+` or `(`); returns
+/// the end of what it read, where the next start can be.
+fn judge_start(b: &[u8], i: usize, hits: &mut Vec<Hit>) -> Option<usize> {
+    let c = at(b, i);
+    if c == b'+' && at(b, i + 1).is_ascii_digit() {
+        let e = e164(b, i)?;
+        push(hits, &PHONE, i, e);
+        Some(e)
+    } else if c == b'(' && at(b, i + 1).is_ascii_digit() {
+        let e = nanp_parenthesised(b, i)?;
+        push(hits, &PHONE, i, e);
+        Some(e)
+    } else if c.is_ascii_digit() {
+        let run = Run::read(b, i);
+        judge_run(b, &run, hits);
+        Some(run.end)
+    } else {
+        None
+    }
+}
+
+/// Where a card, SSN or phone number can start: a digit that does not continue a word or a
+/// number (so each digit group yields once, and ids such as `evt_00017` or hex never do), `+`
+/// and `(`.
+fn number_starts(classes: &ByteClasses, k: usize) -> u64 {
+    let block = classes.block(k);
+    let word_before = (block.word << 1) | k.checked_sub(1).map_or(0, |j| classes.block(j).word >> (BLOCK - 1));
+    (block.digit & !word_before) | block.plus_paren
+}
+
+/// Non-zero when block `k` may hold the start of a card, SSN or phone number: every such number
+/// has eleven bytes of digits and single separators with at least nine digits (`4111 1111 1`,
+/// `536-22-5483`, `555-010-019`), or starts with `+` or `(` before a digit.
+fn may_hold_number(classes: &ByteClasses, k: usize) -> u64 {
+    let digit = pair(classes, k, |b| b.digit);
+    let sep = pair(classes, k, |b| b.number_sep);
+    let plus_paren = pair(classes, k, |b| b.plus_paren);
+    // Eleven bytes of digits and separators from each position.
+    let all = digit | sep;
+    let two = all & (all >> 1);
+    let four = two & (two >> 2);
+    let eight = four & (four >> 4);
+    let eleven = eight & (two >> 8) & (all >> 10);
+    // Three or more separators among them (counted bit-sliced, saturating at three).
+    let (mut one_sep, mut two_seps, mut three_seps) = (0u128, 0u128, 0u128);
+    for shift in 0..11 {
+        let s = sep >> shift;
+        three_seps |= two_seps & s;
+        two_seps |= one_sep & s;
+        one_sep |= s;
+    }
+    let dense = eleven & !three_seps;
+    // The low half: windows that start in block `k`.
+    (dense | (plus_paren & (digit >> 1))) as u64
+}
+
+/// Bytes a phone number or a run of digit groups is made of.
+fn is_number_byte(c: u8) -> bool {
+    c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'.' | b'+' | b'(' | b')')
 }
 
 fn judge_run(b: &[u8], run: &Run, hits: &mut Vec<Hit>) {
@@ -196,7 +263,7 @@ fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// `AAA-GG-SSSS` digits in `text` (separators ignored): an issuable number that is not a famous
@@ -403,17 +470,18 @@ const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
 
 /// IBANs, compact (`DE89370400440532013000`) or in groups of four (`DE89 3704 0044 0532 0130 00`):
 /// a known country, its length, and the mod-97 check.
-pub(super) fn scan_ibans(b: &[u8], hits: &mut Vec<Hit>) {
-    let mut capitals = positions(b, capitals);
-    while let Some(i) = capitals.next() {
-        let starts = at(b, i + 1).is_ascii_uppercase()
-            && at(b, i + 2).is_ascii_digit()
-            && at(b, i + 3).is_ascii_digit()
-            && !is_alnum(before(b, i));
-        if starts {
+pub(super) fn scan_ibans(b: &[u8], classes: &ByteClasses, hits: &mut Vec<Hit>) {
+    // Two capitals, then two digits.
+    let mut starts = classes.positions(|c, k| {
+        let upper = pair(c, k, |b| b.upper);
+        let digit = pair(c, k, |b| b.digit);
+        (upper & (upper >> 1) & (digit >> 2) & (digit >> 3)) as u64
+    });
+    while let Some(i) = starts.next() {
+        if !is_alnum(before(b, i)) {
             if let Some(e) = iban_at(b, i) {
                 push(hits, &IBAN, i, e);
-                capitals.skip_to(e);
+                starts.seek(e);
             }
         }
     }
@@ -525,4 +593,75 @@ fn in_url_userinfo(b: &[u8], s: usize) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The reference the block gate must agree with: every number start judged, in order.
+    fn scan_digits_everywhere(b: &[u8], hits: &mut Vec<Hit>) {
+        let mut i = 0;
+        while i < b.len() {
+            let starts = at(b, i).is_ascii_digit() && !is_word(before(b, i)) || matches!(at(b, i), b'+' | b'(');
+            i = match starts.then(|| judge_start(b, i, hits)).flatten() {
+                Some(end) => end,
+                None => i + 1,
+            };
+        }
+    }
+
+    fn digits_gated(text: &[u8]) -> Vec<(usize, usize, &'static str)> {
+        let mut hits = Vec::new();
+        scan_digits(text, &ByteClasses::of(text), &mut hits);
+        hits.iter().map(|h| (h.span.start, h.span.end, h.kind.id)).collect()
+    }
+
+    fn digits_everywhere(text: &[u8]) -> Vec<(usize, usize, &'static str)> {
+        let mut hits = Vec::new();
+        scan_digits_everywhere(text, &mut hits);
+        hits.iter().map(|h| (h.span.start, h.span.end, h.kind.id)).collect()
+    }
+
+    #[test]
+    fn numbers_across_block_boundaries() {
+        let card = b"4111 1111 1111 1111";
+        for pad in 40..70 {
+            let mut text = vec![b'x'; pad];
+            text.push(b' ');
+            text.extend_from_slice(card);
+            text.extend_from_slice(b" and (555) 010-0199, +44 20 7946 0958, 536-22-5483 end");
+            let gated = digits_gated(&text);
+            assert_eq!(gated, digits_everywhere(&text), "pad {pad}");
+            let kinds: Vec<&str> = gated.iter().map(|h| h.2).collect();
+            assert_eq!(kinds, ["credit_card", "phone", "phone", "us_ssn"], "pad {pad}");
+        }
+    }
+
+    proptest! {
+        /// Reading only the blocks the gate lets through finds exactly what judging every start
+        /// finds, over text dense in digits, separators and phone punctuation.
+        #[test]
+        fn the_block_gate_loses_nothing(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("4111 1111 1111 1111".to_owned()),
+                    Just("5500-0000-0000-0004".to_owned()),
+                    Just("378282246310005".to_owned()),
+                    Just("536-22-5483".to_owned()),
+                    Just("555.010.0199".to_owned()),
+                    Just("1-555-010-0199".to_owned()),
+                    Just("(555) 010-0199".to_owned()),
+                    Just("+1 (555) 010-0199".to_owned()),
+                    "[0-9 .+()x_-]{1,24}",
+                ],
+                0..24,
+            ),
+        ) {
+            let text = parts.concat();
+            prop_assert_eq!(digits_gated(text.as_bytes()), digits_everywhere(text.as_bytes()));
+        }
+    }
 }

@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::{capitals, mask, number_starts, positions, scan, tokens, Class, Hit, KINDS};
+use super::{mask, scan, tokens, Class, Hit, KINDS};
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const HEX: &[u8] = b"0123456789abcdef";
@@ -112,49 +112,6 @@ fn appends_after_existing_hits_in_order() {
     let ids: Vec<_> = hits.iter().map(|h| h.kind.id).collect();
     assert_eq!(ids, ["email", "email", "credit_card", "email"]);
     assert!(hits[1..].windows(2).all(|w| w[0].span.start <= w[1].span.start));
-}
-
-// ---- byte classes (SWAR) ----
-
-/// Every byte value in every lane, beside every neighbour value: no carry leaks between lanes.
-#[test]
-fn byte_classes_agree_with_the_scalar_tests() {
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    for c in 0..=255u8 {
-        for n in 0..=255u8 {
-            let bytes = [n, c, n, n, c, n, c, c];
-            let word = u64::from_le_bytes(bytes);
-            // The byte before the word is `n` too.
-            let before = (word << 8) | u64::from(n);
-            for (lane, &x) in bytes.iter().enumerate() {
-                let prev = if lane == 0 { n } else { bytes[lane - 1] };
-                let bit = |m: u64| m >> (8 * lane + 7) & 1 == 1;
-                assert_eq!(
-                    bit(number_starts(word, before)),
-                    (x.is_ascii_digit() && !is_word(prev)) || x == b'+' || x == b'(',
-                    "{x:#04x} after {prev:#04x}"
-                );
-                assert_eq!(bit(capitals(word, before)), x.is_ascii_uppercase(), "{x:#04x} by {n:#04x}");
-            }
-        }
-    }
-}
-
-proptest! {
-    /// The positions iterator yields exactly the indices a byte-by-byte filter yields, and
-    /// `skip_to` drops exactly those before its argument.
-    #[test]
-    fn positions_match_a_plain_filter(text in proptest::collection::vec(any::<u8>(), 0..80), skip in 0usize..90) {
-        let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i].is_ascii_uppercase()).collect();
-        prop_assert_eq!(positions(&text, capitals).collect::<Vec<_>>(), expected.clone());
-        let mut it = positions(&text, capitals);
-        let first = it.next();
-        it.skip_to(skip);
-        let rest: Vec<usize> = it.collect();
-        let want: Vec<usize> = expected.iter().copied().skip(1).filter(|&i| i >= skip).collect();
-        prop_assert_eq!(first, expected.first().copied());
-        prop_assert_eq!(rest, want);
-    }
 }
 
 // ---- AWS ----

@@ -197,7 +197,7 @@ fn literal_value(t: &Token, src: &str) -> String {
     let body = t.string_value(src);
     let decode = |digits: &str, radix: u32, width: usize| -> Option<String> {
         let digits: Vec<char> = digits.chars().filter(|c| !c.is_whitespace()).collect();
-        if digits.is_empty() || digits.len() % width != 0 {
+        if digits.is_empty() || !digits.len().is_multiple_of(width) {
             return None;
         }
         let bytes: Option<Vec<u8>> =
