@@ -309,36 +309,20 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
     }
 }
 
-/// Field names whose value is a credential by name: the name or its last `_`/`-` word.
+/// Field names whose value is a credential by name: the last `_`/`-` word is one (`password`,
+/// `db_pass`, `client_secret`, `x-auth-token`, `apikey`), or is `key` after `api`, `private`,
+/// `secret` or `access` (`api_key`, `AWS_SECRET_ACCESS_KEY`).
 fn credential_name(key: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "password",
-        "passwd",
-        "pwd",
-        "pass",
-        "secret",
-        "client_secret",
-        "api_key",
-        "apikey",
-        "access_token",
-        "auth_token",
-        "refresh_token",
-        "token",
-        "private_key",
-        "secret_key",
-        "access_key",
-    ];
-    let k = key.as_bytes();
-    let last = k.last().map(u8::to_ascii_lowercase);
-    NAMES.iter().any(|n| {
-        let n = n.as_bytes();
-        let same = |a: &[u8]| a.iter().zip(n).all(|(x, y)| x.to_ascii_lowercase() == *y || (*x == b'-' && *y == b'_'));
-        // The last byte first: most keys are out after one comparison per name.
-        last == n.last().copied() && k.len() >= n.len() && {
-            let tail = &k[k.len() - n.len()..];
-            same(tail) && (k.len() == n.len() || matches!(k[k.len() - n.len() - 1], b'_' | b'-'))
-        }
-    })
+    const WORDS: &[&[u8]] = &[b"password", b"passwd", b"pwd", b"pass", b"secret", b"token", b"apikey"];
+    const KEY_AFTER: &[&[u8]] = &[b"api", b"private", b"secret", b"access"];
+    let mut words = key.as_bytes().rsplit(|&c| c == b'_' || c == b'-');
+    let Some(last) = words.next() else { return false };
+    // Most field names are out on their last byte: every name ends in one of these.
+    if !matches!(last.last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'n' | b'y')) {
+        return false;
+    }
+    let any = |w: &[u8], names: &[&[u8]]| names.iter().any(|n| w.eq_ignore_ascii_case(n));
+    any(last, WORDS) || (last.eq_ignore_ascii_case(b"key") && words.next().is_some_and(|w| any(w, KEY_AFTER)))
 }
 
 /// `a=1&b=2`: no spaces or line breaks, every `&`-separated part has a `=`.
@@ -513,6 +497,18 @@ mod tests {
         assert_eq!(p, "$.body.gh");
         push_key(&mut p, "a b");
         assert_eq!(p, "$.body.gh[\"a b\"]");
+    }
+
+    #[test]
+    fn credential_field_names() {
+        for k in ["password", "DB_PASS", "client_secret", "x-auth-token", "apikey", "api_key", "AWS_SECRET_ACCESS_KEY"]
+        {
+            assert!(credential_name(k), "{k}");
+        }
+        for k in ["passport", "token_type", "keyboard", "monkey", "myapi_key", "primary_key", "id", "", "_", "secrets"]
+        {
+            assert!(!credential_name(k), "{k}");
+        }
     }
 
     #[test]
