@@ -111,7 +111,7 @@ impl Scan {
     fn value_at(&mut self, root: &Value, path: &str, decode: usize) {
         // Sized for a typical request body, so growing rarely copies.
         let mut buf = String::with_capacity(4096);
-        let mut pieces: Vec<Piece<'_>> = Vec::with_capacity(64);
+        let mut pieces: Vec<Piece<'_>> = Vec::with_capacity(256);
         self.gather(root, &mut buf, &mut pieces, 0);
         if buf.is_empty() {
             return;
@@ -150,15 +150,10 @@ impl Scan {
 
     /// Appends every string of `v` to `buf`, recording where each one went.
     fn gather<'v>(&mut self, v: &'v Value, buf: &mut String, pieces: &mut Vec<Piece<'v>>, depth: usize) {
-        if depth > MAX_JSON_DEPTH {
-            self.truncated = true;
-            return;
-        }
         match v {
-            Value::String(s) => push_piece(buf, pieces, s, 0, std::ptr::from_ref(v).cast(), s),
             Value::Array(items) => {
                 for item in items {
-                    self.gather(item, buf, pieces, depth + 1);
+                    self.gather_item(item, None, buf, pieces, depth + 1);
                 }
             }
             Value::Object(map) => {
@@ -168,29 +163,43 @@ impl Scan {
                     if k.len() >= MIN_SECRET_KEY {
                         push_piece(buf, pieces, k, 0, std::ptr::from_ref(v).cast(), k);
                     }
-                    match item {
-                        // A credential-named field: scan `name=value` so the assignment detector
-                        // sees the name.
-                        Value::String(s) if credential_name(k) => {
-                            push_piece(
-                                buf,
-                                pieces,
-                                &format!("{k}={s}"),
-                                k.len() + 1,
-                                std::ptr::from_ref(item).cast(),
-                                s,
-                            );
-                        }
-                        _ => self.gather(item, buf, pieces, depth + 1),
-                    }
+                    self.gather_item(item, Some(k), buf, pieces, depth + 1);
                 }
             }
+            _ => self.gather_item(v, None, buf, pieces, depth),
+        }
+    }
+
+    /// One value of an array or object (the field name `key`), leaves handled here so the walk
+    /// recurses only into containers.
+    #[inline(always)]
+    fn gather_item<'v>(
+        &mut self,
+        item: &'v Value,
+        key: Option<&str>,
+        buf: &mut String,
+        pieces: &mut Vec<Piece<'v>>,
+        depth: usize,
+    ) {
+        if depth > MAX_JSON_DEPTH {
+            self.truncated = true;
+            return;
+        }
+        let origin = std::ptr::from_ref(item).cast();
+        match item {
+            Value::String(s) => match key.filter(|k| credential_name(k)) {
+                // A credential-named field: scan `name=value` so the assignment detector sees
+                // the name.
+                Some(k) => push_piece(buf, pieces, &format!("{k}={s}"), k.len() + 1, origin, s),
+                None => push_piece(buf, pieces, s, 0, origin, s),
+            },
             // Card and phone numbers also travel as JSON numbers.
             Value::Number(n) => {
                 if n.as_u64().is_some_and(|x| x >= 100_000_000) {
-                    push_piece(buf, pieces, &n.to_string(), 0, std::ptr::from_ref(v).cast(), "");
+                    push_piece(buf, pieces, &n.to_string(), 0, origin, "");
                 }
             }
+            Value::Array(_) | Value::Object(_) => self.gather(item, buf, pieces, depth),
             Value::Bool(_) | Value::Null => {}
         }
     }
@@ -315,12 +324,12 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 fn credential_name(key: &str) -> bool {
     const WORDS: &[&[u8]] = &[b"password", b"passwd", b"pwd", b"pass", b"secret", b"token", b"apikey"];
     const KEY_AFTER: &[&[u8]] = &[b"api", b"private", b"secret", b"access"];
-    let mut words = key.as_bytes().rsplit(|&c| c == b'_' || c == b'-');
-    let Some(last) = words.next() else { return false };
     // Most field names are out on their last byte: every name ends in one of these.
-    if !matches!(last.last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'n' | b'y')) {
+    if !matches!(key.as_bytes().last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'n' | b'y')) {
         return false;
     }
+    let mut words = key.as_bytes().rsplit(|&c| c == b'_' || c == b'-');
+    let Some(last) = words.next() else { return false };
     let any = |w: &[u8], names: &[&[u8]]| names.iter().any(|n| w.eq_ignore_ascii_case(n));
     any(last, WORDS) || (last.eq_ignore_ascii_case(b"key") && words.next().is_some_and(|w| any(w, KEY_AFTER)))
 }
@@ -364,6 +373,7 @@ fn push_piece<'v>(
     origin: *const (),
     original: &'v str,
 ) {
+    buf.reserve(SEPARATOR.len() + text.len());
     buf.push_str(SEPARATOR);
     let start = buf.len();
     buf.push_str(text);
@@ -393,20 +403,19 @@ fn may_hide_payload(text: &str, classes: &ByteClasses) -> bool {
 }
 
 /// A run of base64 bytes, long enough and mixing cases, as [`base64_runs`] takes them. Such a run
-/// holds a capital letter, so only the runs around capitals are read.
+/// holds a capital letter, so only the runs around capitals are measured (on the class masks).
 fn has_base64_run(b: &[u8], classes: &ByteClasses) -> bool {
     if b.len() < MIN_BASE64_RUN {
         return false;
     }
     let mut capitals = classes.positions(|c, k| c.block(k).upper);
     while let Some(i) = capitals.next() {
-        let start = b.get(..i).map_or(i, |head| i - head.iter().rev().take_while(|&&c| is_base64_byte(c)).count());
-        let end = i + b.get(i..).map_or(0, |tail| tail.iter().take_while(|&&c| is_base64_byte(c)).count());
-        let run = b.get(start..end).unwrap_or_default();
-        if run.len() >= MIN_BASE64_RUN && run.iter().any(u8::is_ascii_lowercase) {
+        let (start, end) = classes.run_around(i, |blk| blk.base64);
+        if end - start >= MIN_BASE64_RUN && b.get(start..end).is_some_and(|run| run.iter().any(u8::is_ascii_lowercase))
+        {
             return true;
         }
-        capitals.seek(end);
+        capitals.seek(end.max(i + 1));
     }
     false
 }

@@ -9,7 +9,6 @@
 //! API (SSE2 on x86-64, NEON on aarch64, portable code elsewhere), so this crate keeps
 //! `forbid(unsafe_code)`.
 
-use smallvec::SmallVec;
 use wide::u8x16;
 
 /// Bytes per block: one `u64` mask per class.
@@ -28,24 +27,25 @@ pub(crate) struct Block {
     pub(crate) number_sep: u64,
     /// `+` and `(`: where a phone number can start.
     pub(crate) plus_paren: u64,
+    /// `[A-Za-z0-9+/=_-]`: base64 and base64url.
+    pub(crate) base64: u64,
 }
 
 /// A text's blocks, in order.
 #[derive(Debug, Default)]
 pub(crate) struct ByteClasses {
-    // Inline up to 4 KB of text, a typical request body.
-    blocks: SmallVec<[Block; 64]>,
+    // On the heap: one allocation is cheaper than moving kilobytes of inline blocks around.
+    blocks: Vec<Block>,
 }
 
 impl ByteClasses {
     /// Classifies every byte of `b`.
     pub(crate) fn of(b: &[u8]) -> ByteClasses {
-        let mut blocks = SmallVec::with_capacity(b.len().div_ceil(BLOCK));
-        let mut chunks = b.chunks_exact(BLOCK);
-        for chunk in chunks.by_ref() {
+        let mut blocks = Vec::with_capacity(b.len().div_ceil(BLOCK));
+        let (chunks, tail) = b.as_chunks::<BLOCK>();
+        for chunk in chunks {
             blocks.push(classify(chunk));
         }
-        let tail = chunks.remainder();
         if !tail.is_empty() {
             let mut padded = [0u8; BLOCK];
             for (p, &c) in padded.iter_mut().zip(tail) {
@@ -65,6 +65,35 @@ impl ByteClasses {
         self.blocks.get(k).copied().unwrap_or_default()
     }
 
+    /// The run of consecutive positions around `i` whose bit is set in `mask`, as `start..end`
+    /// (empty at `i` when its own bit is clear).
+    pub(crate) fn run_around(&self, i: usize, mask: impl Fn(&Block) -> u64) -> (usize, usize) {
+        let bits = |k: usize| if k < self.blocks.len() { mask(&self.block(k)) } else { 0 };
+        let mut end = i;
+        loop {
+            // Set bits from `end` on, counted up to the first clear one or the block's end.
+            let ones = (!(bits(end / BLOCK) >> (end % BLOCK))).trailing_zeros() as usize;
+            end += ones;
+            if ones == 0 || end % BLOCK != 0 {
+                break;
+            }
+        }
+        if end == i {
+            return (i, i);
+        }
+        let mut start = i;
+        while start > 0 {
+            // Set bits from `start - 1` down, counted up to the first clear one or the block's start.
+            let last = start - 1;
+            let ones = (!(bits(last / BLOCK) << (BLOCK - 1 - last % BLOCK))).leading_zeros() as usize;
+            start -= ones;
+            if ones == 0 || start % BLOCK != 0 {
+                break;
+            }
+        }
+        (start, end)
+    }
+
     /// The positions whose bit is set in `mask(self, k)` for their block `k`, in order.
     pub(crate) fn positions<F: Fn(&ByteClasses, usize) -> u64>(&self, mask: F) -> Positions<'_, F> {
         let first = if self.blocks.is_empty() { 0 } else { mask(self, 0) };
@@ -73,12 +102,8 @@ impl ByteClasses {
 }
 
 /// Masks of 16 bytes at `shift` in the block.
-fn classify16(bytes: &[u8], shift: usize, block: &mut Block) {
-    let mut lanes = [0u8; 16];
-    for (l, &c) in lanes.iter_mut().zip(bytes) {
-        *l = c;
-    }
-    let v = u8x16::new(lanes);
+fn classify16(bytes: [u8; 16], shift: usize, block: &mut Block) {
+    let v = u8x16::new(bytes);
     // `x - lo < n`, wrapping: one subtraction and one unsigned compare per range.
     let range = |lo: u8, n: u8| (v - u8x16::splat(lo)).simd_lt(u8x16::splat(n));
     let eq = |c: u8| v.simd_eq(u8x16::splat(c));
@@ -89,15 +114,18 @@ fn classify16(bytes: &[u8], shift: usize, block: &mut Block) {
     let bits = |m: u8x16| u64::from(m.to_bitmask()) << shift;
     block.digit |= bits(digit);
     block.upper |= bits(upper);
-    block.word |= bits(digit | letter | eq(b'_'));
-    block.number_sep |= bits(eq(b' ') | eq(b'-') | eq(b'.'));
-    block.plus_paren |= bits(eq(b'+') | eq(b'('));
+    let word = digit | letter | eq(b'_');
+    let (plus, dash) = (eq(b'+'), eq(b'-'));
+    block.word |= bits(word);
+    block.number_sep |= bits(eq(b' ') | dash | eq(b'.'));
+    block.plus_paren |= bits(plus | eq(b'('));
+    block.base64 |= bits(word | plus | dash | eq(b'/') | eq(b'='));
 }
 
-fn classify(chunk: &[u8]) -> Block {
+fn classify(chunk: &[u8; BLOCK]) -> Block {
     let mut block = Block::default();
-    for (i, part) in chunk.chunks(16).enumerate() {
-        classify16(part, 16 * i, &mut block);
+    for (i, part) in chunk.as_chunks::<16>().0.iter().enumerate() {
+        classify16(*part, 16 * i, &mut block);
     }
     block
 }
@@ -166,6 +194,8 @@ mod tests {
                 assert_eq!(bit(&classes, |b| b.word, lane), c.is_ascii_alphanumeric() || c == b'_', "{c:#04x}");
                 assert_eq!(bit(&classes, |b| b.number_sep, lane), matches!(c, b' ' | b'-' | b'.'), "{c:#04x}");
                 assert_eq!(bit(&classes, |b| b.plus_paren, lane), matches!(c, b'+' | b'('), "{c:#04x}");
+                let base64 = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
+                assert_eq!(bit(&classes, |b| b.base64, lane), base64, "{c:#04x}");
             }
         }
     }
@@ -188,6 +218,24 @@ mod tests {
             let rest: Vec<usize> = it.collect();
             let want: Vec<usize> = expected.iter().copied().filter(|&i| i >= seek).collect();
             prop_assert_eq!(rest, want);
+        }
+
+        /// `run_around` finds the same run as walking the bytes both ways.
+        #[test]
+        fn runs_match_a_byte_walk(
+            text in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b' '), Just(b'Z')], 0..300),
+            at in 0usize..300,
+        ) {
+            let classes = ByteClasses::of(&text);
+            let in_run = |i: usize| text.get(i).is_some_and(|c| *c != b' ');
+            let expected = if in_run(at) {
+                let start = (0..at).rev().take_while(|&i| in_run(i)).last().unwrap_or(at);
+                let end = (at..text.len()).take_while(|&i| in_run(i)).last().map_or(at, |e| e + 1);
+                (start, end)
+            } else {
+                (at, at)
+            };
+            prop_assert_eq!(classes.run_around(at, |b| b.word), expected);
         }
     }
 }

@@ -127,6 +127,12 @@ fn may_hold_number(classes: &ByteClasses, k: usize) -> u64 {
     let four = two & (two >> 2);
     let eight = four & (four >> 4);
     let eleven = eight & (two >> 8) & (all >> 10);
+    let phone = plus_paren & (digit >> 1);
+    // Most blocks (prose, dates, ids) have no eleven such bytes: skip the count below, a long
+    // chain of dependent shifts.
+    if eleven as u64 == 0 {
+        return phone as u64;
+    }
     // Three or more separators among them (counted bit-sliced, saturating at three).
     let (mut one_sep, mut two_seps, mut three_seps) = (0u128, 0u128, 0u128);
     for shift in 0..11 {
@@ -137,7 +143,7 @@ fn may_hold_number(classes: &ByteClasses, k: usize) -> u64 {
     }
     let dense = eleven & !three_seps;
     // The low half: windows that start in block `k`.
-    (dense | (plus_paren & (digit >> 1))) as u64
+    (dense | phone) as u64
 }
 
 /// Bytes a phone number or a run of digit groups is made of.

@@ -206,6 +206,8 @@ struct Engine {
     /// runs. `None` where the CPU has no packed searcher.
     gate: Option<Gate>,
     regex: Regex,
+    /// `SK`, the Twilio API key prefix (case-sensitive, so not a keyword), built once.
+    twilio: memchr::memmem::Finder<'static>,
 }
 
 /// Teddy fingerprints a pattern by its first bytes, at most four. Four-byte prefixes leave far
@@ -219,6 +221,8 @@ struct Gate {
 
 /// Keywords shorter than the gate's prefixes; each is one byte, looked for with `memchr`.
 const SHORT_KEYWORDS: &[u8] = b"@";
+/// Texts shorter than this skip the gate.
+const SHORT_TEXT: usize = 64;
 const LONG_PREFIX: usize = 4;
 const SHORT_PREFIX: usize = 3;
 /// A packed searcher takes at most this many patterns (it falls back to Rabin-Karp beyond);
@@ -236,14 +240,19 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
         builder().kind(Some(AhoCorasickKind::DFA)).build(&words).or_else(|_| builder().build(&words)).ok()?;
     let patterns: Vec<&str> = PATTERNS.iter().copied().chain(VENDORS.iter().map(|(p, _)| *p)).collect();
     let regex = Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(&patterns).ok()?;
-    Some(Engine { keywords, gate: gate(&words), regex })
+    Some(Engine { keywords, gate: gate(), regex, twilio: memchr::memmem::Finder::new("SK") })
 });
 
 /// The packed searchers over the keywords' prefixes, or `None` when a keyword is too short for
 /// them (and is not in [`SHORT_KEYWORDS`]) or the CPU has no packed searcher.
-fn gate(words: &[&str]) -> Option<Gate> {
+fn gate() -> Option<Gate> {
     let (mut long, mut short): (Vec<Vec<u8>>, Vec<Vec<u8>>) = (Vec::new(), Vec::new());
-    for w in words {
+    for (w, det) in KEYWORDS {
+        // A password in a URL needs an `@` after the `://`, and `@` opens the gate by itself:
+        // URLs without one (most links) leave the gate shut.
+        if *det == Det::Url {
+            continue;
+        }
         let w = w.as_bytes();
         if w.len() < SHORT_PREFIX {
             if w.len() == 1 && SHORT_KEYWORDS.contains(&w[0]) {
@@ -270,7 +279,9 @@ fn gate(words: &[&str]) -> Option<Gate> {
 /// keyword. True when there is no gate.
 fn may_contain_keyword(engine: &Engine, b: &[u8]) -> bool {
     let Some(gate) = &engine.gate else { return true };
-    if SHORT_KEYWORDS.iter().any(|&k| memchr::memchr(k, b).is_some()) {
+    // Below a few vectors the packed searchers fall back to Rabin-Karp, slower than the keyword
+    // automaton itself over so few bytes.
+    if b.len() < SHORT_TEXT || SHORT_KEYWORDS.iter().any(|&k| memchr::memchr(k, b).is_some()) {
         return true;
     }
     // On the stack for ordinary strings; lowercasing is one vectorised pass.
@@ -331,7 +342,7 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
             Det::Ssn => pii::ssn_after_keyword(b, s, e, st.hits),
         }
     }
-    twilio(text, st.hits);
+    twilio(engine, text, st.hits);
 }
 
 impl State<'_, '_> {
@@ -610,9 +621,9 @@ fn sk_dash(st: &mut State<'_, '_>, s: usize) {
 
 /// `SK` + 32 lowercase hex is a Twilio API key sid, which with its secret is a credential. `AC` +
 /// 32 hex (an account sid) only names an account and is not reported.
-fn twilio(text: &str, hits: &mut Vec<Hit>) {
+fn twilio(engine: &Engine, text: &str, hits: &mut Vec<Hit>) {
     let b = text.as_bytes();
-    for s in memchr::memmem::find_iter(b, "SK") {
+    for s in engine.twilio.find_iter(b) {
         if is_alnum(before(b, s)) {
             continue;
         }
@@ -757,10 +768,12 @@ mod tests {
         assert!(engine().gate.is_some(), "without the gate every payload steps through the keyword automaton");
     }
 
-    /// The gate is only sound if every keyword, in any case and anywhere, opens it.
+    /// The gate is only sound if every keyword, in any case and anywhere, opens it (`://` with
+    /// the `@` a URL password needs).
     #[test]
     fn every_keyword_opens_the_gate_in_any_case() {
-        for (word, _) in KEYWORDS {
+        for (word, det) in KEYWORDS {
+            let word = if *det == Det::Url { format!("{word}u:p@h") } else { (*word).to_owned() };
             let mixed: String =
                 word.chars().enumerate().map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect();
             for form in [word.to_string(), word.to_ascii_uppercase(), mixed] {
@@ -770,6 +783,15 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn links_without_credentials_keep_the_gate_shut() {
+        let text = "See https://docs.example.com/guides/setup and http://status.example.org/ for the details.";
+        assert!(engine().gate.is_none() || !may_contain_keyword(engine(), text.as_bytes()));
+        let mut hits = Vec::new();
+        scan("postgres://billing:Vv9kq2Lr7x@db.internal:5432/billing and more text after it", &mut hits);
+        assert_eq!(hits.iter().map(|h| h.kind.id).collect::<Vec<_>>(), ["url_password"]);
     }
 
     #[test]
