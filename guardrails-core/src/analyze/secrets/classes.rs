@@ -74,7 +74,7 @@ impl ByteClasses {
             // Set bits from `end` on, counted up to the first clear one or the block's end.
             let ones = (!(bits(end / BLOCK) >> (end % BLOCK))).trailing_zeros() as usize;
             end += ones;
-            if ones == 0 || end % BLOCK != 0 {
+            if ones == 0 || !end.is_multiple_of(BLOCK) {
                 break;
             }
         }
@@ -87,7 +87,7 @@ impl ByteClasses {
             let last = start - 1;
             let ones = (!(bits(last / BLOCK) << (BLOCK - 1 - last % BLOCK))).leading_zeros() as usize;
             start -= ones;
-            if ones == 0 || start % BLOCK != 0 {
+            if ones == 0 || !start.is_multiple_of(BLOCK) {
                 break;
             }
         }
