@@ -64,9 +64,10 @@ impl Op {
 /// JSON paths of a file action's parts, for findings.
 #[derive(Debug, Clone)]
 pub(crate) struct Paths {
-    pub(crate) path: String,
-    pub(crate) content: String,
-    pub(crate) destination: String,
+    // Static for a file action on the wire, built for a file tool's arguments.
+    pub(crate) path: Cow<'static, str>,
+    pub(crate) content: Cow<'static, str>,
+    pub(crate) destination: Cow<'static, str>,
     /// Whether the path is the action's primary text.
     pub(crate) path_is_primary: bool,
 }
@@ -74,9 +75,9 @@ pub(crate) struct Paths {
 impl Paths {
     pub(crate) fn wire() -> Paths {
         Paths {
-            path: "$.path".into(),
-            content: "$.content".into(),
-            destination: "$.destination".into(),
+            path: Cow::Borrowed("$.path"),
+            content: Cow::Borrowed("$.content"),
+            destination: Cow::Borrowed("$.destination"),
             path_is_primary: true,
         }
     }

@@ -36,9 +36,10 @@ pub(crate) const ALL: &[&Detector] = &[&DESTINATION, &EGRESS, &api::DESTRUCTIVE,
 /// a tool call's.
 #[derive(Debug, Clone)]
 pub(crate) struct Paths {
-    pub(crate) url: String,
-    pub(crate) headers: String,
-    pub(crate) body: String,
+    // Static for an HTTP action on the wire, built for a tool call's arguments.
+    pub(crate) url: Cow<'static, str>,
+    pub(crate) headers: Cow<'static, str>,
+    pub(crate) body: Cow<'static, str>,
     /// Whether the URL is the action's primary text (spans into it need no location).
     pub(crate) url_is_primary: bool,
 }
@@ -46,7 +47,12 @@ pub(crate) struct Paths {
 impl Paths {
     /// The paths of an HTTP action on the wire.
     pub(crate) fn wire() -> Paths {
-        Paths { url: "$.url".into(), headers: "$.headers".into(), body: "$.body".into(), url_is_primary: true }
+        Paths {
+            url: Cow::Borrowed("$.url"),
+            headers: Cow::Borrowed("$.headers"),
+            body: Cow::Borrowed("$.body"),
+            url_is_primary: true,
+        }
     }
 }
 
@@ -103,35 +109,35 @@ impl Url {
 
 /// Headers whose value is a credential for the host it is sent to.
 pub(crate) fn is_auth_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "x-api-key" | "api-key" | "apikey" | "x-auth-token"
-    ) || n.ends_with("-token")
-        || n.ends_with("-api-key")
-        || n.ends_with("-key")
+    const NAMES: &[&str] =
+        &["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "apikey", "x-auth-token"];
+    let ends_with = |suffix: &str| {
+        name.len() >= suffix.len()
+            && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) || ends_with("-token") || ends_with("-key")
 }
 
 /// Whether a URL path is a login or token exchange, whose credentials are for its own host.
 pub(crate) fn is_auth_endpoint(url: &Url) -> bool {
+    const SEGMENTS: &[&str] = &[
+        "token",
+        "tokens",
+        "oauth",
+        "oauth2",
+        "login",
+        "signin",
+        "sign_in",
+        "auth",
+        "authorize",
+        "authenticate",
+        "session",
+        "sessions",
+        "connect",
+    ];
     url.segments.iter().any(|s| {
-        let s = s.to_ascii_lowercase();
-        matches!(
-            s.as_str(),
-            "token"
-                | "tokens"
-                | "oauth"
-                | "oauth2"
-                | "login"
-                | "signin"
-                | "sign_in"
-                | "auth"
-                | "authorize"
-                | "authenticate"
-                | "session"
-                | "sessions"
-                | "connect"
-        ) || s.starts_with("token.")
+        SEGMENTS.iter().any(|n| s.eq_ignore_ascii_case(n))
+            || s.get(..6).is_some_and(|head| head.eq_ignore_ascii_case("token."))
     })
 }
 
@@ -181,13 +187,13 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
     // The whole URL first: credentials in its userinfo, tokens in its path.
     scan.text(request.url, &request.at.url, false);
     for (k, v) in &url.query {
-        let mut p = request.at.url.clone();
+        let mut p = request.at.url.to_string();
         p.push('?');
         p.push_str(k);
         scan.text(&format!("{k}={v}"), &p, false);
     }
     for (name, value) in &request.headers {
-        let mut p = request.at.headers.clone();
+        let mut p = request.at.headers.to_string();
         payload::push_key(&mut p, name);
         scan.text(value, &p, is_auth_header(name));
     }
@@ -204,7 +210,7 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
             detector: "http/unanalyzable",
             target: None,
             message: "the body nests deeper than the engine follows".to_owned(),
-            location: Some(Box::new(Location { path: request.at.body.clone(), evidence: String::new() })),
+            location: Some(Box::new(Location { path: request.at.body.to_string(), evidence: String::new() })),
         });
     }
 }

@@ -9,6 +9,7 @@
 //! API (SSE2 on x86-64, NEON on aarch64, portable code elsewhere), so this crate keeps
 //! `forbid(unsafe_code)`.
 
+use smallvec::SmallVec;
 use wide::u8x16;
 
 /// Bytes per block: one `u64` mask per class.
@@ -31,17 +32,20 @@ pub(crate) struct Block {
     pub(crate) base64: u64,
 }
 
+static EMPTY: Block = Block { digit: 0, upper: 0, word: 0, number_sep: 0, plus_paren: 0, base64: 0 };
+
 /// A text's blocks, in order.
 #[derive(Debug, Default)]
 pub(crate) struct ByteClasses {
-    // On the heap: one allocation is cheaper than moving kilobytes of inline blocks around.
-    blocks: Vec<Block>,
+    // Inline for short texts (headers, URLs, most strings); a long text's blocks go on the heap,
+    // one allocation being cheaper than moving kilobytes of inline blocks around.
+    blocks: SmallVec<[Block; 4]>,
 }
 
 impl ByteClasses {
     /// Classifies every byte of `b`.
     pub(crate) fn of(b: &[u8]) -> ByteClasses {
-        let mut blocks = Vec::with_capacity(b.len().div_ceil(BLOCK));
+        let mut blocks = SmallVec::with_capacity(b.len().div_ceil(BLOCK));
         let (chunks, tail) = b.as_chunks::<BLOCK>();
         for chunk in chunks {
             blocks.push(classify(chunk));
@@ -61,14 +65,14 @@ impl ByteClasses {
     }
 
     /// Block `k`, or an empty block past the end.
-    pub(crate) fn block(&self, k: usize) -> Block {
-        self.blocks.get(k).copied().unwrap_or_default()
+    pub(crate) fn block(&self, k: usize) -> &Block {
+        self.blocks.get(k).unwrap_or(&EMPTY)
     }
 
     /// The run of consecutive positions around `i` whose bit is set in `mask`, as `start..end`
     /// (empty at `i` when its own bit is clear).
     pub(crate) fn run_around(&self, i: usize, mask: impl Fn(&Block) -> u64) -> (usize, usize) {
-        let bits = |k: usize| if k < self.blocks.len() { mask(&self.block(k)) } else { 0 };
+        let bits = |k: usize| mask(self.block(k));
         let mut end = i;
         loop {
             // Set bits from `end` on, counted up to the first clear one or the block's end.
@@ -168,7 +172,7 @@ impl<F: Fn(&ByteClasses, usize) -> u64> Iterator for Positions<'_, F> {
 
 /// Masks of block `k` followed by those of block `k + 1` (a window may run into the next block).
 pub(crate) fn pair(classes: &ByteClasses, k: usize, mask: impl Fn(&Block) -> u64) -> u128 {
-    u128::from(mask(&classes.block(k))) | (u128::from(mask(&classes.block(k + 1))) << BLOCK)
+    u128::from(mask(classes.block(k))) | (u128::from(mask(classes.block(k + 1))) << BLOCK)
 }
 
 #[cfg(test)]
@@ -178,7 +182,7 @@ mod tests {
     use super::*;
 
     fn bit(classes: &ByteClasses, mask: impl Fn(&Block) -> u64, i: usize) -> bool {
-        mask(&classes.block(i / BLOCK)) >> (i % BLOCK) & 1 == 1
+        mask(classes.block(i / BLOCK)) >> (i % BLOCK) & 1 == 1
     }
 
     /// Every byte value at every lane of a block agrees with the scalar class tests.

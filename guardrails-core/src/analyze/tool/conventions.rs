@@ -258,9 +258,9 @@ pub(crate) fn from_mapping<'a>(carries: &'a Carries, args: &'a Value) -> Vec<Car
                     headers: headers.as_ref().and_then(|h| h.resolve(args)).map(header_pairs).unwrap_or_default(),
                     body: body.as_ref().and_then(|b| b.resolve(args)),
                     at: http::Paths {
-                        url: url.in_action(),
-                        headers: headers.as_ref().map_or("$.args.headers".into(), |h| h.in_action()),
-                        body: body.as_ref().map_or("$.args.body".into(), |b| b.in_action()),
+                        url: url.in_action().into(),
+                        headers: headers.as_ref().map_or("$.args.headers".into(), |h| h.in_action().into()),
+                        body: body.as_ref().map_or("$.args.body".into(), |b| b.in_action().into()),
                         url_is_primary: false,
                     },
                 }));
@@ -277,9 +277,9 @@ pub(crate) fn from_mapping<'a>(carries: &'a Carries, args: &'a Value) -> Vec<Car
                     destination: destination.as_ref().and_then(text),
                     recursive: args.get("recursive").and_then(Value::as_bool).unwrap_or(false),
                     at: file::Paths {
-                        path: path.in_action(),
-                        content: content.as_ref().map_or("$.args.content".into(), |c| c.in_action()),
-                        destination: destination.as_ref().map_or("$.args.destination".into(), |d| d.in_action()),
+                        path: path.in_action().into(),
+                        content: content.as_ref().map_or("$.args.content".into(), |c| c.in_action().into()),
+                        destination: destination.as_ref().map_or("$.args.destination".into(), |d| d.in_action().into()),
                         path_is_primary: false,
                     },
                 }));
@@ -499,9 +499,9 @@ fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
         headers: args.get("headers").map(header_pairs).unwrap_or_default(),
         body: body.as_ref().map(|(b, _)| *b),
         at: http::Paths {
-            url: url_path,
+            url: url_path.into(),
             headers: "$.args.headers".into(),
-            body: body.map_or("$.args.body".into(), |(_, p)| p),
+            body: body.map_or("$.args.body".into(), |(_, p)| p.into()),
             url_is_primary: false,
         },
     })
@@ -564,7 +564,7 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
                 destination: None,
                 recursive: args.get("recursive").and_then(Value::as_bool).unwrap_or(false),
                 at: file::Paths {
-                    path: at,
+                    path: at.into(),
                     content: "$.args.content".into(),
                     destination: "$.args.destination".into(),
                     path_is_primary: false,
@@ -580,9 +580,9 @@ fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
     let recursive = args.get("recursive").and_then(Value::as_bool).unwrap_or(false);
     let dest_at = destination.as_ref().map_or("$.args.destination".into(), |(_, p)| p.clone());
     let at = |path: String| file::Paths {
-        path,
-        content: content_at.clone(),
-        destination: dest_at.clone(),
+        path: path.into(),
+        content: content_at.clone().into(),
+        destination: dest_at.clone().into(),
         path_is_primary: false,
     };
     if copy {
