@@ -141,7 +141,16 @@ impl Scan {
             return;
         }
         for piece in &pieces {
-            if may_hide_payload(piece.text, &ByteClasses::of(piece.text.as_bytes())) {
+            // A piece's base64 runs are measured on the batch's classes: no run crosses the
+            // separators. A credential field's piece holds `name=value`: its value is measured alone.
+            let base64_run = || match piece.shift {
+                0 => has_base64_run(buf.as_bytes(), &classes, piece.start..piece.end),
+                _ => {
+                    let b = piece.text.as_bytes();
+                    has_base64_run(b, &ByteClasses::of(b), 0..b.len())
+                }
+            };
+            if may_hide_payload(piece.text, base64_run) {
                 let at = path_of(root, path, piece.origin).unwrap_or_else(|| path.to_owned());
                 self.decode_layers(piece.text, &at, decode, false);
             }
@@ -220,7 +229,9 @@ impl Scan {
         self.hits = hits;
         // Decoded layers are texts of their own; only the outermost is shifted.
         self.shift = 0;
-        if decode < MAX_DECODE_DEPTH && may_hide_payload(text, &classes) {
+        if decode < MAX_DECODE_DEPTH
+            && may_hide_payload(text, || has_base64_run(text.as_bytes(), &classes, 0..text.len()))
+        {
             self.decode_layers(text, path, decode, auth_header);
         }
     }
@@ -385,31 +396,38 @@ fn may_hide_payload_in_batch(buf: &str, classes: &ByteClasses) -> bool {
     let b = buf.as_bytes();
     // The separators between pieces are not base64, so no run found in the buffer spans two
     // pieces; a credential field's piece adds `name=`, which the `=` test already covers.
-    memchr::memchr3(b'{', b'[', b'%', b).is_some() || memchr::memchr(b'=', b).is_some() || has_base64_run(b, classes)
+    memchr::memchr3(b'{', b'[', b'%', b).is_some()
+        || memchr::memchr(b'=', b).is_some()
+        || has_base64_run(b, classes, 0..b.len())
 }
 
-/// Whether `text` (with its byte `classes`) may hold an encoded payload: JSON, a form,
-/// percent-encoding or a base64 run.
-fn may_hide_payload(text: &str, classes: &ByteClasses) -> bool {
+/// Whether `text` may hold an encoded payload: JSON, a form, percent-encoding or a base64 run
+/// (`base64_run` says, asked only when the cheap tests say nothing).
+fn may_hide_payload(text: &str, base64_run: impl FnOnce() -> bool) -> bool {
     let b = text.as_bytes();
     if b.len() < 3 {
         return false;
     }
     let first = b.iter().find(|c| !c.is_ascii_whitespace()).copied().unwrap_or(b' ');
-    if first == b'{' || first == b'[' || b.contains(&b'%') || b.contains(&b'=') {
+    if first == b'{' || first == b'[' || memchr::memchr2(b'%', b'=', b).is_some() {
         return true;
     }
-    has_base64_run(b, classes)
+    b.len() >= MIN_BASE64_RUN && base64_run()
 }
 
-/// A run of base64 bytes, long enough and mixing cases, as [`base64_runs`] takes them. Such a run
-/// holds a capital letter, so only the runs around capitals are measured (on the class masks).
-fn has_base64_run(b: &[u8], classes: &ByteClasses) -> bool {
-    if b.len() < MIN_BASE64_RUN {
+/// A run of base64 bytes in `range` of `b`, long enough and mixing cases, as [`base64_runs`]
+/// takes them. Such a run holds a capital letter, so only the runs around capitals are measured
+/// (on the class masks).
+fn has_base64_run(b: &[u8], classes: &ByteClasses, range: std::ops::Range<usize>) -> bool {
+    if range.len() < MIN_BASE64_RUN {
         return false;
     }
     let mut capitals = classes.positions(|c, k| c.block(k).upper);
+    capitals.seek(range.start);
     while let Some(i) = capitals.next() {
+        if i >= range.end {
+            break;
+        }
         let (start, end) = classes.run_around(i, |blk| blk.base64);
         if end - start >= MIN_BASE64_RUN && b.get(start..end).is_some_and(|run| run.iter().any(u8::is_ascii_lowercase))
         {

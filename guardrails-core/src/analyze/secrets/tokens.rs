@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, Span};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, PatternID};
@@ -208,6 +208,9 @@ struct Engine {
     regex: Regex,
     /// `SK`, the Twilio API key prefix (case-sensitive, so not a keyword), built once.
     twilio: memchr::memmem::Finder<'static>,
+    /// `://`, looked for only when an `@` makes a URL password possible.
+    scheme: memchr::memmem::Finder<'static>,
+    longest_keyword: usize,
 }
 
 /// Teddy fingerprints a pattern by its first bytes, at most four. Four-byte prefixes leave far
@@ -240,7 +243,14 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
         builder().kind(Some(AhoCorasickKind::DFA)).build(&words).or_else(|_| builder().build(&words)).ok()?;
     let patterns: Vec<&str> = PATTERNS.iter().copied().chain(VENDORS.iter().map(|(p, _)| *p)).collect();
     let regex = Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(&patterns).ok()?;
-    Some(Engine { keywords, gate: gate(), regex, twilio: memchr::memmem::Finder::new("SK") })
+    Some(Engine {
+        keywords,
+        gate: gate(),
+        regex,
+        twilio: memchr::memmem::Finder::new("SK"),
+        scheme: memchr::memmem::Finder::new("://"),
+        longest_keyword: KEYWORDS.iter().map(|(w, _)| w.len()).max().unwrap_or(0),
+    })
 });
 
 /// The packed searchers over the keywords' prefixes, or `None` when a keyword is too short for
@@ -275,19 +285,41 @@ fn gate() -> Option<Gate> {
     Some(Gate { long: build(&long)?, short: build(&short)? })
 }
 
-/// Whether `text` may contain a keyword: a gate prefix in its lowercased bytes or a short
-/// keyword. True when there is no gate.
-fn may_contain_keyword(engine: &Engine, b: &[u8]) -> bool {
-    let Some(gate) = &engine.gate else { return true };
-    // Below a few vectors the packed searchers fall back to Rabin-Karp, slower than the keyword
-    // automaton itself over so few bytes.
-    if b.len() < SHORT_TEXT || SHORT_KEYWORDS.iter().any(|&k| memchr::memchr(k, b).is_some()) {
-        return true;
-    }
+/// The stretches of `b` the keyword automaton must read: one window from each place a keyword
+/// can start (a gate prefix, found overlapping ones too, an `@`, and `://` when there is an `@`)
+/// as long as the longest keyword, overlapping windows merged. Every keyword starts with its
+/// gate prefix, so the automaton finds in the windows exactly what it finds in the whole text;
+/// text without a keyword has no window. The whole text without a gate, or when it is short.
+fn keyword_windows(engine: &Engine, b: &[u8]) -> SmallVec<[(usize, usize); 4]> {
+    let mut windows = SmallVec::new();
+    let Some(gate) = engine.gate.as_ref().filter(|_| b.len() >= SHORT_TEXT) else {
+        windows.push((0, b.len()));
+        return windows;
+    };
     // On the stack for ordinary strings; lowercasing is one vectorised pass.
     let mut lower: SmallVec<[u8; 512]> = SmallVec::with_capacity(b.len());
     lower.extend(b.iter().map(u8::to_ascii_lowercase));
-    gate.short.find(&lower).is_some() || gate.long.find(&lower).is_some()
+    let mut starts: SmallVec<[usize; 16]> = SmallVec::new();
+    for searcher in [&gate.short, &gate.long] {
+        let mut from = 0;
+        while let Some(m) = searcher.find_in(&lower, Span::from(from..lower.len())) {
+            starts.push(m.start());
+            from = m.start() + 1;
+        }
+    }
+    if memchr::memchr(b'@', b).is_some() {
+        starts.extend(memchr::memchr_iter(b'@', b));
+        starts.extend(engine.scheme.find_iter(b));
+    }
+    starts.sort_unstable();
+    for s in starts {
+        let end = (s + engine.longest_keyword).min(b.len());
+        match windows.last_mut() {
+            Some((_, last_end)) if s <= *last_end => *last_end = (*last_end).max(end),
+            _ => windows.push((s, end)),
+        }
+    }
+    windows
 }
 
 /// Whether the automata built; false only through a bug (checked by a test).
@@ -312,8 +344,11 @@ pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
     let Some(engine) = ENGINE.as_ref() else { return };
     let b = text.as_bytes();
     let mut st = State { text, b, hits, engine, key_until: 0, field: GenericState::default() };
-    let keywords = may_contain_keyword(engine, b).then(|| engine.keywords.find_overlapping_iter(text));
-    for m in keywords.into_iter().flatten() {
+    let windows = keyword_windows(engine, b);
+    let keywords = windows.iter().flat_map(|&(start, end)| {
+        engine.keywords.find_overlapping_iter(aho_corasick::Input::new(text).range(start..end))
+    });
+    for m in keywords {
         let Some(&(_, det)) = KEYWORDS.get(m.pattern().as_usize()) else { continue };
         let (s, e) = (m.start(), m.end());
         match det {
@@ -768,10 +803,32 @@ mod tests {
         assert!(engine().gate.is_some(), "without the gate every payload steps through the keyword automaton");
     }
 
-    /// The gate is only sound if every keyword, in any case and anywhere, opens it (`://` with
-    /// the `@` a URL password needs).
+    /// Matches that can wake a detector: all but `://` in a text without an `@` (a URL password
+    /// needs one), as (keyword, start, end).
+    fn waking(text: &str, matches: impl Iterator<Item = aho_corasick::Match>) -> Vec<(usize, usize, usize)> {
+        matches
+            .filter(|m| text.contains('@') || KEYWORDS.get(m.pattern().as_usize()).is_some_and(|(_, d)| *d != Det::Url))
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect()
+    }
+
+    /// Keyword matches found by reading only the windows, in order.
+    fn windowed(text: &str) -> Vec<(usize, usize, usize)> {
+        let windows = keyword_windows(engine(), text.as_bytes());
+        let matches = windows
+            .iter()
+            .flat_map(|&(a, z)| engine().keywords.find_overlapping_iter(aho_corasick::Input::new(text).range(a..z)));
+        waking(text, matches)
+    }
+
+    fn everywhere(text: &str) -> Vec<(usize, usize, usize)> {
+        waking(text, engine().keywords.find_overlapping_iter(text))
+    }
+
+    /// The windows are only sound if every keyword, in any case and anywhere, falls in one (`://`
+    /// with the `@` a URL password needs).
     #[test]
-    fn every_keyword_opens_the_gate_in_any_case() {
+    fn every_keyword_falls_in_a_window_in_any_case() {
         for (word, det) in KEYWORDS {
             let word = if *det == Det::Url { format!("{word}u:p@h") } else { (*word).to_owned() };
             let mixed: String =
@@ -779,24 +836,44 @@ mod tests {
             for form in [word.to_string(), word.to_ascii_uppercase(), mixed] {
                 for text in [form.clone(), format!("{}{form}", "x".repeat(600)), format!("ordinary text, then {form}.")]
                 {
-                    assert!(may_contain_keyword(engine(), text.as_bytes()), "{text:?}");
+                    assert!(!windowed(&text).is_empty(), "{text:?}");
+                    assert_eq!(windowed(&text), everywhere(&text), "{text:?}");
                 }
             }
         }
     }
 
+    proptest::proptest! {
+        /// Reading the windows finds exactly the matches a pass over the whole text finds, in the
+        /// same order, with keywords overlapping, adjacent, repeated and far apart.
+        #[test]
+        fn windows_lose_no_keyword_match(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(KEYWORDS.iter().map(|(w, _)| (*w).to_owned()).collect::<Vec<_>>()),
+                    "[a-zA-Z0-9 _.:/@-]{0,90}",
+                    proptest::prelude::Just("passpassword_token".to_owned()),
+                ],
+                0..20,
+            ),
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(windowed(&text), everywhere(&text));
+        }
+    }
+
     #[test]
-    fn links_without_credentials_keep_the_gate_shut() {
+    fn links_without_credentials_have_no_window() {
         let text = "See https://docs.example.com/guides/setup and http://status.example.org/ for the details.";
-        assert!(engine().gate.is_none() || !may_contain_keyword(engine(), text.as_bytes()));
+        assert!(engine().gate.is_none() || keyword_windows(engine(), text.as_bytes()).is_empty());
         let mut hits = Vec::new();
         scan("postgres://billing:Vv9kq2Lr7x@db.internal:5432/billing and more text after it", &mut hits);
         assert_eq!(hits.iter().map(|h| h.kind.id).collect::<Vec<_>>(), ["url_password"]);
     }
 
     #[test]
-    fn ordinary_text_keeps_the_gate_shut() {
+    fn ordinary_text_has_no_window() {
         let text = r#"{"id":"evt_00017","event_id":"94680787-9f04-4c13-9add-e16001cc0011","note":"Routine telemetry sample; battery nominal."}"#;
-        assert!(engine().gate.is_none() || !may_contain_keyword(engine(), text.as_bytes()));
+        assert!(engine().gate.is_none() || keyword_windows(engine(), text.as_bytes()).is_empty());
     }
 }
