@@ -941,7 +941,6 @@ fn secret_stores(method: &str, url: &Url, segs: &[&str], request: &Request<'_>, 
         return;
     }
     let read = method != "POST";
-    let path = format!("/{}", url.segments.join("/"));
     let what = if segs.starts_with(&["v1", "kv"]) && (url.param("recurse").is_some() || segs.len() == 2) && read {
         Some("dumps the Consul key-value store, where configuration secrets live")
     } else if (url.port == Some(8200) || url.host.contains("vault"))
@@ -965,6 +964,7 @@ fn secret_stores(method: &str, url: &Url, segs: &[&str], request: &Request<'_>, 
         None
     };
     if let Some(what) = what {
+        let path = format!("/{}", url.segments.join("/"));
         emit(
             Intent::CredentialRead,
             Severity::High,
@@ -1065,10 +1065,11 @@ fn grants_everything(key: &str, value: &str) -> bool {
 
 /// The command line a Kubernetes `exec`/`attach` or Docker exec request runs, shell-quoted.
 pub(crate) fn exec_command(url: &Url, body: Option<&Value>) -> Option<String> {
-    let segs: Vec<&str> = url.segments.iter().map(String::as_str).collect();
-    let argv: Vec<String> = if segs.last().is_some_and(|s| *s == "exec" || *s == "attach") && segs.contains(&"pods") {
+    let last = url.segments.last().map(String::as_str);
+    let has = |name: &str| url.segments.iter().any(|s| s == name);
+    let argv: Vec<String> = if matches!(last, Some("exec" | "attach")) && has("pods") {
         url.query.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.clone()).collect()
-    } else if segs.last() == Some(&"exec") && segs.contains(&"containers") {
+    } else if last == Some("exec") && has("containers") {
         body.and_then(|b| b.get("Cmd"))
             .and_then(Value::as_array)?
             .iter()

@@ -210,6 +210,8 @@ struct Engine {
     twilio: memchr::memmem::Finder<'static>,
     /// `://`, looked for only when an `@` makes a URL password possible.
     scheme: memchr::memmem::Finder<'static>,
+    /// The keywords but `://`, matched ASCII case-insensitively: whether a short text holds one.
+    short_text_gate: AhoCorasick,
     longest_keyword: usize,
 }
 
@@ -224,7 +226,7 @@ struct Gate {
 
 /// Keywords shorter than the gate's prefixes; each is one byte, looked for with `memchr`.
 const SHORT_KEYWORDS: &[u8] = b"@";
-/// Texts shorter than this skip the gate.
+/// Texts shorter than this are gated by [`Engine::short_text_gate`].
 const SHORT_TEXT: usize = 64;
 const LONG_PREFIX: usize = 4;
 const SHORT_PREFIX: usize = 3;
@@ -241,6 +243,8 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
     };
     let keywords =
         builder().kind(Some(AhoCorasickKind::DFA)).build(&words).or_else(|_| builder().build(&words)).ok()?;
+    let gated: Vec<&str> = KEYWORDS.iter().filter(|(_, d)| *d != Det::Url).map(|(w, _)| *w).collect();
+    let short_text_gate = builder().kind(Some(AhoCorasickKind::DFA)).build(&gated).ok()?;
     let patterns: Vec<&str> = PATTERNS.iter().copied().chain(VENDORS.iter().map(|(p, _)| *p)).collect();
     let regex = Regex::builder().syntax(syntax::Config::new().unicode(false).utf8(false)).build_many(&patterns).ok()?;
     Some(Engine {
@@ -249,6 +253,7 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
         regex,
         twilio: memchr::memmem::Finder::new("SK"),
         scheme: memchr::memmem::Finder::new("://"),
+        short_text_gate,
         longest_keyword: KEYWORDS.iter().map(|(w, _)| w.len()).max().unwrap_or(0),
     })
 });
@@ -292,10 +297,18 @@ fn gate() -> Option<Gate> {
 /// text without a keyword has no window. The whole text without a gate, or when it is short.
 fn keyword_windows(engine: &Engine, b: &[u8]) -> SmallVec<[(usize, usize); 4]> {
     let mut windows = SmallVec::new();
-    let Some(gate) = engine.gate.as_ref().filter(|_| b.len() >= SHORT_TEXT) else {
+    let Some(gate) = engine.gate.as_ref() else {
         windows.push((0, b.len()));
         return windows;
     };
+    if b.len() < SHORT_TEXT {
+        // Below a few vectors the packed searchers fall back to Rabin-Karp; one pass of an
+        // automaton that stops at the first keyword (`://` aside, as above) is cheaper.
+        if memchr::memchr(b'@', b).is_some() || engine.short_text_gate.is_match(b) {
+            windows.push((0, b.len()));
+        }
+        return windows;
+    }
     // On the stack for ordinary strings; lowercasing is one vectorised pass.
     let mut lower: SmallVec<[u8; 512]> = SmallVec::with_capacity(b.len());
     lower.extend(b.iter().map(u8::to_ascii_lowercase));
