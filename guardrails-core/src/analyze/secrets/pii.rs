@@ -3,7 +3,7 @@
 //! Digit-based kinds have no keyword: one left-to-right pass reads each run of digit groups
 //! (single ` `, `-` or `.` between groups) once and judges its shape, so a run is never re-read.
 
-use super::classes::{pair, ByteClasses, BLOCK};
+use super::classes::{pair, rare_mask, ByteClasses, Rare, BLOCK};
 use super::{at, before, is_alnum, is_word, push, slice, Hit, CREDIT_CARD, EMAIL, IBAN, PHONE, US_SSN};
 
 /// Group lengths of a run of digits, e.g. `4111 1111 1111 1111` → `[4, 4, 4, 4]`.
@@ -56,11 +56,17 @@ impl Run {
 /// Cards, SSNs and phone numbers, read only in the blocks where one can be (see
 /// [`may_hold_number`]); elsewhere no byte is read.
 pub(super) fn scan_digits(b: &[u8], classes: &ByteClasses, hits: &mut Vec<Hit>) {
-    let mut starts = classes.positions(number_starts);
+    // `+` or `(` before a digit, where a phone number can start: few in most text.
+    let mut phones = memchr::memchr2_iter(b'+', b'(', b).filter(|&i| at(b, i + 1).is_ascii_digit()).peekable();
+    let mut starts = classes.positions(|c, k| number_starts(b, c, k));
     // Starts before `resume` are done: judged, or inside something already read.
     let mut resume = 0;
     for k in 0..classes.len() {
-        if may_hold_number(classes, k) == 0 {
+        let mut phone = false;
+        while let Some(p) = phones.next_if(|&p| p < (k + 1) * BLOCK) {
+            phone |= p >= k * BLOCK;
+        }
+        if !phone && dense_digits(classes, k) == 0 {
             continue;
         }
         let to = ((k + 1) * BLOCK).min(b.len());
@@ -107,31 +113,31 @@ fn judge_start(b: &[u8], i: usize, hits: &mut Vec<Hit>) -> Option<usize> {
 
 /// Where a card, SSN or phone number can start: a digit that does not continue a word or a
 /// number (so each digit group yields once, and ids such as `evt_00017` or hex never do), `+`
-/// and `(`.
-fn number_starts(classes: &ByteClasses, k: usize) -> u64 {
-    let block = classes.block(k);
-    let word_before = (block.word << 1) | k.checked_sub(1).map_or(0, |j| classes.block(j).word >> (BLOCK - 1));
-    (block.digit & !word_before) | block.plus_paren
+/// and `(`. Read only for blocks that may hold a number, so word bytes and `+`/`(` are
+/// classified here rather than for every block.
+fn number_starts(b: &[u8], classes: &ByteClasses, k: usize) -> u64 {
+    let word = rare_mask(b, k, Rare::Word);
+    let byte_before = is_word(before(b, k * BLOCK));
+    let word_before = (word << 1) | u64::from(byte_before);
+    (classes.block(k).digit & !word_before) | rare_mask(b, k, Rare::PlusParen)
 }
 
-/// Non-zero when block `k` may hold the start of a card, SSN or phone number: every such number
-/// has eleven bytes of digits and single separators with at least nine digits (`4111 1111 1`,
-/// `536-22-5483`, `555-010-019`), or starts with `+` or `(` before a digit.
-fn may_hold_number(classes: &ByteClasses, k: usize) -> u64 {
+/// Non-zero when block `k` may hold the start of a card, SSN or phone number written without
+/// `+` or `(`: every such number has eleven bytes of digits and single separators with at least
+/// nine digits (`4111 1111 1`, `536-22-5483`, `555-010-019`).
+fn dense_digits(classes: &ByteClasses, k: usize) -> u64 {
     let digit = pair(classes, k, |b| b.digit);
     let sep = pair(classes, k, |b| b.number_sep);
-    let plus_paren = pair(classes, k, |b| b.plus_paren);
     // Eleven bytes of digits and separators from each position.
     let all = digit | sep;
     let two = all & (all >> 1);
     let four = two & (two >> 2);
     let eight = four & (four >> 4);
     let eleven = eight & (two >> 8) & (all >> 10);
-    let phone = plus_paren & (digit >> 1);
     // Most blocks (prose, dates, ids) have no eleven such bytes: skip the count below, a long
     // chain of dependent shifts.
     if eleven as u64 == 0 {
-        return phone as u64;
+        return 0;
     }
     // Three or more separators among them (counted bit-sliced, saturating at three).
     let (mut one_sep, mut two_seps, mut three_seps) = (0u128, 0u128, 0u128);
@@ -141,9 +147,8 @@ fn may_hold_number(classes: &ByteClasses, k: usize) -> u64 {
         two_seps |= one_sep & s;
         one_sep |= s;
     }
-    let dense = eleven & !three_seps;
     // The low half: windows that start in block `k`.
-    (dense | phone) as u64
+    (eleven & !three_seps) as u64
 }
 
 /// Bytes a phone number or a run of digit groups is made of.
