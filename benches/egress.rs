@@ -2,7 +2,8 @@
 //! kinds of secret and personal-data regexes, each compiled separately, tried one after another
 //! over the serialised body — what a gitleaks-style loop does without a keyword prefilter.
 //!
-//! Target (issue #4): at most 3 µs for the 4 KB JSON body without a secret.
+//! Target (issue #4): at most 3 µs for the 4 KB JSON body without a secret. Measured on a 2-vCPU
+//! VM (2026-12-04): 6.0 µs evaluate, 4.1 µs for the scanner alone; see the README.
 
 use std::hint::black_box;
 
