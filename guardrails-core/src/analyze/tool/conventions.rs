@@ -385,6 +385,18 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
             return out;
         }
     }
+    // An MCP server named after a program: its tools are that program's subcommands, their
+    // arguments its operands and options (`git__push {remote, branch, force: true}` runs as
+    // `git push origin main --force`).
+    // (Servers named after what a program manages, `kubernetes__…`, `github__…`, have tools of
+    // their own, judged by name and arguments below.)
+    let server_program = name.server.as_str();
+    if db.is_none() && is_program(server_program) && !shells.contains(&server_program) && !name.has_any(LOOKUP_WORDS) {
+        if let Some(command) = program_command(server_program, &name, args) {
+            out.push(Carried::Shell { command: Cow::Owned(command), path: "$.args".to_owned() });
+            return out;
+        }
+    }
     // Code interpreters: `run_python {code}` runs as `python3 -c code`.
     if name.has_any(&[
         "python",
@@ -463,6 +475,78 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         out.push(message);
     }
     out
+}
+
+/// Words of a tool name that say "run it", not which subcommand.
+const RUN_WORDS: &[&str] = &["run", "exec", "execute", "command", "cmd", "invoke", "call", "tool", "cli"];
+
+/// Argument names whose values are operands, in the order a command line puts them (compared
+/// lower-cased, without `_` and `-`: `resource_type`, `resourceType`).
+const OPERAND_KEYS: &[&str] = &[
+    "resource",
+    "resourcetype",
+    "kind",
+    "type",
+    "remote",
+    "branch",
+    "ref",
+    "refspec",
+    "name",
+    "names",
+    "target",
+    "path",
+    "paths",
+];
+
+/// The command line a program server's tool runs: the program, the subcommand from the tool's
+/// name (or from a `command`/`argv` argument), operands, then every other argument as an option
+/// (`true` → `--flag`, `false` dropped, values → `--key value`). `None` when the call names no
+/// subcommand.
+fn program_command(program: &str, name: &Name, args: &Value) -> Option<String> {
+    let mut line: Vec<String> = vec![program.to_owned()];
+    line.extend(
+        name.words.iter().filter(|w| *w != program && *w != &name.server && !RUN_WORDS.contains(&w.as_str())).cloned(),
+    );
+    let map = args.as_object();
+    let mut used: Vec<&str> = Vec::new();
+    if let Some((v, key)) = ["argv", "args", "arguments", "command", "cmd", "subcommand"]
+        .iter()
+        .find_map(|k| map.and_then(|m| m.get(*k)).map(|v| (v, *k)))
+    {
+        let text = command_text(v)?;
+        let text = text.strip_prefix(program).map_or(&*text, str::trim_start);
+        line.push(text.to_owned());
+        used.push(key);
+    }
+    if line.len() == 1 {
+        return None;
+    }
+    let Some(map) = map else { return Some(line.join(" ")) };
+    let normal = |key: &str| key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
+    for operand in OPERAND_KEYS {
+        for (key, value) in map.iter().filter(|(k, _)| normal(k) == *operand) {
+            let values: Vec<&str> = match value {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => continue,
+            };
+            line.extend(values.iter().map(|v| shell_quote(v)));
+            used.push(key);
+        }
+    }
+    for (key, value) in map {
+        if used.contains(&key.as_str()) {
+            continue;
+        }
+        let flag = format!("--{}", key.replace('_', "-"));
+        match value {
+            Value::Bool(true) => line.push(flag),
+            Value::String(s) => line.extend([flag, shell_quote(s)]),
+            Value::Number(n) => line.extend([flag, n.to_string()]),
+            _ => {}
+        }
+    }
+    Some(line.join(" "))
 }
 
 fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
