@@ -208,7 +208,7 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
     ) {
         return HostClass::Metadata;
     }
-    if let Some(ip) = parse_ipv4(host) {
+    if let Some(ip) = parse_ipv4(host).or_else(|| wildcard_dns_ip(host)) {
         return classify_ipv4(ip);
     }
     if host.contains(':') {
@@ -229,6 +229,41 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
         return HostClass::Internal;
     }
     HostClass::Unknown
+}
+
+/// Wildcard DNS services: a name under them resolves to the address written in it
+/// (`169.254.169.254.nip.io`, `app-10-0-0-5.sslip.io`, `a9fea9fe.nip.io`), so the name reaches
+/// whatever the address does — the classic way around a block on metadata addresses.
+const WILDCARD_DNS: &[&str] = &["nip.io", "sslip.io", "xip.io", "nip.direct", "traefik.me", "backname.io"];
+/// Names that always resolve to the loopback address.
+const LOOPBACK_DNS: &[&str] = &["localtest.me", "lvh.me", "vcap.me", "lacolhost.com"];
+
+/// The address a wildcard-DNS name resolves to.
+fn wildcard_dns_ip(host: &str) -> Option<[u8; 4]> {
+    if LOOPBACK_DNS.iter().any(|d| host_within(host, d)) {
+        return Some([127, 0, 0, 1]);
+    }
+    let suffix = WILDCARD_DNS.iter().find(|d| host_within(host, d))?;
+    let name = host.strip_suffix(suffix)?.strip_suffix('.')?;
+    // Dotted: the last four labels.
+    let labels: Vec<&str> = name.rsplit('.').take(4).collect();
+    if labels.len() == 4 {
+        let quad: Option<Vec<u8>> = labels.iter().rev().map(|l| l.parse().ok()).collect();
+        if let Some(q) = quad.and_then(|q| <[u8; 4]>::try_from(q).ok()) {
+            return Some(q);
+        }
+    }
+    // Dashed or hex, in the last label: `app-169-254-169-254`, `a9fea9fe`.
+    let last = name.rsplit('.').next()?;
+    let parts: Vec<&str> = last.rsplit('-').take(4).collect();
+    if parts.len() == 4 {
+        let quad: Option<Vec<u8>> = parts.iter().rev().map(|p| p.parse().ok()).collect();
+        if let Some(q) = quad.and_then(|q| <[u8; 4]>::try_from(q).ok()) {
+            return Some(q);
+        }
+    }
+    let hex = last.rsplit('-').next()?;
+    (hex.len() == 8).then(|| u32::from_str_radix(hex, 16).ok().map(u32::to_be_bytes)).flatten()
 }
 
 fn classify_ipv4(ip: [u8; 4]) -> HostClass {
@@ -349,9 +384,24 @@ mod tests {
             "http://metadata.google.internal/computeMetadata/v1/",
             "http://169.254.170.2/v2/credentials",
             "http://100.100.100.200/latest/meta-data",
+            "http://169.254.169.254.nip.io/latest/meta-data/iam/security-credentials/",
+            "http://169-254-169-254.sslip.io/latest",
+            "http://creds.169-254-169-254.sslip.io/latest",
+            "http://a9fea9fe.nip.io/latest",
         ] {
             assert_eq!(classify(&host_of(url), url, &policy), HostClass::Metadata, "{url}");
         }
+    }
+
+    #[test]
+    fn wildcard_dns_names_are_their_address() {
+        let policy = Destinations::default();
+        let c = |u: &str| classify(&host_of(u), u, &policy);
+        assert_eq!(c("http://10.0.0.5.nip.io:8080/admin"), HostClass::Internal);
+        assert_eq!(c("http://api.localtest.me/"), HostClass::Internal);
+        assert_eq!(c("http://8.8.8.8.nip.io/"), c("http://8.8.8.8/"));
+        assert_eq!(c("https://docs.nip.io/"), HostClass::Unknown);
+        assert_eq!(c("https://blog.sslip.io/post"), HostClass::Unknown);
     }
 
     #[test]

@@ -1063,7 +1063,35 @@ pub(crate) fn named_action(tool: &str, args: &Value, facts: &mut Facts) {
         "persistentvolumeclaim",
     ]) {
         push(Intent::InfraDestroy, Severity::High, "location", target, format!("`{tool}` destroys infrastructure"));
+    } else if has(&["object", "file", "item", "record", "document", "blob", "entry", "message", "row", "version"])
+        && deletes_everything(args)
+    {
+        push(
+            Intent::DataBulkDelete,
+            Severity::High,
+            "location",
+            target,
+            format!("`{tool}` with an empty prefix or an all-flag deletes everything in `{target}`"),
+        );
     }
+}
+
+/// Whether a delete tool's arguments select everything: an empty (or `/`) prefix, or an
+/// all-flag, with no list of what to delete.
+fn deletes_everything(args: &Value) -> bool {
+    let Some(map) = args.as_object() else { return false };
+    let named =
+        ["keys", "ids", "names", "key", "id", "name", "objects", "paths", "path", "files", "items"].iter().any(|k| {
+            map.get(*k)
+                .is_some_and(|v| !v.is_null() && v.as_str() != Some("") && v.as_array().is_none_or(|a| !a.is_empty()))
+        });
+    let empty_prefix = ["prefix", "folder", "directory"]
+        .iter()
+        .any(|k| map.get(*k).and_then(Value::as_str).is_some_and(|p| p.trim_matches('/').is_empty()));
+    let all_flag = ["all", "all_versions", "allVersions", "everything", "delete_all", "deleteAll", "recursive"]
+        .iter()
+        .any(|k| map.get(*k) == Some(&Value::Bool(true)));
+    !named && (empty_prefix || all_flag)
 }
 
 /// The kind of resource a generic delete tool is given (`resourceType`, `kind`, `type`), as

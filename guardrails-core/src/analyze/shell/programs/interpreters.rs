@@ -38,6 +38,7 @@ use crate::intent::Intent;
 use super::super::unwrap::script_flow;
 use super::super::{nested, Flow, Invocation, ShellState};
 use super::filesystem::delete_severity;
+use crate::analyze::destination::host_of;
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/interpreter_code",
@@ -150,6 +151,70 @@ const FILE_CALLS: &[&str] = &[
     "writeTextFileSync(",
 ];
 
+/// Ways code names the whole process environment (not one variable of it).
+const WHOLE_ENVIRONMENT: &[&str] = &[
+    "os.environ",
+    "process.env",
+    "ENV.to_h",
+    "ENV.to_a",
+    "ENV.inspect",
+    "%ENV",
+    "getenv()",
+    "$_ENV",
+    "Deno.env.toObject(",
+];
+
+/// Ways code talks to the network.
+const NETWORK_CALLS: &[&str] = &[
+    "urlopen(",
+    "urllib.request",
+    "requests.",
+    "httpx.",
+    "http.client",
+    "aiohttp",
+    "socket.",
+    "fetch(",
+    "axios",
+    "http.request(",
+    "https.request(",
+    "XMLHttpRequest",
+    "Net::HTTP",
+    "HTTP::Tiny",
+    "LWP::",
+    "curl_exec(",
+    "fsockopen(",
+    "Deno.connect",
+];
+
+/// Code that reads the whole environment and talks to the network sends the environment — every
+/// token and password the process was given — to the host its first URL names.
+fn environment_sent(inv: &Invocation<'_>, code: &str, st: &ShellState<'_>, facts: &mut Facts) {
+    let whole = WHOLE_ENVIRONMENT.iter().any(|e| {
+        code.match_indices(e).any(|(at, _)| {
+            // `os.environ["HOME"]`, `process.env.PORT`, `os.environ.get(…)`: one variable.
+            let next = code[at + e.len()..].trim_start();
+            let one_variable = next.starts_with('[')
+                || next.starts_with(".get")
+                || next.starts_with(".setdefault")
+                || (e.ends_with("env") && next.starts_with('.'));
+            !one_variable
+        })
+    });
+    if !whole || !NETWORK_CALLS.iter().any(|c| code.contains(c)) {
+        return;
+    }
+    let url = ["https://", "http://"].iter().filter_map(|scheme| code.find(scheme)).min().map(|at| {
+        let rest = &code[at..];
+        &rest[..rest.find(['\'', '"', '`', ' ', ')']).unwrap_or(rest.len())]
+    });
+    // Without a URL, only a call that plainly sends (`sock.sendall(…)`, `requests.post(…)`).
+    if url.is_none() && ![".sendall(", ".send(", ".post(", ".put(", "urlopen("].iter().any(|c| code.contains(c)) {
+        return;
+    }
+    let host = url.map(host_of).unwrap_or_default();
+    super::network::send_flow(inv.report, &host, Flow::Secret("the process environment".to_owned()), st.policy, facts);
+}
+
 /// Whether a string literal is a file mode (`r`, `wb`, `a+`, `>>`, `<`).
 fn is_mode(s: &str) -> bool {
     !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b"rwabxtU+<>".contains(&b))
@@ -203,6 +268,7 @@ fn file_calls(inv: &Invocation<'_>, code: &str, facts: &mut Facts) {
 /// Scans interpreter code for shell commands, file access, tree deletions and fork loops.
 fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut Facts) {
     file_calls(inv, code, facts);
+    environment_sent(inv, code, st, facts);
     for call in SHELL_CALLS {
         for (at, _) in code.match_indices(call) {
             // `exec(` also matches `os.execv(`-less text such as `subprocess.exec(`; require a boundary.
