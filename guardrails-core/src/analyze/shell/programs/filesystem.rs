@@ -45,7 +45,7 @@ use super::super::{Flow, Invocation, ShellState};
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/recursive_delete",
     intents: &[Intent::FsDeleteRecursive, Intent::DataOverwrite],
-    triggers: &["rm", "unlink", "rmdir", "find", "mv", "truncate"],
+    triggers: &["rm", "unlink", "rmdir", "find", "mv", "truncate", "rsync"],
 };
 
 pub(crate) const DEVICE_DETECTOR: Detector = Detector {
@@ -90,6 +90,33 @@ const SYSTEM_DIRS: &[&str] = &[
     "Volumes",
     "private",
     "nix",
+];
+
+/// Where services keep their data: deleting anything under one is deleting the service's data,
+/// however deep (`/var/lib/postgresql/16/main`).
+const DATA_DIRS: &[&str] = &[
+    "var/lib/mysql",
+    "var/lib/mariadb",
+    "var/lib/postgresql",
+    "var/lib/pgsql",
+    "var/lib/mongodb",
+    "var/lib/mongo",
+    "var/lib/redis",
+    "var/lib/elasticsearch",
+    "var/lib/opensearch",
+    "var/lib/cassandra",
+    "var/lib/clickhouse",
+    "var/lib/influxdb",
+    "var/lib/rabbitmq",
+    "var/lib/kafka",
+    "var/lib/zookeeper",
+    "var/lib/etcd",
+    "var/lib/docker",
+    "var/lib/containerd",
+    "var/lib/kubelet",
+    "var/lib/neo4j",
+    "var/lib/couchdb",
+    "var/opt/mssql",
 ];
 
 /// Directories under the home directory that only hold caches.
@@ -184,6 +211,10 @@ pub(crate) fn delete_severity(path: &str, dynamic: bool, cwd: Option<&str>) -> O
                 return None;
             }
         }
+        let rel = parts.join("/");
+        if let Some(dir) = DATA_DIRS.iter().find(|d| rel == **d || rel.starts_with(&format!("{d}/"))) {
+            return Some((Severity::Critical, format!("deletes `{norm}`, data of the service kept in `/{dir}`")));
+        }
         if SYSTEM_DIRS.contains(first) {
             return if parts.len() <= 2 {
                 Some((Severity::Critical, format!("deletes the system directory `{norm}`")))
@@ -263,6 +294,37 @@ fn recursive_flag(v: &str) -> bool {
 }
 
 /// `rm`, `find`, `mv`, `truncate`.
+/// `rsync --delete src/ dest/` makes `dest` a copy of `src`, deleting whatever `src` lacks: from
+/// an empty directory it empties `dest`. Judged like `rm -rf dest` when `dest` is local and holds
+/// a system directory or a service's data, or when the source is an empty directory by name;
+/// a deploy into an application directory passes.
+pub(crate) fn rsync_delete(inv: &Invocation<'_>, st: &ShellState<'_>, facts: &mut Facts) {
+    let deletes = inv.args.iter().skip(1).any(|a| a.value == "--del" || a.value.starts_with("--delete"));
+    let operands: Vec<&super::super::Arg> =
+        inv.args.iter().skip(1).filter(|a| !a.value.starts_with('-') || a.value == "-").collect();
+    let (Some(dest), Some(source)) = (operands.last(), operands.len().checked_sub(2).and_then(|i| operands.get(i)))
+    else {
+        return;
+    };
+    // `host:path` and `rsync://` destinations are remote: the network analyzer's.
+    let remote = dest.value.contains("::")
+        || dest.value.starts_with("rsync://")
+        || dest.value.split_once(':').is_some_and(|(h, _)| !h.is_empty() && !h.contains('/'));
+    if !deletes || remote {
+        return;
+    }
+    let Some((severity, why)) =
+        delete_severity(&format!("{}/*", dest.value.trim_end_matches('/')), dest.dynamic, st.cwd.as_deref())
+    else {
+        return;
+    };
+    let empty_source = source.value.to_ascii_lowercase().contains("empty");
+    if severity == Severity::Critical || empty_source {
+        let why = format!("`rsync --delete` from `{}` {why}", source.value);
+        report(inv, &dest.value, severity, why, facts);
+    }
+}
+
 pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     let cwd = st.cwd.clone();
     match name {
@@ -618,6 +680,9 @@ mod tests {
             ("/boot", Some(Severity::Critical)),
             ("/var/lib", Some(Severity::Critical)),
             ("/var/lib/app/cache/x", Some(Severity::High)),
+            ("/var/lib/postgresql/16/main", Some(Severity::Critical)),
+            ("/var/lib/docker/volumes/pg", Some(Severity::Critical)),
+            ("/var/lib/mysql-restore-check/x", Some(Severity::High)),
             ("~", Some(Severity::Critical)),
             ("~/", Some(Severity::Critical)),
             ("~/..", Some(Severity::Critical)),

@@ -67,7 +67,11 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "clickhouse" | "snowsql" | "bq"
         | "duckdb" | "cockroach" | "dropdb" | "mysqladmin" | "pg_dropcluster" | "redis-cli" | "mongosh" | "mongo"
         | "pg_dump" | "pg_dumpall" | "mysqldump" | "mongodump" => databases::check(&inv, name, st, facts),
-        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "rsync" | "sftp" => {
+        "rsync" => {
+            filesystem::rsync_delete(&inv, st, facts);
+            network::check(&inv, name, st, facts)
+        }
+        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "sftp" => {
             network::check(&inv, name, st, facts)
         }
         "echo" | "printf" => {
