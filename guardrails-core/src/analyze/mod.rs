@@ -64,6 +64,16 @@ impl Analysis<'_> {
     }
 }
 
+/// How bad deleting the branch `branch` of a shared repository is: high for a protected branch
+/// (policy `protected_branches`) or one not named, medium for any other (a feature branch), as
+/// `git push --delete` is judged.
+pub(crate) fn branch_delete_severity(branch: Option<&str>, protected: &[crate::glob::Glob]) -> crate::fact::Severity {
+    match branch {
+        Some(b) if !protected.iter().any(|g| g.matches(b)) => crate::fact::Severity::Medium,
+        _ => crate::fact::Severity::High,
+    }
+}
+
 /// Bytes that make a command line need the full shell analysis even without a trigger word:
 /// quoting and escapes can spell any word (`r''m`), expansions and operators can run anything.
 const SHELL_SPECIAL: &[u8] = b"'\"`$\\|;&<>(){}\n*?[";

@@ -257,7 +257,14 @@ const CONTROL_PLANES: &[&str] = &[
 ];
 
 /// Checks the method and URL (and, for bulk endpoints, the body) of a request.
-pub(crate) fn check(method: &str, url: &Url, request: &Request<'_>, body: Option<&Value>, emit: &mut Emit<'_>) {
+pub(crate) fn check(
+    method: &str,
+    url: &Url,
+    request: &Request<'_>,
+    body: Option<&Value>,
+    protected: &[crate::glob::Glob],
+    emit: &mut Emit<'_>,
+) {
     let segs: Vec<String> = url.segments.iter().map(|s| s.to_ascii_lowercase()).collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     secret_stores(method, url, &segs, request, emit);
@@ -265,7 +272,7 @@ pub(crate) fn check(method: &str, url: &Url, request: &Request<'_>, body: Option
         aws(&action, url, body, emit);
     }
     match method {
-        "DELETE" => delete(url, &segs, body, emit),
+        "DELETE" => delete(url, &segs, body, protected, emit),
         "POST" | "PUT" | "PATCH" => {
             bulk_endpoint(&segs, body, emit);
             graphql_mutation(body, emit);
@@ -304,7 +311,7 @@ fn is_collection(seg: &str) -> bool {
         && !matches!(seg, "settings" | "preferences" | "details" | "contents" | "status")
 }
 
-fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+fn delete(url: &Url, segs: &[&str], body: Option<&Value>, protected: &[crate::glob::Glob], emit: &mut Emit<'_>) {
     let path = format!("/{}", url.segments.join("/"));
     // Object stores: a bucket's address deletes the bucket, an object's address one object.
     if let Some(store) = object_store(url, segs) {
@@ -383,7 +390,7 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     }
     // Code hosts: the repository or project itself, a branch, or something inside the repository.
     if let Some(n) = code_host {
-        code_host_delete(&segs[n..], &path, emit);
+        code_host_delete(&segs[n..], &path, protected, emit);
         return;
     }
     // Elasticsearch / OpenSearch: DELETE /index drops the index.
@@ -528,7 +535,7 @@ fn code_host_repository(url: &Url, segs: &[&str]) -> Option<usize> {
 }
 
 /// A DELETE under a code host's repository (`rest` is the path below it).
-fn code_host_delete(rest: &[&str], path: &str, emit: &mut Emit<'_>) {
+fn code_host_delete(rest: &[&str], path: &str, protected: &[crate::glob::Glob], emit: &mut Emit<'_>) {
     match rest {
         [] => emit(
             Intent::InfraDestroy,
@@ -546,7 +553,7 @@ fn code_host_delete(rest: &[&str], path: &str, emit: &mut Emit<'_>) {
             let branch = branch.join("/");
             emit(
                 Intent::VcsHistoryRewrite,
-                Severity::High,
+                super::super::branch_delete_severity(Some(&branch), protected),
                 DESTRUCTIVE.id,
                 target("location", path),
                 format!("deletes the branch `{branch}`"),
@@ -1103,7 +1110,9 @@ mod tests {
             Request { method, url, headers: Vec::new(), body: body.as_ref(), at: super::super::Paths::wire() };
         let parsed = Url::parse(url);
         let mut out = Vec::new();
-        check(method, &parsed, &request, body.as_ref(), &mut |intent, _, _, _, message| out.push((intent, message)));
+        check(method, &parsed, &request, body.as_ref(), &[], &mut |intent, _, _, _, message| {
+            out.push((intent, message))
+        });
         out
     }
 

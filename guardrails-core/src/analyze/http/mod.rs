@@ -175,9 +175,16 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
     }
     let body = body_value(request);
     let body = body.as_deref();
-    api::check(&method, &url, request, body, &mut |intent, severity, detector, target, message| {
-        facts.push(url_fact(intent, severity, detector, target, message));
-    });
+    api::check(
+        &method,
+        &url,
+        request,
+        body,
+        &cx.shell.protected_branches,
+        &mut |intent, severity, detector, target, message| {
+            facts.push(url_fact(intent, severity, detector, target, message));
+        },
+    );
     // Commands carried by `exec` endpoints are analysed as shell, pointing at the URL.
     if let Some(command) = api::exec_command(&url, body) {
         super::code(super::Code::Shell(&command), Some(&request.at.url), cx, facts);

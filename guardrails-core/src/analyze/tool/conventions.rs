@@ -592,6 +592,11 @@ fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
 }
 
 fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
+    // A code host's file tools (`github__create_or_update_file`, `push_files`) write into a
+    // repository on the host: a message to its owner, below, not a local file.
+    if name.server_has_any(CODE_HOSTS) {
+        return Vec::new();
+    }
     let editor = matches!(name.leaf.as_str(), "str_replace_editor" | "str_replace_based_edit_tool" | "text_editor");
     let fileish = name.has_any(&["file", "files", "dir", "directory", "folder", "path"])
         || name.server_has_any(&["filesystem", "fs", "files"])
@@ -776,7 +781,8 @@ fn message<'a>(name: &Name, args: &'a Value, dest: &Destinations) -> Option<Carr
         "webhook",
         "text",
     ]);
-    if !(verb && noun) {
+    let repository_file = name.server_has_any(CODE_HOSTS) && name.has_any(&["file", "files", "push"]);
+    if !(repository_file || verb && noun) {
         return None;
     }
     let parts: Vec<(&Value, String)> =
@@ -809,7 +815,7 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
         return (addresses.join(", "), outside);
     }
     // Code hosts: an issue in a repository outside the organisation's accounts is public.
-    if name.server_has_any(&["github", "gitlab", "bitbucket", "gitea", "codeberg"]) || name.has("gist") {
+    if name.server_has_any(CODE_HOSTS) || name.has("gist") {
         if name.has("gist") {
             return ("a gist".to_owned(), true);
         }
@@ -832,6 +838,11 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
             None => ("a repository".to_owned(), true),
         };
     }
+    // Paste sites and public communities publish what they are given.
+    if name.server_has_any(PUBLIC_SERVICES) || name.has_any(&["paste", "pastebin", "gist"]) {
+        let service = if name.server.is_empty() { name.leaf.clone() } else { name.server.clone() };
+        return (service, true);
+    }
     if let Some(url) =
         URL_KEYS.iter().chain(&["webhook_url", "webhook"]).find_map(|k| args.get(*k).and_then(Value::as_str))
     {
@@ -850,6 +861,19 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
         || name.server_has_any(&["gmail", "twilio", "sendgrid", "mailgun", "twitter", "x"]);
     ("an unknown recipient".to_owned(), personal)
 }
+
+/// Databases whose tools create and delete branches of the database.
+const BRANCHING_DATABASES: &[&str] = &["neon", "planetscale", "supabase", "xata", "dolt", "turso"];
+
+/// Code hosts: what their tools write lands in a repository of the `owner` argument.
+const CODE_HOSTS: &[&str] = &["github", "gitlab", "bitbucket", "gitea", "codeberg"];
+
+/// Services whose messages and posts leave the organisation: paste sites and public communities
+/// (their channels are not the organisation's workspace).
+const PUBLIC_SERVICES: &[&str] = &[
+    "pastebin", "hastebin", "dpaste", "ghostbin", "paste", "discord", "telegram", "reddit", "twitter", "x", "mastodon",
+    "bluesky",
+];
 
 /// Whether `tool` belongs to a database: a database server's tool (`supabase__search`), or one
 /// named for SQL or a database (`run_sql`, `query_database`).
@@ -949,7 +973,7 @@ fn target_of(args: &Value) -> &str {
 }
 
 /// Tools named for what they destroy or hand out, judged by name and arguments.
-pub(crate) fn named_action(tool: &str, args: &Value, facts: &mut Facts) {
+pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::Glob], facts: &mut Facts) {
     let name = Name::parse(tool);
     let mut push = |intent: Intent, severity: Severity, kind: &'static str, target: &str, message: String| {
         facts.push(Fact {
@@ -1010,6 +1034,9 @@ pub(crate) fn named_action(tool: &str, args: &Value, facts: &mut Facts) {
     // (`kubectl_delete {resourceType: "namespace"}`).
     let mut nouns = name.words.clone();
     nouns.extend(resource_type(args));
+    // Two-word resources: `delete_resource_group` → `resourcegroup`.
+    let joined: Vec<String> = nouns.windows(2).map(|w| format!("{}{}", w[0], w[1])).collect();
+    nouns.extend(joined);
     let has = |list: &[&str]| nouns.iter().any(|w| list.iter().any(|l| w == l || w.strip_suffix('s') == Some(l)));
     if has(&["repository", "repo", "project"]) {
         push(
@@ -1026,7 +1053,26 @@ pub(crate) fn named_action(tool: &str, args: &Value, facts: &mut Facts) {
     } else if has(&["table", "collection", "index", "view"]) {
         push(Intent::SchemaDrop, Severity::High, "table", target, format!("`{tool}` drops a table or collection"));
     } else if has(&["branch"]) {
-        push(Intent::VcsHistoryRewrite, Severity::High, "location", target, format!("`{tool}` deletes a branch"));
+        let branch = ["branch", "branch_name", "branchName", "branch_id", "branchId", "name", "ref"]
+            .iter()
+            .find_map(|k| args.get(*k).and_then(Value::as_str))
+            .map(|b| b.trim_start_matches("refs/heads/"));
+        if is_database_tool(tool) || name.server_has_any(BRANCHING_DATABASES) {
+            // A database branch (Neon, PlanetScale, Supabase): a preview copy, unless it is the
+            // database itself.
+            if branch.is_none_or(|b| protected.iter().any(|g| g.matches(b))) {
+                push(
+                    Intent::SchemaDrop,
+                    Severity::Critical,
+                    "database",
+                    target,
+                    format!("`{tool}` deletes a main database branch"),
+                );
+            }
+        } else {
+            let severity = super::super::branch_delete_severity(branch, protected);
+            push(Intent::VcsHistoryRewrite, severity, "location", target, format!("`{tool}` deletes a branch"));
+        }
     } else if has(&[
         "cluster",
         "bucket",
@@ -1061,6 +1107,8 @@ pub(crate) fn named_action(tool: &str, args: &Value, facts: &mut Facts) {
         "queue",
         "persistentvolume",
         "persistentvolumeclaim",
+        "resourcegroup",
+        "subscription",
     ]) {
         push(Intent::InfraDestroy, Severity::High, "location", target, format!("`{tool}` destroys infrastructure"));
     } else if has(&["object", "file", "item", "record", "document", "blob", "entry", "message", "row", "version"])

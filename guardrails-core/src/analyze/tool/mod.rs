@@ -170,7 +170,7 @@ pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut F
             }
         }
     }
-    conventions::named_action(tool, args, facts);
+    conventions::named_action(tool, args, &cx.shell.protected_branches, facts);
     if carried.is_empty() {
         unknown_tool(tool, args, cx, facts);
     }

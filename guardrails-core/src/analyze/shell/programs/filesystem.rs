@@ -210,6 +210,10 @@ pub(crate) fn delete_severity(path: &str, dynamic: bool, cwd: Option<&str>) -> O
             if rest.len() >= 2 && rest.last().is_some_and(|l| DISPOSABLE.contains(l)) {
                 return None;
             }
+            // As `~/projects` is: the user's own files.
+            if rest.len() == 1 {
+                return Some((Severity::Critical, format!("deletes `{norm}`, the user's own files")));
+            }
         }
         let rel = parts.join("/");
         if let Some(dir) = DATA_DIRS.iter().find(|d| rel == **d || rel.starts_with(&format!("{d}/"))) {
@@ -681,6 +685,8 @@ mod tests {
             ("/var/lib", Some(Severity::Critical)),
             ("/var/lib/app/cache/x", Some(Severity::High)),
             ("/var/lib/postgresql/16/main", Some(Severity::Critical)),
+            ("/home/dev/projects", Some(Severity::Critical)),
+            ("/home/dev/projects/app/src", Some(Severity::High)),
             ("/var/lib/docker/volumes/pg", Some(Severity::Critical)),
             ("/var/lib/mysql-restore-check/x", Some(Severity::High)),
             ("~", Some(Severity::Critical)),

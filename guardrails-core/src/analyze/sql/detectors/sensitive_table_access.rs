@@ -20,9 +20,12 @@
 //! SELECT * FROM public.billing_codes;
 //! ```
 //!
+//! An unqualified name matches a glob whose schema part is `*` (`payment_cards` and
+//! `*.payment_cards`): whatever schema it resolves to, the glob covers it.
+//!
 //! ## Known gaps
-//! Unqualified names are matched as written; a `search_path` that resolves `cards` to
-//! `billing.cards` is not known to the engine.
+//! A `search_path` that resolves `cards` to `billing.cards` is not known to the engine: an
+//! unqualified name does not match `billing.*`.
 //!
 //! ## Intents
 //! `data.sensitive_read`
@@ -50,7 +53,9 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Facts) {
             continue;
         }
         let (name, next) = stmt.name_at(i);
-        if let Some(glob) = state.sensitive_tables.iter().find(|g| g.matches(&name)) {
+        let any_schema = (!name.contains('.')).then(|| format!("*.{name}"));
+        let matches = |g: &&crate::glob::Glob| g.matches(&name) || any_schema.as_deref().is_some_and(|n| g.matches(n));
+        if let Some(glob) = state.sensitive_tables.iter().find(matches) {
             facts.push(stmt.fact(
                 Intent::DataSensitiveRead,
                 Severity::Medium,
