@@ -81,7 +81,7 @@ fn load_action_fixtures() -> Vec<common::Fixture<ActionFile>> {
 /// The YAML of the action test policy: the catch-all rule plus the organisation.
 fn action_policy_yaml() -> String {
     format!(
-        "{}organization:\n  domains: [example-corp.com, \"*.corp.internal\"]\n  github_orgs: [example-corp]\n",
+        "{}organization:\n  domains: [example-corp.com, \"*.corp.internal\"]\n  github_orgs: [example-corp]\n  buckets: [\"example-corp-*\"]\n",
         common::catch_all_yaml(&[])
     )
 }

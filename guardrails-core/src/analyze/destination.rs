@@ -18,6 +18,9 @@ pub(crate) struct Destinations {
     pub(crate) untrusted: Vec<Glob>,
     /// The organisation's GitHub organisations (`acme-corp`), lower-cased.
     pub(crate) github_orgs: Vec<String>,
+    /// The organisation's buckets (`acme-*`); empty when the policy names none, and then no
+    /// bucket is judged outside.
+    pub(crate) org_buckets: Vec<Glob>,
 }
 
 /// Where a request goes.
@@ -343,6 +346,7 @@ mod tests {
             org_hosts: vec![Glob::new("acme-corp.com"), Glob::new("*.acme-corp.com"), Glob::new("*.acme.internal")],
             untrusted: vec![Glob::new("*.evil-drop.example")],
             github_orgs: vec!["acme-corp".to_owned()],
+            org_buckets: vec![Glob::new("acme-*")],
         }
     }
 

@@ -244,6 +244,7 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     let mut org_hosts: Vec<Glob> = Vec::new();
     let mut untrusted: Vec<Glob> = Vec::new();
     let mut github_orgs: Vec<String> = Vec::new();
+    let mut org_buckets: Vec<Glob> = Vec::new();
     let mut tools = Vec::new();
     let mut protected: Option<Vec<Glob>> = None;
     for (src, doc) in &sources {
@@ -255,6 +256,7 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
             }
             org_hosts.extend(org.hosts.iter().map(|h| Glob::new(h)));
             github_orgs.extend(org.github_orgs.iter().map(|o| o.to_ascii_lowercase()));
+            org_buckets.extend(org.buckets.iter().map(|b| Glob::new(b)));
         }
         untrusted.extend(doc.untrusted_hosts.iter().map(|h| Glob::new(h)));
         for (n, m) in doc.tools.iter().enumerate() {
@@ -362,7 +364,7 @@ pub(crate) fn compile(text: &str, format: Format, host_limits: &LimitOverrides) 
     })?;
 
     let shell = crate::analyze::shell::ShellPolicy {
-        destinations: crate::analyze::destination::Destinations { org_hosts, untrusted, github_orgs },
+        destinations: crate::analyze::destination::Destinations { org_hosts, untrusted, github_orgs, org_buckets },
         protected_branches: protected
             .unwrap_or_else(|| DEFAULT_PROTECTED_BRANCHES.iter().map(|b| Glob::new(b)).collect()),
     };

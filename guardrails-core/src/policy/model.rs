@@ -122,6 +122,9 @@ pub(crate) struct OrganizationDoc {
     pub(crate) hosts: Vec<String>,
     #[serde(default)]
     pub(crate) github_orgs: Vec<String>,
+    /// The organisation's object-storage buckets (globs: `acme-*`).
+    #[serde(default)]
+    pub(crate) buckets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

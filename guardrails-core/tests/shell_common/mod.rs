@@ -85,7 +85,10 @@ pub fn load_shell_fixtures() -> Vec<Fixture<ShellFile>> {
 
 /// The YAML of the shell test policy: the catch-all rule plus the organisation's domain.
 pub fn shell_policy_yaml() -> String {
-    format!("{}organization:\n  domains: [{ORG_DOMAIN}]\n  hosts: []\n", catch_all_yaml(&[]))
+    format!(
+        "{}organization:\n  domains: [{ORG_DOMAIN}]\n  hosts: []\n  buckets: [\"example-corp-*\"]\n",
+        catch_all_yaml(&[])
+    )
 }
 
 /// The shell test policy, compiled.

@@ -494,8 +494,14 @@ const OPERAND_KEYS: &[&str] = &[
     "name",
     "names",
     "target",
+    "source",
+    "src",
+    "from",
     "path",
     "paths",
+    "destination",
+    "dest",
+    "to",
 ];
 
 /// The command line a program server's tool runs: the program, the subcommand from the tool's

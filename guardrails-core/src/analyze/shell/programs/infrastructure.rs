@@ -276,8 +276,15 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 _ => {}
             }
         }
-        "aws" => aws(&inv, &v, facts),
+        "aws" => aws(&inv, &v, st, facts),
         "gcloud" | "gsutil" => {
+            // `gsutil cp|mv|rsync SRC gs://DEST`, `gcloud storage cp SRC gs://DEST`.
+            let copies = v.iter().any(|a| matches!(*a, "cp" | "mv" | "rsync"))
+                && (name == "gsutil" || v.get(1) == Some(&"storage"));
+            let paths: Vec<&str> = v.iter().skip(1).copied().filter(|a| !a.starts_with('-')).collect();
+            if let (true, Some([.., source, dest])) = (copies, paths.get(1..)) {
+                bucket_copy(&inv, source, dest, "gs://", st, facts);
+            }
             if name == "gsutil"
                 && (v.contains(&"rm") || v.contains(&"rb"))
                 && (has("-r")
@@ -467,7 +474,28 @@ fn value_of<'a>(args: &[&'a str], flag: &str) -> Option<&'a str> {
     })
 }
 
-fn aws(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
+/// A copy into a bucket the policy does not list as the organisation's (`organization.buckets`)
+/// sends what it copies out: judged as an upload to an unknown host — the objects of one of the
+/// organisation's buckets are its data, a local path is judged by what it holds.
+fn bucket_copy(inv: &Invocation<'_>, source: &str, dest: &str, scheme: &str, st: &ShellState<'_>, facts: &mut Facts) {
+    let destinations = &st.policy.destinations;
+    let bucket =
+        |uri: &str| uri.strip_prefix(scheme).map(|rest| rest.split('/').next().unwrap_or("").to_ascii_lowercase());
+    let ours = |b: &str| destinations.org_buckets.iter().any(|g| g.matches(b));
+    let Some(to) = bucket(dest) else { return };
+    if destinations.org_buckets.is_empty() || to.is_empty() || ours(&to) {
+        return;
+    }
+    let flow = match bucket(source) {
+        Some(from) if ours(&from) => Flow::Data(format!("objects of the organisation's bucket `{source}`")),
+        Some(_) => return,
+        None => super::network::flow_of_path(source),
+    };
+    let host = format!("{to}.{}", if scheme == "gs://" { "storage.googleapis.com" } else { "s3.amazonaws.com" });
+    super::network::send_flow(inv.report, &host, flow, st.policy, facts);
+}
+
+fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts) {
     let ops = operands(&v[1..], &["--region", "--profile", "--output", "--endpoint-url", "--query"]);
     let (Some(service), Some(op)) = (ops.first().copied(), ops.get(1).copied()) else { return };
     let has = |f: &str| v.contains(&f);
@@ -506,6 +534,11 @@ fn aws(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
                 ops.last().copied().unwrap_or(""),
                 "`aws s3 sync --delete` deletes objects missing from the source".to_owned(),
             );
+        }
+        ("s3", "cp" | "mv" | "sync") => {
+            if let Some([.., source, dest]) = ops.get(2..) {
+                bucket_copy(inv, source, dest, "s3://", st, facts);
+            }
         }
         ("secretsmanager", "get-secret-value") | ("kms", "decrypt") => {
             push(

@@ -207,7 +207,7 @@ fn judge_literal(
 }
 
 /// What a local path holds, for an upload.
-fn flow_of_path(path: &str) -> Flow {
+pub(crate) fn flow_of_path(path: &str) -> Flow {
     let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
     match flow_of_file(path) {
         // A whole directory tree (`scp -r /srv/uploads host:`) is bulk data; a single ordinary
