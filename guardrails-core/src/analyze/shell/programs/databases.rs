@@ -170,6 +170,14 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                         run_sql(inv, &a.value, a.span, Dialect::Bigquery, st, facts);
                     }
                 }
+                // `bq extract dataset.table gs://bucket/…`: the table written into a bucket.
+                Some("extract") => {
+                    // The last two operands (flag values such as `CSV` come before them).
+                    if let Some([.., table, dest]) = ops.get(1..) {
+                        let flow = Flow::Data(format!("the table `{table}`"));
+                        super::infrastructure::bucket_upload(inv, dest, "gs://", flow, st, facts);
+                    }
+                }
                 _ => {}
             }
             return Flow::Data("query results".to_owned());

@@ -491,6 +491,27 @@ fn bucket_copy(inv: &Invocation<'_>, source: &str, dest: &str, scheme: &str, st:
         Some(_) => return,
         None => super::network::flow_of_path(source),
     };
+    bucket_upload(inv, dest, scheme, flow, st, facts);
+}
+
+/// `flow` written into the bucket of `dest` (a `scheme` URI): an upload to an unknown host when
+/// the policy names the organisation's buckets and this is not one of them.
+pub(crate) fn bucket_upload(
+    inv: &Invocation<'_>,
+    dest: &str,
+    scheme: &str,
+    flow: Flow,
+    st: &ShellState<'_>,
+    facts: &mut Facts,
+) {
+    let destinations = &st.policy.destinations;
+    let Some(to) = dest.strip_prefix(scheme).map(|rest| rest.split('/').next().unwrap_or("").to_ascii_lowercase())
+    else {
+        return;
+    };
+    if destinations.org_buckets.is_empty() || to.is_empty() || destinations.org_buckets.iter().any(|g| g.matches(&to)) {
+        return;
+    }
     let host = format!("{to}.{}", if scheme == "gs://" { "storage.googleapis.com" } else { "s3.amazonaws.com" });
     super::network::send_flow(inv.report, &host, flow, st.policy, facts);
 }
