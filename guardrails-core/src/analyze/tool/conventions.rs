@@ -881,6 +881,13 @@ const PUBLIC_SERVICES: &[&str] = &[
     "bluesky",
 ];
 
+/// Whether `tool` only looks for things (search, grep, lookup, docs), running none of its arguments.
+pub(crate) fn only_looks(tool: &str) -> bool {
+    let name = Name::parse(tool);
+    (name.has_any(LOOKUP_WORDS) || name.has_any(&["grep", "ripgrep", "rg", "find", "regex", "match", "semantic"]))
+        && !name.has_any(&["delete", "remove", "replace", "exec", "execute", "run", "kill"])
+}
+
 /// Whether `tool` belongs to a database: a database server's tool (`supabase__search`), or one
 /// named for SQL or a database (`run_sql`, `query_database`).
 pub(crate) fn is_database_tool(tool: &str) -> bool {

@@ -236,9 +236,14 @@ fn unknown_tool(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut Facts) 
     let mut scan = Scan::default();
     scan.value(args, "$.args");
     egress::judge(&scan, Receiver::Tool { name: tool }, EGRESS.id, facts);
+    let database = conventions::is_database_tool(tool);
+    // A search or grep tool's arguments are what it looks for, never run (`search_code {query:
+    // "drop table users"}`, `grep {pattern: "rm -rf /"}`).
+    if !database && conventions::only_looks(tool) {
+        return;
+    }
     let mut strings = Vec::new();
     conventions::strings(args, &mut "$.args".to_owned(), &mut strings, 0);
-    let database = conventions::is_database_tool(tool);
     for (text, path) in strings {
         // A prose argument (a search `query`) is read as SQL only when all of it parses as SQL:
         // `DROP TABLE invoices` does, `drop table syntax in postgres` does not.
