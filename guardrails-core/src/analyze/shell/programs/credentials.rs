@@ -221,6 +221,7 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
     let mut i = 1;
     let pattern_first = matches!(name, "grep" | "egrep" | "fgrep" | "rg" | "awk" | "sed" | "jq" | "yq");
     let mut pattern_seen = !pattern_first;
+    let mut pattern = None;
     while i < inv.args.len() {
         let v = inv.args[i].value.as_str();
         if v.starts_with('-') && v.len() > 1 {
@@ -229,6 +230,7 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
             }
         } else if !pattern_seen {
             pattern_seen = true;
+            pattern = Some(v);
         } else {
             files.push(v);
         }
@@ -239,6 +241,12 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
         if let Some(dest) = files.pop() {
             super::system::write_target(inv, dest, facts);
         }
+    }
+    // `env | grep -E '^(NODE_ENV|PORT)='`: only the named, non-secret variables are printed.
+    let grep = matches!(name, "grep" | "egrep" | "fgrep" | "rg");
+    let inverted = inv.args.iter().skip(1).any(|a| a.value == "-v" || a.value == "--invert-match");
+    if grep && !inverted && pattern.is_some_and(selects_plain_variables) {
+        return Flow::Unknown;
     }
     let mut out = match &inv.stdin {
         Flow::Terminal => Flow::Unknown,
@@ -289,6 +297,21 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
         return Flow::Unknown;
     }
     out
+}
+
+/// A grep pattern that selects assignments of named variables only, none of them secret by name:
+/// `^PORT=`, `^(NODE_ENV|PORT|LOG_LEVEL)=`.
+fn selects_plain_variables(pattern: &str) -> bool {
+    const SECRET_WORDS: &[&str] = &[
+        "KEY", "SECRET", "TOKEN", "PASS", "PWD", "CRED", "AUTH", "PRIVATE", "CERT", "DSN", "URL", "SESSION", "COOKIE",
+    ];
+    let Some(body) = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('=')) else { return false };
+    let names = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')).unwrap_or(body);
+    names.split('|').all(|n| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            && !SECRET_WORDS.iter().any(|w| n.contains(w))
+    })
 }
 
 /// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds; `history`:
