@@ -248,23 +248,17 @@ fn wildcard_dns_ip(host: &str) -> Option<[u8; 4]> {
     }
     let suffix = WILDCARD_DNS.iter().find(|d| host_within(host, d))?;
     let name = host.strip_suffix(suffix)?.strip_suffix('.')?;
-    // Dotted: the last four labels.
-    let labels: Vec<&str> = name.rsplit('.').take(4).collect();
-    if labels.len() == 4 {
-        let quad: Option<Vec<u8>> = labels.iter().rev().map(|l| l.parse().ok()).collect();
-        if let Some(q) = quad.and_then(|q| <[u8; 4]>::try_from(q).ok()) {
-            return Some(q);
-        }
-    }
-    // Dashed or hex, in the last label: `app-169-254-169-254`, `a9fea9fe`.
+    // Dotted, the last four labels; or dashed, in the last label (`app-169-254-169-254`).
+    let last_four = |text: &str, sep: char| -> Option<[u8; 4]> {
+        let parts: Vec<&str> = text.rsplit(sep).take(4).collect();
+        let quad: Vec<u8> = parts.iter().rev().map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        <[u8; 4]>::try_from(quad).ok()
+    };
     let last = name.rsplit('.').next()?;
-    let parts: Vec<&str> = last.rsplit('-').take(4).collect();
-    if parts.len() == 4 {
-        let quad: Option<Vec<u8>> = parts.iter().rev().map(|p| p.parse().ok()).collect();
-        if let Some(q) = quad.and_then(|q| <[u8; 4]>::try_from(q).ok()) {
-            return Some(q);
-        }
+    if let Some(ip) = last_four(name, '.').or_else(|| last_four(last, '-')) {
+        return Some(ip);
     }
+    // Hex, in the last label: `a9fea9fe`.
     let hex = last.rsplit('-').next()?;
     (hex.len() == 8).then(|| u32::from_str_radix(hex, 16).ok().map(u32::to_be_bytes)).flatten()
 }
