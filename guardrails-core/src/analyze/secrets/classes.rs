@@ -101,19 +101,19 @@ impl ByteClasses {
     }
 }
 
-/// `[0-9]`, `[A-Za-z]` and `[A-Za-z0-9_]` of 16 bytes.
-fn digit_letter_word(v: u8x16) -> (u8x16, u8x16, u8x16) {
+/// `[0-9]` and `[A-Za-z0-9_]` of 16 bytes.
+fn digit_and_word(v: u8x16) -> (u8x16, u8x16) {
     // `x - lo < n`, wrapping: one subtraction and one unsigned compare per range.
     let digit = (v - u8x16::splat(b'0')).simd_lt(u8x16::splat(10));
     let letter = ((v | u8x16::splat(0x20)) - u8x16::splat(b'a')).simd_lt(u8x16::splat(26));
-    (digit, letter, digit | letter | v.simd_eq(u8x16::splat(b'_')))
+    (digit, digit | letter | v.simd_eq(u8x16::splat(b'_')))
 }
 
 /// Masks of 16 bytes at `shift` in the block.
 fn classify16(bytes: [u8; 16], shift: usize, block: &mut Block) {
     let v = u8x16::new(bytes);
     let eq = |c: u8| v.simd_eq(u8x16::splat(c));
-    let (digit, _, word) = digit_letter_word(v);
+    let (digit, word) = digit_and_word(v);
     let upper = (v - u8x16::splat(b'A')).simd_lt(u8x16::splat(26));
     let bits = |m: u8x16| u64::from(m.to_bitmask()) << shift;
     let dash = eq(b'-');
@@ -152,7 +152,7 @@ pub(crate) fn rare_mask(b: &[u8], k: usize, class: Rare) -> u64 {
         }
         let v = u8x16::new(lanes);
         let m = match class {
-            Rare::Word => digit_letter_word(v).2,
+            Rare::Word => digit_and_word(v).1,
             Rare::PlusParen => v.simd_eq(u8x16::splat(b'+')) | v.simd_eq(u8x16::splat(b'(')),
         };
         mask |= u64::from(m.to_bitmask()) << (16 * i);

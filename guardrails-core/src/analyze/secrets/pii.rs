@@ -53,8 +53,8 @@ impl Run {
     }
 }
 
-/// Cards, SSNs and phone numbers, read only in the blocks where one can be (see
-/// [`may_hold_number`]); elsewhere no byte is read.
+/// Cards, SSNs and phone numbers, read only in the blocks where one can start (see
+/// [`dense_digits`]; or `+`/`(` before a digit); elsewhere no byte is read.
 pub(super) fn scan_digits(b: &[u8], classes: &ByteClasses, hits: &mut Vec<Hit>) {
     // `+` or `(` before a digit, where a phone number can start: few in most text.
     let mut phones = memchr::memchr2_iter(b'+', b'(', b).filter(|&i| at(b, i + 1).is_ascii_digit()).peekable();

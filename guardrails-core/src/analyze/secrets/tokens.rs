@@ -218,7 +218,8 @@ struct Engine {
 /// Teddy fingerprints a pattern by its first bytes, at most four. Four-byte prefixes leave far
 /// fewer false candidates in ordinary lowercase text than three-byte ones (a third of the
 /// instructions over a 4 KB body), so keywords of four bytes or more are searched by their
-/// four-byte prefix, the rest (`sk-`, `xox`, `://`, …) in a second searcher.
+/// four-byte prefix, the rest (`sk-`, `xox`, …) in a second searcher. (`@` is found with
+/// `memchr`; `://` only matters beside an `@`.)
 struct Gate {
     long: packed::Searcher,
     short: packed::Searcher,
@@ -303,8 +304,8 @@ fn keyword_windows(engine: &Engine, b: &[u8]) -> SmallVec<[(usize, usize); 4]> {
     };
     if b.len() < SHORT_TEXT {
         // Below a few vectors the packed searchers fall back to Rabin-Karp; one pass of an
-        // automaton that stops at the first keyword (`://` aside, as above) is cheaper.
-        if memchr::memchr(b'@', b).is_some() || engine.short_text_gate.is_match(b) {
+        // automaton that stops at the first keyword (`://` aside, as above; `@` is one) is cheaper.
+        if engine.short_text_gate.is_match(b) {
             windows.push((0, b.len()));
         }
         return windows;
@@ -320,8 +321,9 @@ fn keyword_windows(engine: &Engine, b: &[u8]) -> SmallVec<[(usize, usize); 4]> {
             from = m.start() + 1;
         }
     }
-    if memchr::memchr(b'@', b).is_some() {
-        starts.extend(memchr::memchr_iter(b'@', b));
+    let before_at = starts.len();
+    starts.extend(memchr::memchr_iter(b'@', b));
+    if starts.len() > before_at {
         starts.extend(engine.scheme.find_iter(b));
     }
     starts.sort_unstable();

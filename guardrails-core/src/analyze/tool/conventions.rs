@@ -390,9 +390,12 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     // `git push origin main --force`).
     // (Servers named after what a program manages, `kubernetes__…`, `github__…`, have tools of
     // their own, judged by name and arguments below.)
-    let server_program = name.server.as_str();
-    if db.is_none() && is_program(server_program) && !shells.contains(&server_program) && !name.has_any(LOOKUP_WORDS) {
-        if let Some(command) = program_command(server_program, &name, args) {
+    if db.is_none()
+        && is_program(&name.server)
+        && !shells.contains(&name.server.as_str())
+        && !name.has_any(LOOKUP_WORDS)
+    {
+        if let Some(command) = program_command(&name, args) {
             out.push(Carried::Shell { command: Cow::Owned(command), path: "$.args".to_owned() });
             return out;
         }
@@ -508,11 +511,10 @@ const OPERAND_KEYS: &[&str] = &[
 /// name (or from a `command`/`argv` argument), operands, then every other argument as an option
 /// (`true` → `--flag`, `false` dropped, values → `--key value`). `None` when the call names no
 /// subcommand.
-fn program_command(program: &str, name: &Name, args: &Value) -> Option<String> {
+fn program_command(name: &Name, args: &Value) -> Option<String> {
+    let program = name.server.as_str();
     let mut line: Vec<String> = vec![program.to_owned()];
-    line.extend(
-        name.words.iter().filter(|w| *w != program && *w != &name.server && !RUN_WORDS.contains(&w.as_str())).cloned(),
-    );
+    line.extend(name.words.iter().filter(|w| *w != program && !RUN_WORDS.contains(&w.as_str())).cloned());
     let map = args.as_object();
     let mut used: Vec<&str> = Vec::new();
     if let Some((v, key)) = ["argv", "args", "arguments", "command", "cmd", "subcommand"]
