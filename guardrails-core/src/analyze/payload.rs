@@ -46,8 +46,6 @@ pub(crate) struct Scan {
     /// JSON nested deeper than the walk follows.
     pub(crate) truncated: bool,
     hits: Vec<Hit>,
-    /// Bytes of `name=` put before a field's value for scanning, taken off the spans again.
-    shift: usize,
 }
 
 /// How much personal data a payload carries.
@@ -85,84 +83,116 @@ impl PiiTally {
     }
 }
 
-/// One scanned piece of a JSON value: where it sits in the batch buffer, and which value it is.
-struct Piece<'v> {
+/// The texts and JSON values of one payload (a request's URL, query, headers and body; a
+/// message's parts), gathered for one scan: every string goes into one buffer, so a payload of
+/// many small strings costs one scan, not one per string. A hit's path is spelled out only when
+/// there is a hit.
+#[derive(Default)]
+pub(crate) struct Batch<'v> {
+    buf: String,
+    pieces: Vec<Piece>,
+    /// JSON values walked, with their paths.
+    roots: Vec<(&'v Value, &'v str)>,
+    /// Texts added on their own: their paths and whether they are credential headers.
+    texts: Vec<TextOrigin<'v>>,
+    /// JSON nested deeper than the walk follows.
+    truncated: bool,
+}
+
+/// One scanned piece: where it sits in the batch buffer, and what it came from.
+struct Piece {
     start: usize,
     end: usize,
-    /// Bytes of `name=` put before a credential field's value, taken off spans again.
+    /// Bytes of `name=` put before a value for scanning, taken off the spans again.
     shift: usize,
-    /// The string (or number) it came from, by address: its path is only spelled out on a hit.
-    origin: *const (),
-    text: &'v str,
+    origin: Origin,
+}
+
+impl Piece {
+    /// The value as given (without `name=`): what is decoded when it may hide a payload.
+    fn value<'b>(&self, buf: &'b str) -> &'b str {
+        buf.get(self.start + self.shift..self.end).unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Origin {
+    /// `Batch::texts[i]`.
+    Text(usize),
+    /// A string, number or field name inside JSON root `root`, by address (of the value, or of
+    /// the object for a field name).
+    Json { root: usize, value: *const () },
+}
+
+/// The path of a text added on its own: `path`, then `key` as a field (`$.headers.Authorization`)
+/// or a query parameter (`$.url?token`).
+struct TextOrigin<'v> {
+    path: &'v str,
+    key: Key<'v>,
+    auth_header: bool,
+}
+
+/// What follows a text's base path.
+#[derive(Clone, Copy)]
+pub(crate) enum Key<'v> {
+    None,
+    Field(&'v str),
+    Query(&'v str),
 }
 
 /// Separates pieces in the batch buffer: no detector reads across a line break and a NUL.
 const SEPARATOR: &str = "\n\0\n";
 
-impl Scan {
-    /// Walks a JSON value found at `path`. Every string goes into one buffer scanned once (a
-    /// payload of many small strings costs one scan, not one per string); a hit's path is spelled
-    /// out only when there is a hit. Strings that may hide an encoded payload are decoded and
-    /// scanned on their own.
-    pub(crate) fn value(&mut self, v: &Value, path: &str) {
-        self.value_at(v, path, 0);
+impl<'v> Batch<'v> {
+    /// Adds `text`, found at `path` + `key`; `auth_header` when it is a credential header's value.
+    pub(crate) fn text(&mut self, text: &'v str, path: &'v str, key: Key<'v>, auth_header: bool) {
+        let origin = Origin::Text(self.texts.len());
+        self.texts.push(TextOrigin { path, key, auth_header });
+        self.push(text, origin);
     }
 
-    fn value_at(&mut self, root: &Value, path: &str, decode: usize) {
+    /// Adds `name=value` (a query parameter): the assignment detector sees the name, spans and
+    /// decoding are the value's.
+    pub(crate) fn pair(&mut self, name: &str, value: &'v str, path: &'v str, key: Key<'v>) {
+        let origin = Origin::Text(self.texts.len());
+        self.texts.push(TextOrigin { path, key, auth_header: false });
+        self.push_pair(name, value, origin);
+    }
+
+    /// Adds every string of the JSON value `v`, found at `path`.
+    pub(crate) fn value(&mut self, v: &'v Value, path: &'v str) {
+        let root = self.roots.len();
+        self.roots.push((v, path));
         // Sized for a typical request body, so growing rarely copies.
-        let mut buf = String::with_capacity(4096);
-        let mut pieces: Vec<Piece<'_>> = Vec::with_capacity(256);
-        self.gather(root, &mut buf, &mut pieces, 0);
-        if buf.is_empty() {
-            return;
-        }
-        self.hits.clear();
-        let classes = ByteClasses::of(buf.as_bytes());
-        secrets::scan_classified(&buf, &classes, &mut self.hits);
-        let hits = std::mem::take(&mut self.hits);
-        for hit in &hits {
-            let index = pieces.partition_point(|p| p.start <= hit.span.start).saturating_sub(1);
-            let Some(piece) = pieces.get(index) else { continue };
-            if hit.span.end > piece.end {
-                continue;
-            }
-            let at = path_of(root, path, piece.origin).unwrap_or_else(|| path.to_owned());
-            let local =
-                Hit { kind: hit.kind, span: Span::new(hit.span.start - piece.start, hit.span.end - piece.start) };
-            let text = buf.get(piece.start..piece.end).unwrap_or("");
-            self.shift = piece.shift;
-            self.record(&local, text, &at, false);
-            self.shift = 0;
-        }
-        self.hits = hits;
-        // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
-        // every piece at once; then only long pieces are checked for base64.
-        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(&buf, &classes) {
-            return;
-        }
-        for piece in &pieces {
-            // A piece's base64 runs are measured on the batch's classes: no run crosses the
-            // separators. A credential field's piece holds `name=value`: its value is measured alone.
-            let base64_run = || match piece.shift {
-                0 => has_base64_run(buf.as_bytes(), &classes, piece.start..piece.end),
-                _ => {
-                    let b = piece.text.as_bytes();
-                    has_base64_run(b, &ByteClasses::of(b), 0..b.len())
-                }
-            };
-            if may_hide_payload(piece.text, base64_run) {
-                let at = path_of(root, path, piece.origin).unwrap_or_else(|| path.to_owned());
-                self.decode_layers(piece.text, &at, decode, false);
-            }
-        }
+        self.buf.reserve(4096);
+        self.pieces.reserve(256);
+        self.gather(v, root, 0);
     }
 
-    /// Appends every string of `v` to `buf`, recording where each one went.
-    fn gather<'v>(&mut self, v: &'v Value, buf: &mut String, pieces: &mut Vec<Piece<'v>>, depth: usize) {
+    fn push(&mut self, text: &str, origin: Origin) {
+        self.push_pair("", text, origin);
+    }
+
+    fn push_pair(&mut self, name: &str, value: &str, origin: Origin) {
+        let buf = &mut self.buf;
+        let shift = if name.is_empty() { 0 } else { name.len() + 1 };
+        buf.reserve(SEPARATOR.len() + shift + value.len());
+        buf.push_str(SEPARATOR);
+        let start = buf.len();
+        if shift > 0 {
+            buf.push_str(name);
+            buf.push('=');
+        }
+        buf.push_str(value);
+        self.pieces.push(Piece { start, end: buf.len(), shift, origin });
+    }
+
+    /// Appends every string of `v` (in root `root`) to the buffer.
+    fn gather(&mut self, v: &'v Value, root: usize, depth: usize) {
         match v {
             Value::Array(items) => {
                 for item in items {
-                    self.gather_item(item, None, buf, pieces, depth + 1);
+                    self.gather_item(item, None, root, depth + 1);
                 }
             }
             Value::Object(map) => {
@@ -170,47 +200,72 @@ impl Scan {
                     // A field name long enough to be a token, a card or an address is scanned
                     // too: a secret can travel as a key. Its path is the object's.
                     if k.len() >= MIN_SECRET_KEY {
-                        push_piece(buf, pieces, k, 0, std::ptr::from_ref(v).cast(), k);
+                        self.push(k, Origin::Json { root, value: std::ptr::from_ref(v).cast() });
                     }
-                    self.gather_item(item, Some(k), buf, pieces, depth + 1);
+                    self.gather_item(item, Some(k), root, depth + 1);
                 }
             }
-            _ => self.gather_item(v, None, buf, pieces, depth),
+            _ => self.gather_item(v, None, root, depth),
         }
     }
 
     /// One value of an array or object (the field name `key`), leaves handled here so the walk
     /// recurses only into containers.
     #[inline(always)]
-    fn gather_item<'v>(
-        &mut self,
-        item: &'v Value,
-        key: Option<&str>,
-        buf: &mut String,
-        pieces: &mut Vec<Piece<'v>>,
-        depth: usize,
-    ) {
+    fn gather_item(&mut self, item: &'v Value, key: Option<&str>, root: usize, depth: usize) {
         if depth > MAX_JSON_DEPTH {
             self.truncated = true;
             return;
         }
-        let origin = std::ptr::from_ref(item).cast();
+        let origin = Origin::Json { root, value: std::ptr::from_ref(item).cast() };
         match item {
             Value::String(s) => match key.filter(|k| credential_name(k)) {
                 // A credential-named field: scan `name=value` so the assignment detector sees
                 // the name.
-                Some(k) => push_piece(buf, pieces, &format!("{k}={s}"), k.len() + 1, origin, s),
-                None => push_piece(buf, pieces, s, 0, origin, s),
+                Some(k) => self.push_pair(k, s, origin),
+                None => self.push(s, origin),
             },
             // Card and phone numbers also travel as JSON numbers.
             Value::Number(n) => {
                 if n.as_u64().is_some_and(|x| x >= 100_000_000) {
-                    push_piece(buf, pieces, &n.to_string(), 0, origin, "");
+                    self.push(&n.to_string(), origin);
                 }
             }
-            Value::Array(_) | Value::Object(_) => self.gather(item, buf, pieces, depth),
+            Value::Array(_) | Value::Object(_) => self.gather(item, root, depth),
             Value::Bool(_) | Value::Null => {}
         }
+    }
+
+    /// The path of `origin`, and whether it is a credential header.
+    fn path(&self, origin: Origin) -> (String, bool) {
+        match origin {
+            Origin::Text(i) => {
+                let Some(t) = self.texts.get(i) else { return (String::new(), false) };
+                let mut path = t.path.to_owned();
+                match t.key {
+                    Key::None => {}
+                    Key::Field(k) => push_key(&mut path, k),
+                    Key::Query(k) => {
+                        path.push('?');
+                        path.push_str(k);
+                    }
+                }
+                (path, t.auth_header)
+            }
+            Origin::Json { root, value } => {
+                let Some(&(v, base)) = self.roots.get(root) else { return (String::new(), false) };
+                (path_of(v, base, value).unwrap_or_else(|| base.to_owned()), false)
+            }
+        }
+    }
+}
+
+impl Scan {
+    /// Walks a JSON value found at `path` (see [`Batch`]).
+    pub(crate) fn value(&mut self, v: &Value, path: &str) {
+        let mut batch = Batch::default();
+        batch.value(v, path);
+        self.batch(&batch, 0);
     }
 
     /// Scans a text found at `path`; `auth_header` when it is a credential header's value.
@@ -219,20 +274,56 @@ impl Scan {
     }
 
     fn text_at(&mut self, text: &str, path: &str, decode: usize, auth_header: bool) {
+        let mut batch = Batch::default();
+        batch.text(text, path, Key::None, auth_header);
+        self.batch(&batch, decode);
+    }
+
+    /// Scans everything gathered in `batch`. Pieces that may hide an encoded payload are decoded
+    /// and scanned on their own.
+    pub(crate) fn batch(&mut self, batch: &Batch<'_>, decode: usize) {
+        self.truncated |= batch.truncated;
+        let buf = batch.buf.as_str();
+        if buf.is_empty() {
+            return;
+        }
         self.hits.clear();
-        let classes = ByteClasses::of(text.as_bytes());
-        secrets::scan_classified(text, &classes, &mut self.hits);
+        let classes = ByteClasses::of(buf.as_bytes());
+        secrets::scan_classified(buf, &classes, &mut self.hits);
         let hits = std::mem::take(&mut self.hits);
         for hit in &hits {
-            self.record(hit, text, path, auth_header);
+            let index = batch.pieces.partition_point(|p| p.start <= hit.span.start).saturating_sub(1);
+            let Some(piece) = batch.pieces.get(index) else { continue };
+            if hit.span.end > piece.end {
+                continue;
+            }
+            let (at, auth_header) = batch.path(piece.origin);
+            let local =
+                Hit { kind: hit.kind, span: Span::new(hit.span.start - piece.start, hit.span.end - piece.start) };
+            let text = buf.get(piece.start..piece.end).unwrap_or("");
+            self.record(&local, text, &at, auth_header, piece.shift);
         }
         self.hits = hits;
-        // Decoded layers are texts of their own; only the outermost is shifted.
-        self.shift = 0;
-        if decode < MAX_DECODE_DEPTH
-            && may_hide_payload(text, || has_base64_run(text.as_bytes(), &classes, 0..text.len()))
-        {
-            self.decode_layers(text, path, decode, auth_header);
+        // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
+        // every piece at once; then only long pieces are checked for base64.
+        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(buf, &classes) {
+            return;
+        }
+        for piece in &batch.pieces {
+            // A piece's base64 runs are measured on the batch's classes: no run crosses the
+            // separators. A `name=value` piece's value is measured alone.
+            let value = piece.value(buf);
+            let base64_run = || match piece.shift {
+                0 => has_base64_run(buf.as_bytes(), &classes, piece.start..piece.end),
+                _ => {
+                    let b = value.as_bytes();
+                    has_base64_run(b, &ByteClasses::of(b), 0..b.len())
+                }
+            };
+            if may_hide_payload(value, base64_run) {
+                let (at, auth_header) = batch.path(piece.origin);
+                self.decode_layers(value, &at, decode, auth_header);
+            }
         }
     }
 
@@ -241,7 +332,9 @@ impl Scan {
         let trimmed = text.trim();
         if (trimmed.starts_with('{') || trimmed.starts_with('[')) && trimmed.len() > 2 {
             if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
-                self.value_at(&v, path, decode + 1);
+                let mut batch = Batch::default();
+                batch.value(&v, path);
+                self.batch(&batch, decode + 1);
                 return;
             }
         }
@@ -268,7 +361,8 @@ impl Scan {
         }
     }
 
-    fn record(&mut self, hit: &Hit, text: &str, path: &str, auth_header: bool) {
+    /// Records `hit` in `text` (a piece holding `name=value` when `shift` is the length of `name=`).
+    fn record(&mut self, hit: &Hit, text: &str, path: &str, auth_header: bool, shift: usize) {
         let raw = text.get(hit.span.range()).unwrap_or("");
         let evidence = match hit.kind.class {
             Class::Secret => secrets::mask(raw),
@@ -281,7 +375,7 @@ impl Scan {
                 mask_pii(raw)
             }
         };
-        let span = Span::new(hit.span.start.saturating_sub(self.shift), hit.span.end.saturating_sub(self.shift));
+        let span = Span::new(hit.span.start.saturating_sub(shift), hit.span.end.saturating_sub(shift));
         // One secret decoded along several routes is one finding, at its most precise path.
         if let Some(f) = self.found.iter_mut().find(|f| f.kind.id == hit.kind.id && f.evidence == evidence) {
             if path.len() > f.path.len() && path.starts_with(f.path.as_str()) {
@@ -376,21 +470,6 @@ pub(crate) fn percent_decode(text: &str, form: bool) -> String {
     percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
-fn push_piece<'v>(
-    buf: &mut String,
-    pieces: &mut Vec<Piece<'v>>,
-    text: &str,
-    shift: usize,
-    origin: *const (),
-    original: &'v str,
-) {
-    buf.reserve(SEPARATOR.len() + text.len());
-    buf.push_str(SEPARATOR);
-    let start = buf.len();
-    buf.push_str(text);
-    pieces.push(Piece { start, end: buf.len(), shift, origin, text: original });
-}
-
 /// Whether any piece of a batch buffer may hold an encoded payload (see [`may_hide_payload`]).
 fn may_hide_payload_in_batch(buf: &str, classes: &ByteClasses) -> bool {
     let b = buf.as_bytes();
@@ -428,7 +507,7 @@ fn has_base64_run(b: &[u8], classes: &ByteClasses, range: std::ops::Range<usize>
         if i >= range.end {
             break;
         }
-        let (start, end) = classes.run_around(i, |blk| blk.base64);
+        let (start, end) = classes.run_around(i, |k| classes.block(k).base64);
         if end - start >= MIN_BASE64_RUN && b.get(start..end).is_some_and(|run| run.iter().any(u8::is_ascii_lowercase))
         {
             return true;

@@ -21,7 +21,7 @@ use crate::intent::Intent;
 
 use super::destination::{classify, host_of, HostClass};
 use super::egress::{self, Receiver};
-use super::payload::{self, Scan};
+use super::payload::{self, Batch, Key, Scan};
 use super::{Analysis, Detector};
 
 pub(crate) const DESTINATION: Detector =
@@ -190,23 +190,21 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
         super::code(super::Code::Shell(&command), Some(&request.at.url), cx, facts);
     }
 
-    let mut scan = Scan::default();
-    // The whole URL first: credentials in its userinfo, tokens in its path.
-    scan.text(request.url, &request.at.url, false);
+    // The whole URL (credentials in its userinfo, tokens in its path), the query, the headers and
+    // the body: one scan.
+    let mut batch = Batch::default();
+    batch.text(request.url, &request.at.url, Key::None, false);
     for (k, v) in &url.query {
-        let mut p = request.at.url.to_string();
-        p.push('?');
-        p.push_str(k);
-        scan.text(&format!("{k}={v}"), &p, false);
+        batch.pair(k, v, &request.at.url, Key::Query(k));
     }
     for (name, value) in &request.headers {
-        let mut p = request.at.headers.to_string();
-        payload::push_key(&mut p, name);
-        scan.text(value, &p, is_auth_header(name));
+        batch.text(value, &request.at.headers, Key::Field(name), is_auth_header(name));
     }
     if let Some(b) = request.body {
-        scan.value(b, &request.at.body);
+        batch.value(b, &request.at.body);
     }
+    let mut scan = Scan::default();
+    scan.batch(&batch, 0);
     let receiver = Receiver::Host { host: &url.host, class, auth_endpoint: is_auth_endpoint(&url) };
     egress::judge(&scan, receiver, EGRESS.id, facts);
     if scan.truncated {

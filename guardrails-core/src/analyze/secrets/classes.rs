@@ -10,10 +10,14 @@
 //! `forbid(unsafe_code)`.
 
 use smallvec::SmallVec;
-use wide::u8x16;
+use wide::i8x16;
 
 /// Bytes per block: one `u64` mask per class.
 pub(crate) const BLOCK: usize = 64;
+
+/// Texts at least this long also get a lowercased copy (for the keyword gate, which reads
+/// shorter texts with an automaton instead).
+pub(crate) const LOWERCASED_FROM: usize = 64;
 
 /// The class masks of one block of 64 bytes; bytes past the end of the text are in no class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,12 +34,14 @@ pub(crate) struct Block {
 
 static EMPTY: Block = Block { digit: 0, upper: 0, number_sep: 0, base64: 0 };
 
-/// A text's blocks, in order.
+/// A text's blocks, in order, and (for longer texts) the text in ASCII lowercase, made in the
+/// same pass.
 #[derive(Debug, Default)]
 pub(crate) struct ByteClasses {
     // Inline for short texts (headers, URLs, most strings); a long text's blocks go on the heap,
     // one allocation being cheaper than moving kilobytes of inline blocks around.
     blocks: SmallVec<[Block; 4]>,
+    lower: Vec<u8>,
 }
 
 impl ByteClasses {
@@ -43,17 +49,32 @@ impl ByteClasses {
     pub(crate) fn of(b: &[u8]) -> ByteClasses {
         let mut blocks = SmallVec::with_capacity(b.len().div_ceil(BLOCK));
         let (chunks, tail) = b.as_chunks::<BLOCK>();
-        for chunk in chunks {
-            blocks.push(classify(chunk));
+        let mut lower = Vec::new();
+        if b.len() >= LOWERCASED_FROM {
+            lower.reserve_exact(b.len().next_multiple_of(BLOCK));
+            for chunk in chunks {
+                let (block, lowered) = classify::<true>(chunk);
+                blocks.push(block);
+                lower.extend_from_slice(&lowered);
+            }
+        } else {
+            for chunk in chunks {
+                blocks.push(classify::<false>(chunk).0);
+            }
         }
         if !tail.is_empty() {
             let mut padded = [0u8; BLOCK];
             for (p, &c) in padded.iter_mut().zip(tail) {
                 *p = c;
             }
-            blocks.push(classify(&padded));
+            let (block, lowered) = classify::<true>(&padded);
+            blocks.push(block);
+            if !lower.is_empty() || b.len() >= LOWERCASED_FROM {
+                lower.extend_from_slice(&lowered);
+            }
         }
-        ByteClasses { blocks }
+        lower.truncate(b.len());
+        ByteClasses { blocks, lower }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -65,14 +86,18 @@ impl ByteClasses {
         self.blocks.get(k).unwrap_or(&EMPTY)
     }
 
-    /// The run of consecutive positions around `i` whose bit is set in `mask`, as `start..end`
-    /// (empty at `i` when its own bit is clear).
-    pub(crate) fn run_around(&self, i: usize, mask: impl Fn(&Block) -> u64) -> (usize, usize) {
-        let bits = |k: usize| mask(self.block(k));
+    /// The text in ASCII lowercase, for texts of at least [`LOWERCASED_FROM`] bytes.
+    pub(crate) fn lowercase(&self) -> Option<&[u8]> {
+        (!self.lower.is_empty()).then_some(self.lower.as_slice())
+    }
+
+    /// The run of consecutive positions around `i` whose bit is set in `mask(k)` for their block
+    /// `k`, as `start..end` (empty at `i` when its own bit is clear).
+    pub(crate) fn run_around(&self, i: usize, mask: impl Fn(usize) -> u64) -> (usize, usize) {
         let mut end = i;
         loop {
             // Set bits from `end` on, counted up to the first clear one or the block's end.
-            let ones = (!(bits(end / BLOCK) >> (end % BLOCK))).trailing_zeros() as usize;
+            let ones = (!(mask(end / BLOCK) >> (end % BLOCK))).trailing_zeros() as usize;
             end += ones;
             if ones == 0 || !end.is_multiple_of(BLOCK) {
                 break;
@@ -85,7 +110,7 @@ impl ByteClasses {
         while start > 0 {
             // Set bits from `start - 1` down, counted up to the first clear one or the block's start.
             let last = start - 1;
-            let ones = (!(bits(last / BLOCK) << (BLOCK - 1 - last % BLOCK))).leading_zeros() as usize;
+            let ones = (!(mask(last / BLOCK) << (BLOCK - 1 - last % BLOCK))).leading_zeros() as usize;
             start -= ones;
             if ones == 0 || !start.is_multiple_of(BLOCK) {
                 break;
@@ -101,34 +126,48 @@ impl ByteClasses {
     }
 }
 
-/// `[0-9]` and `[A-Za-z0-9_]` of 16 bytes.
-fn digit_and_word(v: u8x16) -> (u8x16, u8x16) {
-    // `x - lo < n`, wrapping: one subtraction and one unsigned compare per range.
-    let digit = (v - u8x16::splat(b'0')).simd_lt(u8x16::splat(10));
-    let letter = ((v | u8x16::splat(0x20)) - u8x16::splat(b'a')).simd_lt(u8x16::splat(26));
-    (digit, digit | letter | v.simd_eq(u8x16::splat(b'_')))
+fn lanes(bytes: [u8; 16]) -> i8x16 {
+    i8x16::new(bytes.map(u8::cast_signed))
 }
 
-/// Masks of 16 bytes at `shift` in the block.
-fn classify16(bytes: [u8; 16], shift: usize, block: &mut Block) {
-    let v = u8x16::new(bytes);
-    let eq = |c: u8| v.simd_eq(u8x16::splat(c));
-    let (digit, word) = digit_and_word(v);
-    let upper = (v - u8x16::splat(b'A')).simd_lt(u8x16::splat(26));
-    let bits = |m: u8x16| u64::from(m.to_bitmask()) << shift;
-    let dash = eq(b'-');
-    block.digit |= bits(digit);
-    block.upper |= bits(upper);
-    block.number_sep |= bits(eq(b' ') | dash | eq(b'.'));
-    block.base64 |= bits(word | dash | eq(b'+') | eq(b'/') | eq(b'='));
+/// Lanes holding a byte in `lo..lo + n`. SSE2 compares only signed bytes: adding `128 - lo`
+/// (wrapping) moves the range to the bottom of `i8`, so one signed compare tests it.
+fn in_range(v: i8x16, lo: u8, n: u8) -> i8x16 {
+    let shifted = v + i8x16::splat(0x80u8.wrapping_sub(lo).cast_signed());
+    shifted.simd_lt(i8x16::splat(i8::MIN.wrapping_add(n.cast_signed())))
 }
 
-fn classify(chunk: &[u8; BLOCK]) -> Block {
+fn eq(v: i8x16, c: u8) -> i8x16 {
+    v.simd_eq(i8x16::splat(c.cast_signed()))
+}
+
+/// `[A-Za-z0-9_]`.
+fn word(v: i8x16) -> i8x16 {
+    let letter = in_range(v | i8x16::splat(0x20), b'a', 26);
+    letter | in_range(v, b'0', 10) | eq(v, b'_')
+}
+
+fn bits(m: i8x16, shift: usize) -> u64 {
+    u64::from(m.to_bitmask() as u16) << shift
+}
+
+/// The masks of one block and, with `LOWER`, its bytes in ASCII lowercase.
+fn classify<const LOWER: bool>(chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
     let mut block = Block::default();
-    for (i, part) in chunk.as_chunks::<16>().0.iter().enumerate() {
-        classify16(*part, 16 * i, &mut block);
+    let mut lower = [0u8; BLOCK];
+    for (i, (part, out)) in chunk.as_chunks::<16>().0.iter().zip(lower.as_chunks_mut::<16>().0).enumerate() {
+        let v = lanes(*part);
+        let (digit, upper, dash) = (in_range(v, b'0', 10), in_range(v, b'A', 26), eq(v, b'-'));
+        if LOWER {
+            *out = (v | (upper & i8x16::splat(0x20))).to_array().map(i8::cast_unsigned);
+        }
+        let alnum = digit | upper | in_range(v, b'a', 26);
+        block.digit |= bits(digit, 16 * i);
+        block.upper |= bits(upper, 16 * i);
+        block.number_sep |= bits(eq(v, b' ') | dash | eq(v, b'.'), 16 * i);
+        block.base64 |= bits(alnum | dash | eq(v, b'_') | eq(v, b'+') | eq(v, b'/') | eq(v, b'='), 16 * i);
     }
-    block
+    (block, lower)
 }
 
 /// A class only a few blocks need, computed for one block when asked instead of for every block.
@@ -142,20 +181,26 @@ pub(crate) enum Rare {
 
 /// The mask of `class` over block `k` of `b` (bytes past the end are in no class).
 pub(crate) fn rare_mask(b: &[u8], k: usize, class: Rare) -> u64 {
-    let mut mask = 0;
     let start = k.saturating_mul(BLOCK);
-    let block = b.get(start..).unwrap_or_default();
-    for (i, part) in block.chunks(16).take(BLOCK / 16).enumerate() {
-        let mut lanes = [0u8; 16];
-        for (l, &c) in lanes.iter_mut().zip(part) {
-            *l = c;
+    let rest = b.get(start..).unwrap_or_default();
+    let mut padded = [0u8; BLOCK];
+    let block = match rest.first_chunk::<BLOCK>() {
+        Some(block) => block,
+        None => {
+            for (p, &c) in padded.iter_mut().zip(rest) {
+                *p = c;
+            }
+            &padded
         }
-        let v = u8x16::new(lanes);
+    };
+    let mut mask = 0;
+    for (i, part) in block.as_chunks::<16>().0.iter().enumerate() {
+        let v = lanes(*part);
         let m = match class {
-            Rare::Word => digit_and_word(v).1,
-            Rare::PlusParen => v.simd_eq(u8x16::splat(b'+')) | v.simd_eq(u8x16::splat(b'(')),
+            Rare::Word => word(v),
+            Rare::PlusParen => eq(v, b'+') | eq(v, b'('),
         };
-        mask |= u64::from(m.to_bitmask()) << (16 * i);
+        mask |= bits(m, 16 * i);
     }
     mask
 }
@@ -227,6 +272,8 @@ mod tests {
                 assert_eq!(rare(Rare::PlusParen), matches!(c, b'+' | b'('), "{c:#04x}");
                 let base64 = c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
                 assert_eq!(bit(&classes, |b| b.base64, lane), base64, "{c:#04x}");
+                let lowered = classes.lowercase().and_then(|l| l.get(lane).copied());
+                assert_eq!(lowered, Some(c.to_ascii_lowercase()), "{c:#04x}");
             }
         }
     }
@@ -241,6 +288,8 @@ mod tests {
         ) {
             let classes = ByteClasses::of(&text);
             prop_assert_eq!(classes.len(), text.len().div_ceil(BLOCK));
+            let lowercased = (text.len() >= LOWERCASED_FROM).then(|| text.to_ascii_lowercase());
+            prop_assert_eq!(classes.lowercase().map(<[u8]>::to_vec), lowercased);
             let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i].is_ascii_digit()).collect();
             let all: Vec<usize> = classes.positions(|c, k| c.block(k).digit).collect();
             prop_assert_eq!(&all, &expected);
@@ -266,7 +315,7 @@ mod tests {
             } else {
                 (at, at)
             };
-            prop_assert_eq!(classes.run_around(at, |b| b.base64), expected);
+            prop_assert_eq!(classes.run_around(at, |k| classes.block(k).base64), expected);
         }
     }
 }

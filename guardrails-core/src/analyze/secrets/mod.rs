@@ -247,7 +247,7 @@ pub(crate) fn scan(text: &str, hits: &mut Vec<Hit>) {
 pub(crate) fn scan_classified(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
     let base = hits.len();
     let bytes = text.as_bytes();
-    tokens::scan(text, hits);
+    tokens::scan(text, classes, hits);
     pii::scan_digits(bytes, classes, hits);
     pii::scan_ibans(bytes, classes, hits);
     if hits.len() > base {

@@ -11,12 +11,12 @@ use smallvec::SmallVec;
 use super::generic::{self, GenericState};
 use super::{
     at, before, entropy, is_alnum, is_placeholder, is_token, is_word, pii, push, slice, starts_with_at,
-    too_few_distinct, Classes, Hit, ANTHROPIC_API_KEY, ATLASSIAN_TOKEN, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-    AZURE_STORAGE_KEY, DATABRICKS_TOKEN, DIGITALOCEAN_TOKEN, DOPPLER_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN, GOOGLE_API_KEY,
-    GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, GRAFANA_TOKEN, HUGGINGFACE_TOKEN, JWT, LINEAR_KEY, NEW_RELIC_KEY,
-    NOTION_TOKEN, NPM_TOKEN, OPENAI_API_KEY, POSTMAN_KEY, PRIVATE_KEY, PYPI_TOKEN, SENDGRID_API_KEY, SENTRY_TOKEN,
-    SHOPIFY_TOKEN, SLACK_TOKEN, SLACK_WEBHOOK, SQUARE_TOKEN, STRIPE_SECRET_KEY, TWILIO_API_KEY, URL_PASSWORD,
-    VAULT_TOKEN,
+    too_few_distinct, ByteClasses, Classes, Hit, ANTHROPIC_API_KEY, ATLASSIAN_TOKEN, AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_KEY, DATABRICKS_TOKEN, DIGITALOCEAN_TOKEN, DOPPLER_TOKEN, GITHUB_TOKEN,
+    GITLAB_TOKEN, GOOGLE_API_KEY, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, GRAFANA_TOKEN, HUGGINGFACE_TOKEN,
+    JWT, LINEAR_KEY, NEW_RELIC_KEY, NOTION_TOKEN, NPM_TOKEN, OPENAI_API_KEY, POSTMAN_KEY, PRIVATE_KEY, PYPI_TOKEN,
+    SENDGRID_API_KEY, SENTRY_TOKEN, SHOPIFY_TOKEN, SLACK_TOKEN, SLACK_WEBHOOK, SQUARE_TOKEN, STRIPE_SECRET_KEY,
+    TWILIO_API_KEY, URL_PASSWORD, VAULT_TOKEN,
 };
 
 /// Which detector a keyword wakes.
@@ -228,7 +228,7 @@ struct Gate {
 /// Keywords shorter than the gate's prefixes; each is one byte, looked for with `memchr`.
 const SHORT_KEYWORDS: &[u8] = b"@";
 /// Texts shorter than this are gated by [`Engine::short_text_gate`].
-const SHORT_TEXT: usize = 64;
+const SHORT_TEXT: usize = super::classes::LOWERCASED_FROM;
 const LONG_PREFIX: usize = 4;
 const SHORT_PREFIX: usize = 3;
 /// A packed searcher takes at most this many patterns (it falls back to Rabin-Karp beyond);
@@ -296,7 +296,7 @@ fn gate() -> Option<Gate> {
 /// as long as the longest keyword, overlapping windows merged. Every keyword starts with its
 /// gate prefix, so the automaton finds in the windows exactly what it finds in the whole text;
 /// text without a keyword has no window. The whole text without a gate, or when it is short.
-fn keyword_windows(engine: &Engine, b: &[u8]) -> SmallVec<[(usize, usize); 4]> {
+fn keyword_windows(engine: &Engine, b: &[u8], classes: &ByteClasses) -> SmallVec<[(usize, usize); 4]> {
     let mut windows = SmallVec::new();
     let Some(gate) = engine.gate.as_ref() else {
         windows.push((0, b.len()));
@@ -310,13 +310,18 @@ fn keyword_windows(engine: &Engine, b: &[u8]) -> SmallVec<[(usize, usize); 4]> {
         }
         return windows;
     }
-    // On the stack for ordinary strings; lowercasing is one vectorised pass.
-    let mut lower: SmallVec<[u8; 512]> = SmallVec::with_capacity(b.len());
-    lower.extend(b.iter().map(u8::to_ascii_lowercase));
+    let computed;
+    let lower = match classes.lowercase() {
+        Some(lower) => lower,
+        None => {
+            computed = b.to_ascii_lowercase();
+            &computed
+        }
+    };
     let mut starts: SmallVec<[usize; 16]> = SmallVec::new();
     for searcher in [&gate.short, &gate.long] {
         let mut from = 0;
-        while let Some(m) = searcher.find_in(&lower, Span::from(from..lower.len())) {
+        while let Some(m) = searcher.find_in(lower, Span::from(from..lower.len())) {
             starts.push(m.start());
             from = m.start() + 1;
         }
@@ -355,11 +360,11 @@ struct State<'t, 'h> {
 
 /// Runs the keyword automaton over `text` and each woken detector at its hit; then the Twilio
 /// search for `SK` + hex.
-pub(super) fn scan(text: &str, hits: &mut Vec<Hit>) {
+pub(super) fn scan(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
     let Some(engine) = ENGINE.as_ref() else { return };
     let b = text.as_bytes();
     let mut st = State { text, b, hits, engine, key_until: 0, field: GenericState::default() };
-    let windows = keyword_windows(engine, b);
+    let windows = keyword_windows(engine, b, classes);
     let keywords = windows.iter().flat_map(|&(start, end)| {
         engine.keywords.find_overlapping_iter(aho_corasick::Input::new(text).range(start..end))
     });
@@ -829,7 +834,7 @@ mod tests {
 
     /// Keyword matches found by reading only the windows, in order.
     fn windowed(text: &str) -> Vec<(usize, usize, usize)> {
-        let windows = keyword_windows(engine(), text.as_bytes());
+        let windows = keyword_windows(engine(), text.as_bytes(), &ByteClasses::of(text.as_bytes()));
         let matches = windows
             .iter()
             .flat_map(|&(a, z)| engine().keywords.find_overlapping_iter(aho_corasick::Input::new(text).range(a..z)));
@@ -880,15 +885,21 @@ mod tests {
     #[test]
     fn links_without_credentials_have_no_window() {
         let text = "See https://docs.example.com/guides/setup and http://status.example.org/ for the details.";
-        assert!(engine().gate.is_none() || keyword_windows(engine(), text.as_bytes()).is_empty());
+        assert!(
+            engine().gate.is_none()
+                || keyword_windows(engine(), text.as_bytes(), &ByteClasses::of(text.as_bytes())).is_empty()
+        );
         let mut hits = Vec::new();
-        scan("postgres://billing:Vv9kq2Lr7x@db.internal:5432/billing and more text after it", &mut hits);
+        super::super::scan("postgres://billing:Vv9kq2Lr7x@db.internal:5432/billing and more text after it", &mut hits);
         assert_eq!(hits.iter().map(|h| h.kind.id).collect::<Vec<_>>(), ["url_password"]);
     }
 
     #[test]
     fn ordinary_text_has_no_window() {
         let text = r#"{"id":"evt_00017","event_id":"94680787-9f04-4c13-9add-e16001cc0011","note":"Routine telemetry sample; battery nominal."}"#;
-        assert!(engine().gate.is_none() || keyword_windows(engine(), text.as_bytes()).is_empty());
+        assert!(
+            engine().gate.is_none()
+                || keyword_windows(engine(), text.as_bytes(), &ByteClasses::of(text.as_bytes())).is_empty()
+        );
     }
 }

@@ -28,7 +28,7 @@ use crate::policy::model::ToolMappingDoc;
 use crate::verdict::Decision;
 
 use super::egress::{self, Receiver};
-use super::payload::Scan;
+use super::payload::{Batch, Scan};
 use super::{Analysis, Code, Detector};
 
 use self::conventions::Carried;
@@ -162,10 +162,12 @@ pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut F
             Carried::Http(request) => super::http::analyze(request, cx, facts),
             Carried::File(file) => super::file::analyze(file, cx, facts),
             Carried::Message { to, outside, parts } => {
-                let mut scan = Scan::default();
+                let mut batch = Batch::default();
                 for (value, path) in parts {
-                    scan.value(value, path);
+                    batch.value(value, path);
                 }
+                let mut scan = Scan::default();
+                scan.batch(&batch, 0);
                 egress::judge(&scan, Receiver::Message { to, outside: *outside }, EGRESS.id, facts);
             }
         }
