@@ -3,6 +3,7 @@
 //! rest of the internet. Shared by the shell analyzer (`curl`, `scp`, `nc`), the HTTP analyzer
 //! and the tool-call analyzer, so one host is judged the same way whichever way it is reached.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::Ipv6Addr;
 use std::sync::LazyLock;
@@ -134,19 +135,36 @@ pub(crate) const UNTRUSTED_SUFFIXES: &[&str] = &[
 
 /// The host part of a URL or `user@host:path`, lower-cased, without port, brackets or trailing dot.
 pub(crate) fn host_of(target: &str) -> String {
+    host_in(split_authority(target).0).into_owned()
+}
+
+/// A URL's authority (`user@host:port`) and what follows it (path, query, fragment).
+pub(crate) fn split_authority(target: &str) -> (&str, &str) {
     let t = target.trim();
-    let rest = match t.find("://") {
-        Some(i) => &t[i + 3..],
+    // The first `://` (found through its `:`, cheaper than a substring search on short texts).
+    let scheme_end = memchr::memchr_iter(b':', t.as_bytes()).find(|&i| t.as_bytes().get(i + 1..i + 3) == Some(b"//"));
+    let rest = match scheme_end {
+        Some(i) => t.get(i + 3..).unwrap_or(""),
         None => t.strip_prefix("//").unwrap_or(t),
     };
-    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    rest.split_at(end)
+}
+
+/// The host of an authority: lowercase, without userinfo, port, brackets or a trailing dot.
+pub(crate) fn host_in(authority: &str) -> Cow<'_, str> {
     let authority = authority.rsplit('@').next().unwrap_or(authority);
     let host = if let Some(inner) = authority.strip_prefix('[') {
         inner.split(']').next().unwrap_or("")
     } else {
         authority.split(':').next().unwrap_or("")
     };
-    host.trim_end_matches('.').to_ascii_lowercase()
+    let host = host.trim_end_matches('.');
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    }
 }
 
 /// Whether `host` is `suffix` or a subdomain of it.

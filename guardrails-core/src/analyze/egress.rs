@@ -30,11 +30,17 @@ pub(crate) enum Receiver<'a> {
 
 /// Judges what `scan` found going to `receiver`, as facts of `detector`.
 pub(crate) fn judge(scan: &Scan, receiver: Receiver<'_>, detector: &'static str, facts: &mut Facts) {
-    let (target, where_) = match receiver {
-        Receiver::Host { host, class, .. } => (host, class.describe(host)),
-        Receiver::Message { to, outside: true } => (to, format!("a message to `{to}`, outside the organisation")),
-        Receiver::Message { to, outside: false } => (to, format!("a message to `{to}`")),
-        Receiver::Tool { name } => (name, format!("the tool `{name}`")),
+    let target = match receiver {
+        Receiver::Host { host, .. } => host,
+        Receiver::Message { to, .. } => to,
+        Receiver::Tool { name } => name,
+    };
+    // Spelled out only for a finding: most payloads carry none.
+    let where_ = || match receiver {
+        Receiver::Host { host, class, .. } => class.describe(host),
+        Receiver::Message { to, outside: true } => format!("a message to `{to}`, outside the organisation"),
+        Receiver::Message { to, outside: false } => format!("a message to `{to}`"),
+        Receiver::Tool { name } => format!("the tool `{name}`"),
     };
     for found in scan.secrets() {
         let recognised = !found.kind.generic;
@@ -65,7 +71,7 @@ pub(crate) fn judge(scan: &Scan, receiver: Receiver<'_>, detector: &'static str,
             span: found.span,
             detector,
             target: Some(Target { kind: "location", name: target.to_owned() }),
-            message: format!("sends {} to {where_}", found.kind.name),
+            message: format!("sends {} to {}", found.kind.name, where_()),
             location: Some(Box::new(Location { path: found.path.clone(), evidence: found.evidence.clone() })),
         });
     }
@@ -90,7 +96,7 @@ pub(crate) fn judge(scan: &Scan, receiver: Receiver<'_>, detector: &'static str,
         span: first.span,
         detector,
         target: Some(Target { kind: "location", name: target.to_owned() }),
-        message: format!("sends personal data ({}) to {where_}", tally.describe()),
+        message: format!("sends personal data ({}) to {}", tally.describe(), where_()),
         location: Some(Box::new(Location { path: first.path.clone(), evidence: first.evidence.clone() })),
     });
 }

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use super::secrets::{self, ByteClasses, Class, Hit, Kind};
 use crate::fact::Span;
@@ -92,9 +93,10 @@ pub(crate) struct Batch<'v> {
     buf: String,
     pieces: Vec<Piece>,
     /// JSON values walked, with their paths.
-    roots: Vec<(&'v Value, &'v str)>,
-    /// Texts added on their own: their paths and whether they are credential headers.
-    texts: Vec<TextOrigin<'v>>,
+    roots: SmallVec<[(&'v Value, &'v str); 2]>,
+    /// Texts added on their own (a URL, its query, headers): their paths and whether they are
+    /// credential headers.
+    texts: SmallVec<[TextOrigin<'v>; 4]>,
     /// JSON nested deeper than the walk follows.
     truncated: bool,
 }

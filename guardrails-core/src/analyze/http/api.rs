@@ -31,7 +31,10 @@
 //! `data.bulk_delete`, `data.bulk_update`, `infra.destroy`, `schema.drop`, `system.disrupt`,
 //! `vcs.history_rewrite`, `privilege.escalate`, `privilege.grant`, `credential.read`
 
+use std::borrow::Cow;
+
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use crate::analyze::shell::unwrap::shell_quote;
 use crate::analyze::Detector;
@@ -265,8 +268,16 @@ pub(crate) fn check(
     protected: &[crate::glob::Glob],
     emit: &mut Emit<'_>,
 ) {
-    let segs: Vec<String> = url.segments.iter().map(|s| s.to_ascii_lowercase()).collect();
-    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    // Segments are copied only when they have capitals to lower.
+    let lowered: SmallVec<[Cow<'_, str>; 8]> = url
+        .segments
+        .iter()
+        .map(|s| match s.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Owned(s.to_ascii_lowercase()),
+            false => Cow::Borrowed(s.as_ref()),
+        })
+        .collect();
+    let segs: SmallVec<[&str; 8]> = lowered.iter().map(AsRef::as_ref).collect();
     secret_stores(method, url, &segs, request, emit);
     if let Some(action) = aws_action(url, request, body) {
         aws(&action, url, body, emit);
@@ -331,7 +342,7 @@ fn delete(url: &Url, segs: &[&str], body: Option<&Value>, protected: &[crate::gl
             Intent::DataBulkDelete,
             Severity::High,
             DESTRUCTIVE.id,
-            target("location", &url.host),
+            target("location", url.host.as_ref()),
             format!("DELETE on the root of `{}`", url.host),
         );
         return;
@@ -585,7 +596,7 @@ struct ObjectStore {
 /// addresses.
 fn object_store(url: &Url, segs: &[&str]) -> Option<ObjectStore> {
     use super::super::destination::host_within;
-    let host = url.host.as_str();
+    let host = url.host.as_ref();
     let labels: Vec<&str> = host.split('.').collect();
     // `?lifecycle`, `?policy`, `?tagging`: a bucket's settings, not the bucket.
     let settings = url.query.iter().any(|(k, _)| !k.eq_ignore_ascii_case("x-id"));
@@ -1072,7 +1083,7 @@ fn grants_everything(key: &str, value: &str) -> bool {
 
 /// The command line a Kubernetes `exec`/`attach` or Docker exec request runs, shell-quoted.
 pub(crate) fn exec_command(url: &Url, body: Option<&Value>) -> Option<String> {
-    let last = url.segments.last().map(String::as_str);
+    let last = url.segments.last().map(AsRef::as_ref);
     let has = |name: &str| url.segments.iter().any(|s| s == name);
     let argv: Vec<String> = if matches!(last, Some("exec" | "attach")) && has("pods") {
         url.query.iter().filter(|(k, _)| k == "command").map(|(_, v)| v.clone()).collect()

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::fact::{Fact, Facts, Location, Severity, Span, Target};
 use crate::intent::Intent;
 
-use super::destination::{classify, host_of, HostClass};
+use super::destination::{classify, host_in, split_authority, HostClass};
 use super::egress::{self, Receiver};
 use super::payload::{self, Batch, Key, Scan};
 use super::{Analysis, Detector};
@@ -66,25 +66,22 @@ pub(crate) struct Request<'a> {
     pub(crate) at: Paths,
 }
 
-/// A URL taken apart, with its path and query decoded.
+/// A URL taken apart, with its path and query decoded. Borrows from the URL unless decoding or
+/// lowercasing changed a part.
 #[derive(Debug)]
-pub(crate) struct Url {
-    pub(crate) host: String,
+pub(crate) struct Url<'a> {
+    /// Lowercase, without a trailing dot.
+    pub(crate) host: Cow<'a, str>,
     pub(crate) port: Option<u16>,
     /// Decoded path segments, without empty ones.
-    pub(crate) segments: Vec<String>,
+    pub(crate) segments: Vec<Cow<'a, str>>,
     /// Decoded query pairs.
     pub(crate) query: Vec<(String, String)>,
 }
 
-impl Url {
-    pub(crate) fn parse(url: &str) -> Url {
-        let host = host_of(url);
-        let rest = url.split_once("://").map_or(url, |(_, r)| r);
-        let (authority, path_query) = match rest.find(['/', '?', '#']) {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, ""),
-        };
+impl<'a> Url<'a> {
+    pub(crate) fn parse(url: &'a str) -> Url<'a> {
+        let (authority, path_query) = split_authority(url);
         let port = authority
             .rsplit('@')
             .next()
@@ -93,11 +90,13 @@ impl Url {
             .and_then(|(_, p)| p.trim_end_matches(']').parse().ok());
         let path_query = path_query.split('#').next().unwrap_or("");
         let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
+        let decode =
+            |s: &'a str| if s.contains('%') { Cow::Owned(payload::percent_decode(s, false)) } else { Cow::Borrowed(s) };
         Url {
-            host,
+            host: host_in(authority),
             port,
-            segments: path.split('/').filter(|s| !s.is_empty()).map(|s| payload::percent_decode(s, false)).collect(),
-            query: payload::form_pairs(query),
+            segments: path.split('/').filter(|s| !s.is_empty()).map(decode).collect(),
+            query: if query.is_empty() { Vec::new() } else { payload::form_pairs(query) },
         }
     }
 
@@ -161,14 +160,14 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
             Intent::CredentialRead,
             Severity::High,
             DESTINATION.id,
-            Some(Target { kind: "location", name: url.host.clone() }),
+            Some(Target { kind: "location", name: url.host.to_string() }),
             format!("requests `{}`, a cloud metadata endpoint that hands out the machine's credentials", url.host),
         )),
         HostClass::Untrusted | HostClass::BareIp => facts.push(url_fact(
             Intent::EgressUntrustedHost,
             Severity::Low,
             DESTINATION.id,
-            Some(Target { kind: "location", name: url.host.clone() }),
+            Some(Target { kind: "location", name: url.host.to_string() }),
             format!("talks to {}", class.describe(&url.host)),
         )),
         _ => {}
