@@ -320,6 +320,10 @@ pub(crate) fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
             s.parse().ok()
         }
     };
+    // Every spelling (decimal, octal, `0x` hex) is hex digits, `x` and dots: names are out at once.
+    if !host.bytes().all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b'x' | b'X')) {
+        return None;
+    }
     let parts: Vec<&str> = host.split('.').collect();
     if parts.is_empty() || parts.len() > 4 {
         return None;

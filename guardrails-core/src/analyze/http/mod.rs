@@ -15,6 +15,7 @@ pub(crate) mod api;
 use std::borrow::Cow;
 
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use crate::fact::{Fact, Facts, Location, Severity, Span, Target};
 use crate::intent::Intent;
@@ -74,7 +75,7 @@ pub(crate) struct Url<'a> {
     pub(crate) host: Cow<'a, str>,
     pub(crate) port: Option<u16>,
     /// Decoded path segments, without empty ones.
-    pub(crate) segments: Vec<Cow<'a, str>>,
+    pub(crate) segments: SmallVec<[Cow<'a, str>; 6]>,
     /// Decoded query pairs.
     pub(crate) query: Vec<(String, String)>,
 }
@@ -263,7 +264,7 @@ mod tests {
         let u = Url::parse("https://user:pw@Api.Example.com:8443/v1/a%20b/c?x=1&y=a%2Fb#frag");
         assert_eq!(u.host, "api.example.com");
         assert_eq!(u.port, Some(8443));
-        assert_eq!(u.segments, ["v1", "a b", "c"]);
+        assert_eq!(u.segments.as_slice(), ["v1", "a b", "c"]);
         assert_eq!(u.param("Y"), Some("a/b"));
         let v6 = Url::parse("http://[::ffff:a9fe:a9fe]/latest");
         assert_eq!(v6.host, "::ffff:a9fe:a9fe");
