@@ -238,27 +238,44 @@ impl<'v> Batch<'v> {
         }
     }
 
-    /// The path of `origin`, and whether it is a credential header.
-    fn path(&self, origin: Origin) -> (String, bool) {
-        match origin {
-            Origin::Text(i) => {
-                let Some(t) = self.texts.get(i) else { return (String::new(), false) };
-                let mut path = t.path.to_owned();
-                match t.key {
-                    Key::None => {}
-                    Key::Field(k) => push_key(&mut path, k),
-                    Key::Query(k) => {
-                        path.push('?');
-                        path.push_str(k);
+    /// The paths of the pieces `wanted` (indices into `pieces`), in that order, and whether each
+    /// is a credential header. One walk of each JSON root finds all of them.
+    fn paths(&self, wanted: &[usize]) -> Vec<(String, bool)> {
+        let mut out = vec![(String::new(), false); wanted.len()];
+        let mut json: Vec<(usize, *const (), usize)> = Vec::new();
+        for (slot, &index) in wanted.iter().enumerate() {
+            match self.pieces.get(index).map(|p| p.origin) {
+                Some(Origin::Text(i)) => {
+                    let Some(t) = self.texts.get(i) else { continue };
+                    let mut path = t.path.to_owned();
+                    match t.key {
+                        Key::None => {}
+                        Key::Field(k) => push_key(&mut path, k),
+                        Key::Query(k) => {
+                            path.push('?');
+                            path.push_str(k);
+                        }
                     }
+                    out[slot] = (path, t.auth_header);
                 }
-                (path, t.auth_header)
-            }
-            Origin::Json { root, value } => {
-                let Some(&(v, base)) = self.roots.get(root) else { return (String::new(), false) };
-                (path_of(v, base, value).unwrap_or_else(|| base.to_owned()), false)
+                Some(Origin::Json { root, value }) => json.push((root, value, slot)),
+                None => {}
             }
         }
+        for (root, &(v, base)) in self.roots.iter().enumerate() {
+            let mut targets: Vec<(*const (), usize)> =
+                json.iter().filter(|(r, _, _)| *r == root).map(|&(_, value, slot)| (value, slot)).collect();
+            targets.sort_unstable_by_key(|(t, _)| t.addr());
+            if targets.is_empty() {
+                continue;
+            }
+            for (slot, path) in paths_of(v, base, &targets) {
+                if let Some(o) = out.get_mut(slot) {
+                    o.0 = path;
+                }
+            }
+        }
+        out
     }
 }
 
@@ -293,40 +310,52 @@ impl Scan {
         let classes = ByteClasses::of(buf.as_bytes());
         secrets::scan_classified(buf, &classes, &mut self.hits);
         let hits = std::mem::take(&mut self.hits);
-        for hit in &hits {
-            let index = batch.pieces.partition_point(|p| p.start <= hit.span.start).saturating_sub(1);
-            let Some(piece) = batch.pieces.get(index) else { continue };
-            if hit.span.end > piece.end {
-                continue;
+        // Hits inside one piece, with the piece they are in.
+        let placed: Vec<(&Hit, usize)> = hits
+            .iter()
+            .filter_map(|hit| {
+                let index = batch.pieces.partition_point(|p| p.start <= hit.span.start).checked_sub(1)?;
+                (hit.span.end <= batch.pieces.get(index)?.end).then_some((hit, index))
+            })
+            .collect();
+        // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
+        // every piece at once; then only long pieces are checked for base64.
+        let mut encoded: Vec<usize> = Vec::new();
+        if decode < MAX_DECODE_DEPTH && may_hide_payload_in_batch(buf, &classes) {
+            for (index, piece) in batch.pieces.iter().enumerate() {
+                // A piece's base64 runs are measured on the batch's classes: no run crosses the
+                // separators. A `name=value` piece's value is measured alone.
+                let value = piece.value(buf);
+                let base64_run = || match piece.shift {
+                    0 => has_base64_run(buf.as_bytes(), &classes, piece.start..piece.end),
+                    _ => {
+                        let b = value.as_bytes();
+                        has_base64_run(b, &ByteClasses::of(b), 0..b.len())
+                    }
+                };
+                if may_hide_payload(value, base64_run) {
+                    encoded.push(index);
+                }
             }
-            let (at, auth_header) = batch.path(piece.origin);
+        }
+        if placed.is_empty() && encoded.is_empty() {
+            self.hits = hits;
+            return;
+        }
+        let wanted: Vec<usize> = placed.iter().map(|&(_, index)| index).chain(encoded.iter().copied()).collect();
+        let paths = batch.paths(&wanted);
+        for (&(hit, index), (at, auth_header)) in placed.iter().zip(&paths) {
+            let Some(piece) = batch.pieces.get(index) else { continue };
             let local =
                 Hit { kind: hit.kind, span: Span::new(hit.span.start - piece.start, hit.span.end - piece.start) };
             let text = buf.get(piece.start..piece.end).unwrap_or("");
-            self.record(&local, text, &at, auth_header, piece.shift);
+            self.record(&local, text, at, *auth_header, piece.shift);
+        }
+        for (&index, (at, auth_header)) in encoded.iter().zip(paths.iter().skip(placed.len())) {
+            let Some(piece) = batch.pieces.get(index) else { continue };
+            self.decode_layers(piece.value(buf), at, decode, *auth_header);
         }
         self.hits = hits;
-        // One vectorised look at the whole buffer rules out the JSON, form and percent layers of
-        // every piece at once; then only long pieces are checked for base64.
-        if decode >= MAX_DECODE_DEPTH || !may_hide_payload_in_batch(buf, &classes) {
-            return;
-        }
-        for piece in &batch.pieces {
-            // A piece's base64 runs are measured on the batch's classes: no run crosses the
-            // separators. A `name=value` piece's value is measured alone.
-            let value = piece.value(buf);
-            let base64_run = || match piece.shift {
-                0 => has_base64_run(buf.as_bytes(), &classes, piece.start..piece.end),
-                _ => {
-                    let b = value.as_bytes();
-                    has_base64_run(b, &ByteClasses::of(b), 0..b.len())
-                }
-            };
-            if may_hide_payload(value, base64_run) {
-                let (at, auth_header) = batch.path(piece.origin);
-                self.decode_layers(value, &at, decode, auth_header);
-            }
-        }
     }
 
     /// Scans what `text` decodes to: JSON inside it, form fields, percent-encoding, base64.
@@ -519,39 +548,69 @@ fn has_base64_run(b: &[u8], classes: &ByteClasses, range: std::ops::Range<usize>
     false
 }
 
-/// The JSON path of the value at address `target` inside `root` (found at `base`).
-fn path_of(root: &Value, base: &str, target: *const ()) -> Option<String> {
-    fn find(v: &Value, target: *const (), path: &mut String, depth: usize) -> bool {
-        if std::ptr::eq(std::ptr::from_ref(v).cast::<()>(), target) {
-            return true;
-        }
-        if depth > MAX_JSON_DEPTH {
-            return false;
-        }
-        match v {
-            Value::Array(items) => items.iter().enumerate().any(|(i, item)| {
-                let len = path.len();
-                let _ = write!(path, "[{i}]");
-                let found = find(item, target, path, depth + 1);
-                if !found {
-                    path.truncate(len);
+/// The JSON paths of the values at the addresses `targets` (each with its slot, sorted by
+/// address) inside `root` (found at `base`), as `(slot, path)`. One walk compares addresses
+/// only; a path is spelled out from the walk's stack when its value is reached.
+fn paths_of(root: &Value, base: &str, targets: &[(*const (), usize)]) -> Vec<(usize, String)> {
+    enum Step<'v> {
+        Index(usize),
+        Key(&'v str),
+    }
+    struct Walk<'v, 't> {
+        base: &'v str,
+        targets: &'t [(*const (), usize)],
+        steps: Vec<Step<'v>>,
+        found: Vec<(usize, String)>,
+    }
+    impl<'v> Walk<'v, '_> {
+        fn visit(&mut self, v: &'v Value, depth: usize) {
+            // Targets are sorted by address: the ones at `v` are a range.
+            let address = std::ptr::from_ref(v).cast::<()>().addr();
+            let from = self.targets.partition_point(|(t, _)| t.addr() < address);
+            let here = self.targets.get(from..).unwrap_or_default().iter().take_while(|(t, _)| t.addr() == address);
+            for &(_, slot) in here {
+                let mut path = self.base.to_owned();
+                for step in &self.steps {
+                    match step {
+                        Step::Index(i) => {
+                            let _ = write!(path, "[{i}]");
+                        }
+                        Step::Key(k) => push_key(&mut path, k),
+                    }
                 }
-                found
-            }),
-            Value::Object(m) => m.iter().any(|(k, item)| {
-                let len = path.len();
-                push_key(path, k);
-                let found = find(item, target, path, depth + 1);
-                if !found {
-                    path.truncate(len);
+                self.found.push((slot, path));
+            }
+            if depth > MAX_JSON_DEPTH || self.found.len() == self.targets.len() {
+                return;
+            }
+            match v {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        self.steps.push(Step::Index(i));
+                        self.visit(item, depth + 1);
+                        self.steps.pop();
+                    }
                 }
-                found
-            }),
-            _ => false,
+                Value::Object(m) => {
+                    for (k, item) in m {
+                        self.steps.push(Step::Key(k));
+                        self.visit(item, depth + 1);
+                        self.steps.pop();
+                    }
+                }
+                _ => {}
+            }
         }
     }
-    let mut path = base.to_owned();
-    find(root, target, &mut path, 0).then_some(path)
+    let mut walk = Walk { base, targets, steps: Vec::new(), found: Vec::new() };
+    walk.visit(root, 0);
+    // A value not reached (deeper than the walk follows) is named by its root's path.
+    for &(_, slot) in targets {
+        if !walk.found.iter().any(|(s, _)| *s == slot) {
+            walk.found.push((slot, base.to_owned()));
+        }
+    }
+    walk.found
 }
 
 fn is_base64_byte(b: u8) -> bool {

@@ -507,6 +507,11 @@ const OPERAND_KEYS: &[&str] = &[
     "to",
 ];
 
+/// Argument names that say where the program runs (compared as [`OPERAND_KEYS`]): not part of
+/// its command line (`git__push {repo_path: "."}` pushes from `.`; `.` is no refspec).
+const DIRECTORY_KEYS: &[&str] =
+    &["cwd", "workdir", "workingdir", "workingdirectory", "repopath", "repositorypath", "repodir", "directory", "dir"];
+
 /// The command line a program server's tool runs: the program, the subcommand from the tool's
 /// name (or from a `command`/`argv` argument), operands, then every other argument as an option
 /// (`true` → `--flag`, `false` dropped, values → `--key value`). `None` when the call names no
@@ -543,7 +548,7 @@ fn program_command(name: &Name, args: &Value) -> Option<String> {
         }
     }
     for (key, value) in map {
-        if used.contains(&key.as_str()) {
+        if used.contains(&key.as_str()) || DIRECTORY_KEYS.contains(&normal(key).as_str()) {
             continue;
         }
         let flag = format!("--{}", key.replace('_', "-"));
