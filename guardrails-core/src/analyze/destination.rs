@@ -147,17 +147,20 @@ pub(crate) fn split_authority(target: &str) -> (&str, &str) {
         Some(i) => t.get(i + 3..).unwrap_or(""),
         None => t.strip_prefix("//").unwrap_or(t),
     };
-    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\')).unwrap_or(rest.len());
     rest.split_at(end)
 }
 
 /// The host of an authority: lowercase, without userinfo, port, brackets or a trailing dot.
 pub(crate) fn host_in(authority: &str) -> Cow<'_, str> {
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let authority = match memchr::memrchr(b'@', authority.as_bytes()) {
+        Some(at) => authority.get(at + 1..).unwrap_or(""),
+        None => authority,
+    };
     let host = if let Some(inner) = authority.strip_prefix('[') {
-        inner.split(']').next().unwrap_or("")
+        inner.split_once(']').map_or(inner, |(h, _)| h)
     } else {
-        authority.split(':').next().unwrap_or("")
+        authority.split_once(':').map_or(authority, |(h, _)| h)
     };
     let host = host.trim_end_matches('.');
     if host.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -193,7 +196,6 @@ static UNTRUSTED: LazyLock<Untrusted> = LazyLock::new(|| {
     untrusted
 });
 
-/// Whether `host` is within an untrusted host, or `url` under an untrusted path.
 fn is_untrusted(host: &str, url: &str) -> bool {
     let untrusted = &*UNTRUSTED;
     let mut suffix = host;

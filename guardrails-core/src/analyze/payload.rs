@@ -460,14 +460,24 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 fn credential_name(key: &str) -> bool {
     const WORDS: &[&[u8]] = &[b"password", b"passwd", b"pwd", b"pass", b"secret", b"token", b"apikey"];
     const KEY_AFTER: &[&[u8]] = &[b"api", b"private", b"secret", b"access"];
+    let b = key.as_bytes();
     // Most field names are out on their last byte: every name ends in one of these.
-    if !matches!(key.as_bytes().last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'n' | b'y')) {
+    if !matches!(b.last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'n' | b'y')) {
         return false;
     }
-    let mut words = key.as_bytes().rsplit(|&c| c == b'_' || c == b'-');
-    let Some(last) = words.next() else { return false };
-    let any = |w: &[u8], names: &[&[u8]]| names.iter().any(|n| w.eq_ignore_ascii_case(n));
-    any(last, WORDS) || (last.eq_ignore_ascii_case(b"key") && words.next().is_some_and(|w| any(w, KEY_AFTER)))
+    let is_sep = |c: &u8| *c == b'_' || *c == b'-';
+    let split = b.iter().rposition(is_sep);
+    let last = split.map_or(b, |i| b.get(i + 1..).unwrap_or_default());
+    let any = |w: &[u8], names: &[&[u8]]| names.iter().any(|n| n.len() == w.len() && w.eq_ignore_ascii_case(n));
+    if any(last, WORDS) {
+        return true;
+    }
+    // `…_key`: the word before it says whose.
+    let Some(before) = split.and_then(|i| b.get(..i)).filter(|_| last.eq_ignore_ascii_case(b"key")) else {
+        return false;
+    };
+    let previous = before.iter().rposition(is_sep).map_or(before, |i| before.get(i + 1..).unwrap_or_default());
+    any(previous, KEY_AFTER)
 }
 
 /// `a=1&b=2`: no spaces or line breaks, every `&`-separated part has a `=`.

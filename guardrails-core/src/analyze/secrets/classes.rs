@@ -49,24 +49,31 @@ impl ByteClasses {
     pub(crate) fn of(b: &[u8]) -> ByteClasses {
         let mut blocks = SmallVec::with_capacity(b.len().div_ceil(BLOCK));
         let (chunks, tail) = b.as_chunks::<BLOCK>();
-        let mut padded = [0u8; BLOCK];
-        for (p, &c) in padded.iter_mut().zip(tail) {
-            *p = c;
-        }
-        let last = (!tail.is_empty()).then_some(&padded);
         let mut lower = Vec::new();
         if b.len() >= LOWERCASED_FROM {
-            // Written block by block in place: zeroing first costs less than growing per block.
-            lower = vec![0u8; b.len().next_multiple_of(BLOCK)];
-            for (chunk, out) in chunks.iter().chain(last).zip(lower.as_chunks_mut::<BLOCK>().0) {
-                blocks.push(classify::<true>(chunk, out));
+            lower.reserve_exact(b.len().next_multiple_of(BLOCK));
+            for chunk in chunks {
+                let (block, lowered) = classify::<true>(chunk);
+                blocks.push(block);
+                lower.extend_from_slice(&lowered);
             }
-            lower.truncate(b.len());
         } else {
-            for chunk in chunks.iter().chain(last) {
-                blocks.push(classify::<false>(chunk, &mut [0; BLOCK]));
+            for chunk in chunks {
+                blocks.push(classify::<false>(chunk).0);
             }
         }
+        if !tail.is_empty() {
+            let mut padded = [0u8; BLOCK];
+            for (p, &c) in padded.iter_mut().zip(tail) {
+                *p = c;
+            }
+            let (block, lowered) = classify::<true>(&padded);
+            blocks.push(block);
+            if !lower.is_empty() || b.len() >= LOWERCASED_FROM {
+                lower.extend_from_slice(&lowered);
+            }
+        }
+        lower.truncate(b.len());
         ByteClasses { blocks, lower }
     }
 
@@ -144,10 +151,10 @@ fn bits(m: i8x16, shift: usize) -> u64 {
     u64::from(m.to_bitmask() as u16) << shift
 }
 
-/// The masks of one block; with `LOWER`, its bytes in ASCII lowercase into `lower`.
-#[inline(always)]
-fn classify<const LOWER: bool>(chunk: &[u8; BLOCK], lower: &mut [u8; BLOCK]) -> Block {
+/// The masks of one block and, with `LOWER`, its bytes in ASCII lowercase.
+fn classify<const LOWER: bool>(chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
     let mut block = Block::default();
+    let mut lower = [0u8; BLOCK];
     for (i, (part, out)) in chunk.as_chunks::<16>().0.iter().zip(lower.as_chunks_mut::<16>().0).enumerate() {
         let v = lanes(*part);
         let (digit, upper, dash) = (in_range(v, b'0', 10), in_range(v, b'A', 26), eq(v, b'-'));
@@ -160,7 +167,7 @@ fn classify<const LOWER: bool>(chunk: &[u8; BLOCK], lower: &mut [u8; BLOCK]) -> 
         block.number_sep |= bits(eq(v, b' ') | dash | eq(v, b'.'), 16 * i);
         block.base64 |= bits(alnum | dash | eq(v, b'_') | eq(v, b'+') | eq(v, b'/') | eq(v, b'='), 16 * i);
     }
-    block
+    (block, lower)
 }
 
 /// A class only a few blocks need, computed for one block when asked instead of for every block.
