@@ -36,13 +36,13 @@
 //! ```
 //!
 //! ## Pipeline
-//! 1. A SIMD (Teddy) search for the keywords' three-byte prefixes over a lowercased copy, and
-//!    `memchr` for `@`; only when one is there does the Aho-Corasick automaton (ASCII
+//! 1. A SIMD (Teddy) search for the keywords' four- and three-byte prefixes over a lowercased
+//!    copy (made by the byte-class pass below), and `memchr` for `@`; only when one is there does the Aho-Corasick automaton (ASCII
 //!    case-insensitive) run over the keywords themselves (`akia`, `ghp_`, `xox`, `-----begin`,
 //!    `://`, `password`, `@`, …). One SIMD pass turns the text into per-block bitmasks of byte
 //!    classes ([`classes`]); numbers are only read in blocks with eleven bytes of digit groups
 //!    or a `+`/`(` before a digit, IBANs only where two capitals precede two digits. `SK`
-//!    (Twilio) is found with `memmem`. Text without any of them costs a few vector passes.
+//!    (Twilio) is found among pairs of capitals. Text without any of them costs a few vector passes.
 //! 2. Each keyword hit runs its detector *at the hit*: an anchored search of one pattern of a
 //!    multi-pattern ASCII meta regex (bounded repetitions), or a small hand parser (PEM blocks,
 //!    JWTs, URLs, emails, field assignments, digit groups). Every detector reads a bounded window

@@ -206,8 +206,6 @@ struct Engine {
     /// runs. `None` where the CPU has no packed searcher.
     gate: Option<Gate>,
     regex: Regex,
-    /// `SK`, the Twilio API key prefix (case-sensitive, so not a keyword), built once.
-    twilio: memchr::memmem::Finder<'static>,
     /// `://`, looked for only when an `@` makes a URL password possible.
     scheme: memchr::memmem::Finder<'static>,
     /// The keywords but `://`, matched ASCII case-insensitively: whether a short text holds one.
@@ -252,7 +250,6 @@ static ENGINE: LazyLock<Option<Engine>> = LazyLock::new(|| {
         keywords,
         gate: gate(),
         regex,
-        twilio: memchr::memmem::Finder::new("SK"),
         scheme: memchr::memmem::Finder::new("://"),
         short_text_gate,
         longest_keyword: KEYWORDS.iter().map(|(w, _)| w.len()).max().unwrap_or(0),
@@ -397,7 +394,7 @@ pub(super) fn scan(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
             Det::Ssn => pii::ssn_after_keyword(b, s, e, st.hits),
         }
     }
-    twilio(engine, text, st.hits);
+    twilio(text, classes, st.hits);
 }
 
 impl State<'_, '_> {
@@ -676,9 +673,14 @@ fn sk_dash(st: &mut State<'_, '_>, s: usize) {
 
 /// `SK` + 32 lowercase hex is a Twilio API key sid, which with its secret is a credential. `AC` +
 /// 32 hex (an account sid) only names an account and is not reported.
-fn twilio(engine: &Engine, text: &str, hits: &mut Vec<Hit>) {
+fn twilio(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
     let b = text.as_bytes();
-    for s in engine.twilio.find_iter(b) {
+    // `SK` is two capitals: candidates come from the capital mask, not a pass over the text.
+    let pairs = classes.positions(|c, k| {
+        let upper = super::classes::pair(c, k, |blk| blk.upper);
+        (upper & (upper >> 1)) as u64
+    });
+    for s in pairs.filter(|&s| starts_with_at(b, s, b"SK")) {
         if is_alnum(before(b, s)) {
             continue;
         }
