@@ -58,7 +58,8 @@ impl Run {
 pub(super) fn scan_digits(b: &[u8], classes: &ByteClasses, hits: &mut Vec<Hit>) {
     // `+` or `(` before a digit, where a phone number can start: few in most text.
     let mut phones = memchr::memchr2_iter(b'+', b'(', b).filter(|&i| at(b, i + 1).is_ascii_digit()).peekable();
-    let mut starts = classes.positions(|c, k| number_starts(b, c, k));
+    // Made at the first block that may hold a number: making it reads block 0's starts.
+    let mut starts = None;
     // Starts before `resume` are done: judged, or inside something already read.
     let mut resume = 0;
     for k in 0..classes.len() {
@@ -76,6 +77,7 @@ pub(super) fn scan_digits(b: &[u8], classes: &ByteClasses, hits: &mut Vec<Hit>) 
         while from > resume && is_number_byte(before(b, from)) {
             from -= 1;
         }
+        let starts = starts.get_or_insert_with(|| classes.positions(|c, k| number_starts(b, c, k)));
         starts.seek(from);
         while let Some(i) = starts.next() {
             if i >= to {
