@@ -673,6 +673,11 @@ fn bulk_endpoint(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     if !everything && body.is_some_and(names_few_ids) {
         return;
     }
+    // A retention purge, documents older than a point in time, is routine, as `DELETE … WHERE
+    // created_at < now() - interval '90 days'` is in SQL.
+    if !everything && word == "_delete_by_query" && body.is_some_and(older_than) {
+        return;
+    }
     let (severity, how) = if everything { (Severity::Critical, "everything") } else { (Severity::High, "in bulk") };
     emit(
         Intent::DataBulkDelete,
@@ -689,7 +694,9 @@ fn selects_everything(v: &Value) -> bool {
         Value::Object(m) if m.is_empty() => true,
         Value::Object(m) => m.iter().any(|(k, v)| {
             let k = k.to_ascii_lowercase();
+            // `exists` matches every document that has the field: all of them, in practice.
             k == "match_all"
+                || (k == "exists" && v.is_object())
                 || (matches!(k.as_str(), "select" | "scope" | "all" | "filter" | "where" | "ids" | "query")
                     && match v {
                         Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "all" | "*" | "everything" | ""),
@@ -701,6 +708,32 @@ fn selects_everything(v: &Value) -> bool {
         Value::String(s) => matches!(s.trim().to_ascii_lowercase().as_str(), "all" | "*" | ""),
         _ => false,
     }
+}
+
+/// A search query that only keeps documents below an upper bound of a range (`{"query": {"range":
+/// {"@timestamp": {"lt": "now-90d"}}}}`, or such ranges as a `bool` query's `filter`/`must`).
+fn older_than(body: &Value) -> bool {
+    let upper_bounded = |clause: &Value| {
+        clause.get("range").and_then(Value::as_object).is_some_and(|fields| {
+            fields.len() == 1
+                && fields.values().all(|b| b.as_object().is_some_and(|b| b.contains_key("lt") || b.contains_key("lte")))
+        })
+    };
+    let Some(query) = body.get("query") else { return false };
+    if upper_bounded(query) {
+        return true;
+    }
+    let Some(Value::Object(b)) = query.get("bool") else { return false };
+    let mut clauses = Vec::new();
+    for (k, v) in b {
+        match (k.as_str(), v) {
+            ("filter" | "must", Value::Array(items)) => clauses.extend(items),
+            ("filter" | "must", clause) => clauses.push(clause),
+            // `must_not`, `should`: not a plain window.
+            _ => return false,
+        }
+    }
+    !clauses.is_empty() && clauses.iter().all(|c| upper_bounded(c))
 }
 
 fn has_query(v: &Value) -> bool {

@@ -385,6 +385,13 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
             return out;
         }
     }
+    // AWS servers' tools are AWS API operations, run as the AWS CLI runs them.
+    if name.server_has_any(&["aws"]) && !name.has_any(LOOKUP_WORDS) {
+        if let Some(command) = aws_command(&name, args) {
+            out.push(Carried::Shell { command: Cow::Owned(command), path: "$.args".to_owned() });
+            return out;
+        }
+    }
     // An MCP server named after a program: its tools are that program's subcommands, their
     // arguments its operands and options (`git__push {remote, branch, force: true}` runs as
     // `git push origin main --force`).
@@ -562,6 +569,84 @@ fn program_command(name: &Name, args: &Value) -> Option<String> {
     Some(line.join(" "))
 }
 
+/// The AWS CLI line of an AWS server's tool: the service and operation from the tool's name
+/// (`aws__iam_attach_user_policy` → `aws iam attach-user-policy`) or, for a generic tool, from its
+/// arguments (`aws__call_api {service: "rds", operation: "DeleteDBCluster", params}` → `aws rds
+/// delete-db-cluster`); parameters become options as the CLI spells them (`PolicyArn` →
+/// `--policy-arn`, `SkipFinalSnapshot: true` → `--skip-final-snapshot`).
+fn aws_command(name: &Name, args: &Value) -> Option<String> {
+    const SERVICE_KEYS: &[&str] = &["service", "service_name", "serviceName"];
+    const OPERATION_KEYS: &[&str] = &["operation", "operation_name", "operationName", "action", "api", "method"];
+    const PARAM_KEYS: &[&str] = &["params", "parameters", "input", "request", "arguments", "args"];
+    let map = args.as_object();
+    let named = |keys: &[&str]| keys.iter().find_map(|k| map.and_then(|m| m.get(*k)).and_then(Value::as_str));
+    let generic = named(SERVICE_KEYS).zip(named(OPERATION_KEYS));
+    let (service, operation, params) = match generic {
+        Some((service, operation)) => {
+            let params = PARAM_KEYS.iter().find_map(|k| map.and_then(|m| m.get(*k)).and_then(Value::as_object));
+            (service.to_ascii_lowercase(), kebab(operation), params.or(map))
+        }
+        None => {
+            let words: Vec<&str> =
+                name.words.iter().map(String::as_str).filter(|w| !RUN_WORDS.contains(w) && *w != "aws").collect();
+            let (service, operation) = words.split_first()?;
+            if operation.is_empty() {
+                return None;
+            }
+            ((*service).to_owned(), operation.join("-"), map)
+        }
+    };
+    // A generic tool's own arguments (service, operation) are not parameters of the operation.
+    let skip = |key: &str| {
+        matches!(key, "region" | "profile")
+            || (generic.is_some() && [SERVICE_KEYS, OPERATION_KEYS, PARAM_KEYS].iter().any(|l| l.contains(&key)))
+    };
+    let mut line = format!("aws {service} {operation}");
+    for (key, value) in params.into_iter().flatten() {
+        if skip(key) {
+            continue;
+        }
+        let flag = kebab(key);
+        match value {
+            Value::Bool(true) => line.push_str(&format!(" --{flag}")),
+            Value::Bool(false) => line.push_str(&format!(" --no-{flag}")),
+            Value::String(v) => line.push_str(&format!(" --{flag} {}", shell_quote(v))),
+            Value::Number(n) => line.push_str(&format!(" --{flag} {n}")),
+            Value::Null => {}
+            other => line.push_str(&format!(" --{flag} {}", shell_quote(&other.to_string()))),
+        }
+    }
+    Some(line)
+}
+
+/// `DeleteDBCluster` → `delete-db-cluster`, `policy_arn` → `policy-arn`: how the AWS CLI spells
+/// API operation and parameter names.
+fn kebab(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '_' || c == ' ' || c == '-' {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            // A word starts at a capital after a lowercase letter or digit (`PolicyArn`), or at
+            // the last capital of an acronym followed by lowercase (`DBCluster`).
+            if (prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower))
+                && !out.ends_with('-')
+            {
+                out.push('-');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
     let method_arg = string_arg(args, &["method", "verb", "http_method", "httpMethod"]);
     // `api__call {method, endpoint}`, `rest.invoke {method, path}`: a call of an API.
@@ -607,7 +692,9 @@ fn http_request<'a>(name: &Name, args: &'a Value) -> Option<Request<'a>> {
 fn file_actions<'a>(name: &Name, args: &'a Value) -> Vec<FileAction<'a>> {
     // A code host's file tools (`github__create_or_update_file`, `push_files`) write into a
     // repository on the host: a message to its owner, below, not a local file.
-    if name.server_has_any(CODE_HOSTS) {
+    // So are a chat or mail service's file tools (`slack__upload_file {channels, filename,
+    // content}`): the file is posted where people read it.
+    if name.server_has_any(CODE_HOSTS) || name.server_has_any(MESSAGING_SERVICES) {
         return Vec::new();
     }
     let editor = matches!(name.leaf.as_str(), "str_replace_editor" | "str_replace_based_edit_tool" | "text_editor");
@@ -795,7 +882,9 @@ fn message<'a>(name: &Name, args: &'a Value, dest: &Destinations) -> Option<Carr
         "text",
     ]);
     let repository_file = name.server_has_any(CODE_HOSTS) && name.has_any(&["file", "files", "push"]);
-    if !(repository_file || verb && noun) {
+    let posted_file = name.server_has_any(MESSAGING_SERVICES)
+        && name.has_any(&["file", "files", "upload", "attach", "attachment", "snippet"]);
+    if !(repository_file || posted_file || verb && noun) {
         return None;
     }
     let parts: Vec<(&Value, String)> =
@@ -863,7 +952,9 @@ fn recipients(name: &Name, args: &Value, dest: &Destinations) -> (String, bool) 
         return (host.clone(), classify(&host, url, dest).leaves());
     }
     // Chat channels live in the organisation's own workspace.
-    for k in ["channel", "channel_id", "channel_name", "chat_id", "conversation_id", "room", "space", "team"] {
+    for k in
+        ["channel", "channels", "channel_id", "channel_name", "chat_id", "conversation_id", "room", "space", "team"]
+    {
         if let Some(c) = args.get(k).and_then(Value::as_str) {
             return (c.to_owned(), false);
         }
@@ -880,6 +971,29 @@ const BRANCHING_DATABASES: &[&str] = &["neon", "planetscale", "supabase", "xata"
 
 /// Code hosts: what their tools write lands in a repository of the `owner` argument.
 const CODE_HOSTS: &[&str] = &["github", "gitlab", "bitbucket", "gitea", "codeberg"];
+
+/// Chat and mail services: a file given to one of their tools is posted to people, not written
+/// to a local disk.
+const MESSAGING_SERVICES: &[&str] = &[
+    "slack",
+    "teams",
+    "msteams",
+    "discord",
+    "telegram",
+    "mattermost",
+    "zulip",
+    "rocketchat",
+    "webex",
+    "gmail",
+    "outlook",
+    "email",
+    "mail",
+    "sendgrid",
+    "mailgun",
+    "twilio",
+    "whatsapp",
+    "signal",
+];
 
 /// Services whose messages and posts leave the organisation: paste sites and public communities
 /// (their channels are not the organisation's workspace).
@@ -1047,6 +1161,8 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
         return;
     }
     if !destroys {
+        secret_read(tool, &name, &mut push);
+        forced_ref_update(tool, &name, args, protected, &mut push);
         privilege(tool, &name, args, &mut push);
         return;
     }
@@ -1142,6 +1258,74 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
             format!("`{tool}` with an empty prefix or an all-flag deletes everything in `{target}`"),
         );
     }
+}
+
+/// Tools that hand out a secret's value (`kubernetes__get_secret`, `vault__read_secret`,
+/// `gcp__access_secret_version`): the value lands in the agent's transcript. Listing secrets
+/// (names only) and writing them are not reads.
+fn secret_read(tool: &str, name: &Name, push: &mut impl FnMut(Intent, Severity, &'static str, &str, String)) {
+    let reads = name.has_any(&["get", "read", "reveal", "show", "access", "fetch", "retrieve", "export", "decrypt"]);
+    let secret = name.has_any(&["secret", "secrets", "password", "passwords", "credential", "credentials"]);
+    // What is said about secrets is not a secret: `get_password_policy`, `get_secret_metadata`.
+    let about = name.has_any(&[
+        "list",
+        "create",
+        "update",
+        "put",
+        "set",
+        "rotate",
+        "delete",
+        "policy",
+        "policies",
+        "metadata",
+        "names",
+        "rotation",
+        "requirements",
+        "status",
+        "expiry",
+        "expiration",
+        "count",
+        "reset",
+    ]);
+    if reads && secret && !about {
+        push(
+            Intent::CredentialRead,
+            Severity::High,
+            "secret",
+            tool,
+            format!("`{tool}` returns a secret's value to the caller"),
+        );
+    }
+}
+
+/// A forced update of a branch reference (`github__update_ref {ref: "heads/main", force: true}`)
+/// rewrites its history, as `git push --force` does.
+fn forced_ref_update(
+    tool: &str,
+    name: &Name,
+    args: &Value,
+    protected: &[crate::glob::Glob],
+    push: &mut impl FnMut(Intent, Severity, &'static str, &str, String),
+) {
+    if !(name.has_any(&["ref", "reference", "branch"]) && name.has_any(&["update", "set", "move", "reset"])) {
+        return;
+    }
+    if args.get("force") != Some(&Value::Bool(true)) {
+        return;
+    }
+    let branch = ["ref", "branch", "name"]
+        .iter()
+        .find_map(|k| args.get(*k).and_then(Value::as_str))
+        .map(|r| r.trim_start_matches("refs/").trim_start_matches("heads/"));
+    let severity = super::super::branch_delete_severity(branch, protected);
+    let target = branch.unwrap_or("a branch");
+    push(
+        Intent::VcsHistoryRewrite,
+        severity,
+        "branch",
+        target,
+        format!("`{tool}` force-updates `{target}`, rewriting its history"),
+    );
 }
 
 /// Whether a delete tool's arguments select everything: an empty (or `/`) prefix, or an
@@ -1319,6 +1503,32 @@ pub(crate) fn last_key(path: &str) -> &str {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn aws_names_are_spelled_as_the_cli_spells_them() {
+        for (api, cli) in [
+            ("DeleteDBCluster", "delete-db-cluster"),
+            ("PolicyArn", "policy-arn"),
+            ("policy_arn", "policy-arn"),
+            ("GetSecretValue", "get-secret-value"),
+            ("SSEKMSKeyId", "ssekms-key-id"),
+            ("MaxResults", "max-results"),
+            ("s3", "s3"),
+        ] {
+            assert_eq!(kebab(api), cli, "{api}");
+        }
+        let line = aws_command(
+            &Name::parse("aws__call_api"),
+            &json!({"service": "RDS", "operation": "DeleteDBCluster", "region": "eu-west-1",
+                    "params": {"DBClusterIdentifier": "db1", "SkipFinalSnapshot": true}}),
+        );
+        assert_eq!(
+            line.as_deref(),
+            Some("aws rds delete-db-cluster --db-cluster-identifier db1 --skip-final-snapshot")
+        );
+        let line = aws_command(&Name::parse("aws__iam_list_users"), &json!({"MaxItems": 5}));
+        assert_eq!(line.as_deref(), Some("aws iam list-users --max-items 5"));
+    }
 
     #[test]
     fn names_are_taken_apart() {

@@ -43,6 +43,7 @@ pub(crate) const NAMED: Detector = Detector {
         Intent::DataBulkUpdate,
         Intent::VcsHistoryRewrite,
         Intent::PrivilegeEscalate,
+        Intent::CredentialRead,
     ],
     triggers: &[],
 };
