@@ -343,7 +343,17 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     if (name.server_has_any(KV_SERVERS) || name.has_any(KV_SERVERS)) && !name.has_any(LOOKUP_WORDS) {
         if let Some((v, path)) = any_arg(args, &["command", "cmd", "argv", "args", "query"]) {
             if let Some(rest) = command_text(v) {
-                out.push(Carried::Shell { command: Cow::Owned(format!("redis-cli {rest}")), path });
+                // A command split into its name and its arguments (`{command: "CONFIG", args:
+                // ["SET", "dir", "/root/.ssh"]}`) is one command line.
+                let tail = ["args", "arguments", "argv", "params"]
+                    .iter()
+                    .filter(|k| !path.ends_with(&format!(".{k}")))
+                    .find_map(|k| args.get(*k).and_then(command_text));
+                let line = match tail {
+                    Some(tail) => format!("redis-cli {rest} {tail}"),
+                    None => format!("redis-cli {rest}"),
+                };
+                out.push(Carried::Shell { command: Cow::Owned(line), path });
                 return out;
             }
         }
@@ -385,8 +395,9 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
             return out;
         }
     }
-    // AWS servers' tools are AWS API operations, run as the AWS CLI runs them.
-    if name.server_has_any(&["aws"]) && !name.has_any(LOOKUP_WORDS) {
+    // AWS servers' tools are AWS API operations, run as the AWS CLI runs them; an S3 server's
+    // are S3 API operations (`s3__copy_object` → `aws s3api copy-object`).
+    if name.server_has_any(&["aws", "s3"]) && !name.has_any(LOOKUP_WORDS) {
         if let Some(command) = aws_command(&name, args) {
             out.push(Carried::Shell { command: Cow::Owned(command), path: "$.args".to_owned() });
             return out;
@@ -587,8 +598,11 @@ fn aws_command(name: &Name, args: &Value) -> Option<String> {
             (service.to_ascii_lowercase(), kebab(operation), params.or(map))
         }
         None => {
-            let words: Vec<&str> =
+            let mut words: Vec<&str> =
                 name.words.iter().map(String::as_str).filter(|w| !RUN_WORDS.contains(w) && *w != "aws").collect();
+            if name.server_has_any(&["s3"]) && words.first() != Some(&"s3") {
+                words.insert(0, "s3api");
+            }
             let (service, operation) = words.split_first()?;
             if operation.is_empty() {
                 return None;
@@ -602,8 +616,29 @@ fn aws_command(name: &Name, args: &Value) -> Option<String> {
             || (generic.is_some() && [SERVICE_KEYS, OPERATION_KEYS, PARAM_KEYS].iter().any(|l| l.contains(&key)))
     };
     let mut line = format!("aws {service} {operation}");
+    // The high-level `aws s3` commands (`cp`, `mv`, `sync`, `rm`) take their paths as operands.
+    let mut operands: Vec<&str> = Vec::new();
+    if service == "s3" {
+        for key in ["source", "src", "from", "path", "paths", "destination", "dest", "to", "target"] {
+            match params.and_then(|p| p.get(key)) {
+                Some(Value::String(v)) => {
+                    line.push(' ');
+                    line.push_str(&shell_quote(v));
+                    operands.push(key);
+                }
+                Some(Value::Array(items)) => {
+                    for v in items.iter().filter_map(Value::as_str) {
+                        line.push(' ');
+                        line.push_str(&shell_quote(v));
+                    }
+                    operands.push(key);
+                }
+                _ => {}
+            }
+        }
+    }
     for (key, value) in params.into_iter().flatten() {
-        if skip(key) {
+        if skip(key) || operands.contains(&key.as_str()) {
             continue;
         }
         let flag = kebab(key);
@@ -1528,6 +1563,14 @@ mod tests {
         );
         let line = aws_command(&Name::parse("aws__iam_list_users"), &json!({"MaxItems": 5}));
         assert_eq!(line.as_deref(), Some("aws iam list-users --max-items 5"));
+        let line = aws_command(
+            &Name::parse("aws__s3_cp"),
+            &json!({"destination": "s3://b/", "source": "./a.csv", "recursive": true}),
+        );
+        assert_eq!(line.as_deref(), Some("aws s3 cp ./a.csv s3://b/ --recursive"));
+        let line =
+            aws_command(&Name::parse("s3__copy_object"), &json!({"CopySource": "a/k", "Bucket": "b", "Key": "k"}));
+        assert_eq!(line.as_deref(), Some("aws s3api copy-object --copy-source a/k --bucket b --key k"));
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub(crate) const DETECTOR: Detector = Detector {
         Intent::DataBulkUpdate,
         Intent::SystemDisrupt,
         Intent::ExecDynamic,
+        Intent::PrivilegeEscalate,
     ],
     triggers: &[
         "psql",
@@ -303,6 +304,13 @@ fn redis(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
         ("FLUSHDB", _) => {
             (Intent::DataBulkDelete, Severity::Critical, "FLUSHDB deletes every key of the Redis database")
         }
+        // The known takeover: point the dump file at SSH keys, a crontab or a system directory,
+        // then `SAVE` writes attacker-controlled bytes there.
+        ("CONFIG", "SET") if redis_writes_system_file(v.get(i + 2..).unwrap_or_default()) => (
+            Intent::PrivilegeEscalate,
+            Severity::Critical,
+            "CONFIG SET points Redis's dump file at SSH keys, a crontab or a system directory",
+        ),
         ("CONFIG", "SET" | "REWRITE" | "RESETSTAT") => {
             (Intent::SystemDisrupt, Severity::High, "CONFIG SET changes the Redis server's configuration")
         }
@@ -316,6 +324,28 @@ fn redis(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
     };
     let kind = if intent == Intent::DataBulkDelete { "database" } else { "server" };
     facts.push(inv.fact(intent, severity, DETECTOR.id, Some(Target { kind, name: String::new() }), message.to_owned()));
+}
+
+/// `CONFIG SET dir|dbfilename <value>` aimed at a place whose files the system trusts.
+fn redis_writes_system_file(args: &[&str]) -> bool {
+    let [param, value, ..] = args else { return false };
+    let value = value.trim_matches(['"', '\'']).to_ascii_lowercase();
+    match param.to_ascii_lowercase().as_str() {
+        "dir" => {
+            value.contains(".ssh")
+                || value.contains("cron")
+                || value.starts_with("/etc")
+                || value.starts_with("/root")
+                || value.contains("systemd")
+        }
+        "dbfilename" => {
+            value.contains("authorized_keys")
+                || value.contains("crontab")
+                || value.ends_with(".so")
+                || value.starts_with('.')
+        }
+        _ => false,
+    }
 }
 
 fn mongo(inv: &Invocation<'_>, code: &str, facts: &mut Facts) {

@@ -50,7 +50,13 @@ use super::super::{nested, Flow, Invocation, ShellState};
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/infrastructure",
-    intents: &[Intent::InfraDestroy, Intent::SystemDisrupt, Intent::CredentialRead, Intent::PrivilegeEscalate],
+    intents: &[
+        Intent::InfraDestroy,
+        Intent::SystemDisrupt,
+        Intent::CredentialRead,
+        Intent::PrivilegeEscalate,
+        Intent::PrivilegeGrant,
+    ],
     triggers: &[
         "kubectl",
         "oc",
@@ -516,6 +522,54 @@ pub(crate) fn bucket_upload(
     super::network::send_flow(inv.report, &host, flow, st.policy, facts);
 }
 
+/// Ends of AWS operations that act on records inside a resource, not on the resource.
+const RECORD_SUFFIXES: &[&str] = &[
+    "-object",
+    "-objects",
+    "-item",
+    "-message",
+    "-message-batch",
+    "-record",
+    "-records",
+    "-tags",
+    "-tagging",
+    "-attributes",
+    "-attribute",
+];
+
+/// The value of option `name` (`--name value` or `--name=value`).
+fn flag_value<'a>(v: &[&'a str], name: &str) -> Option<&'a str> {
+    v.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
+        Some("") => v.get(i + 1).copied(),
+        Some(rest) => rest.strip_prefix('='),
+        None => None,
+    })
+}
+
+/// An S3 policy, ACL or grant that opens a bucket to everyone: a statement allowing a `"*"`
+/// principal in, a public canned ACL, the AllUsers group.
+fn opens_to_everyone(arg: &str) -> bool {
+    let everyone = |p: &serde_json::Value| match p {
+        serde_json::Value::String(s) => s == "*",
+        serde_json::Value::Object(m) => {
+            m.values().any(|v| v == "*" || v.as_array().is_some_and(|a| a.iter().any(|x| x == "*")))
+        }
+        _ => false,
+    };
+    let allows_everyone = |statement: &serde_json::Value| {
+        statement.get("Effect").and_then(serde_json::Value::as_str) == Some("Allow")
+            && statement.get("Principal").is_some_and(everyone)
+    };
+    if let Ok(policy) = serde_json::from_str::<serde_json::Value>(arg) {
+        return match policy.get("Statement") {
+            Some(serde_json::Value::Array(statements)) => statements.iter().any(allows_everyone),
+            Some(statement) => allows_everyone(statement),
+            None => false,
+        };
+    }
+    matches!(arg, "public-read" | "public-read-write") || arg.contains("acs.amazonaws.com/groups/global/AllUsers")
+}
+
 fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts) {
     let ops = operands(&v[1..], &["--region", "--profile", "--output", "--endpoint-url", "--query"]);
     let (Some(service), Some(op)) = (ops.first().copied(), ops.get(1).copied()) else { return };
@@ -561,6 +615,27 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts)
                 bucket_copy(inv, source, dest, "s3://", st, facts);
             }
         }
+        // The API form of a copy: `--copy-source bucket/key --bucket b --key k`.
+        ("s3api", "copy-object" | "upload-part-copy") => {
+            if let (Some(source), Some(bucket)) = (flag_value(v, "--copy-source"), flag_value(v, "--bucket")) {
+                let key = flag_value(v, "--key").unwrap_or("");
+                let source = format!("s3://{}", source.trim_start_matches('/'));
+                bucket_copy(inv, &source, &format!("s3://{bucket}/{key}"), "s3://", st, facts);
+            }
+        }
+        // A bucket policy or ACL that lets anyone read: every object in it is published.
+        ("s3api", "put-bucket-policy" | "put-bucket-acl" | "put-object-acl")
+            if v.iter().any(|a| opens_to_everyone(a)) =>
+        {
+            let bucket = flag_value(v, "--bucket").unwrap_or("");
+            push(
+                facts,
+                Intent::PrivilegeGrant,
+                Severity::High,
+                bucket,
+                format!("`aws s3api {op}` lets anyone on the internet read `{bucket}`"),
+            );
+        }
         ("secretsmanager", "get-secret-value") | ("kms", "decrypt") => {
             push(
                 facts,
@@ -590,6 +665,8 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts)
         ("iam", "create-access-key" | "create-login-profile" | "create-user") => {
             push(facts, Intent::PrivilegeEscalate, Severity::High, op, format!("`aws iam {op}` creates credentials"));
         }
+        // Record-level deletes (one object, item or message; tags) destroy no resource.
+        (_, op) if op.starts_with("delete-") && RECORD_SUFFIXES.iter().any(|s| op.ends_with(s)) => {}
         (_, op)
             if op.starts_with("delete-")
                 || op.starts_with("terminate-")
