@@ -134,6 +134,10 @@ pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
     {
         return Some("Kubernetes credentials");
     }
+    // Any process's environment (`/proc/self/environ`, `/proc/1/environ`).
+    if lower.starts_with("/proc/") && base_lower == "environ" {
+        return Some("a process's environment secrets");
+    }
     if base_lower == ".env"
         || (base_lower.starts_with(".env.")
             && !["example", "sample", "template", "dist", "defaults", "schema"].iter().any(|s| base_lower.ends_with(s)))
@@ -300,12 +304,16 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
 }
 
 /// A grep pattern that selects assignments of named variables only, none of them secret by name:
-/// `^PORT=`, `^(NODE_ENV|PORT|LOG_LEVEL)=`.
+/// `^PORT=`, `^(NODE_ENV|PORT|LOG_LEVEL)=`, or a bare compound name (`NODE_ENV`, `LOG_LEVEL`: a
+/// bare `AWS` or `AWS_` would also print `AWS_SECRET_ACCESS_KEY=…`).
 fn selects_plain_variables(pattern: &str) -> bool {
     const SECRET_WORDS: &[&str] = &[
         "KEY", "SECRET", "TOKEN", "PASS", "PWD", "CRED", "AUTH", "PRIVATE", "CERT", "DSN", "URL", "SESSION", "COOKIE",
     ];
-    let Some(body) = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('=')) else { return false };
+    let compound = pattern.len() >= 5 && pattern.contains('_') && !pattern.starts_with('_') && !pattern.ends_with('_');
+    let Some(body) = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('=')).or(compound.then_some(pattern)) else {
+        return false;
+    };
     let names = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')).unwrap_or(body);
     names.split('|').all(|n| {
         !n.is_empty()
@@ -314,13 +322,37 @@ fn selects_plain_variables(pattern: &str) -> bool {
     })
 }
 
+/// A variable whose name says it holds a secret (`AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`,
+/// `GITHUB_TOKEN`).
+fn secret_variable(name: &str) -> bool {
+    const SECRET_WORDS: &[&str] =
+        &["KEY", "SECRET", "TOKEN", "PASS", "PWD", "CRED", "AUTH", "PRIVATE", "DSN", "DATABASE_URL", "SESSION"];
+    let upper = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|w| upper.contains(w))
+}
+
 /// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds; `history`:
 /// the commands typed, secrets on their command lines included (as `~/.bash_history`).
-pub(crate) fn environment(inv: &Invocation<'_>, name: &str) -> Flow {
+pub(crate) fn environment(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Flow {
     if name == "history" {
         return Flow::Secret("the shell history, with any secret typed into it".to_owned());
     }
+    // `printenv AWS_SECRET_ACCESS_KEY` prints that secret, as `cat .env` prints the file.
+    if let Some(var) =
+        (name == "printenv").then(|| inv.args.iter().skip(1).find(|a| secret_variable(&a.value))).flatten()
+    {
+        facts.push(inv.fact(
+            Intent::CredentialRead,
+            Severity::High,
+            DETECTOR.id,
+            Some(Target { kind: "variable", name: var.value.clone() }),
+            format!("`printenv` prints the secret variable `{}`", var.value),
+        ));
+        return Flow::Secret(format!("the secret variable `{}`", var.value));
+    }
     let prints = match name {
+        // `printenv NAME` prints that one variable, not a secret by its name.
+        "printenv" if inv.args.len() > 1 => false,
         "printenv" | "compgen" => true,
         "set" => inv.args.len() == 1,
         "export" | "declare" => inv.args.iter().skip(1).all(|a| a.value.starts_with('-')),

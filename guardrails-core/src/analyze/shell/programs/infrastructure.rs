@@ -77,6 +77,7 @@ pub(crate) const DETECTOR: Detector = Detector {
         "virsh",
         "gh",
         "glab",
+        "vault",
     ],
 };
 
@@ -377,6 +378,24 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             }
         }
         "docker" | "podman" | "nerdctl" | "docker-compose" => return docker(inv, name, st, facts),
+        // HashiCorp Vault: `vault kv get`, `vault read` print a secret's value (`kv list`, `kv
+        // metadata` print names).
+        "vault" => {
+            let ops = operands(&v[1..], &["-address", "-namespace", "-format", "-field", "-mount", "-version"]);
+            let reads = match ops.as_slice() {
+                ["kv", "get", ..] | ["read", ..] => true,
+                ["kv", sub, ..] => *sub == "get",
+                _ => false,
+            };
+            if reads {
+                let path = ops.last().copied().unwrap_or("");
+                prints_secret(
+                    facts,
+                    format!("`vault {}` prints the secret at `{path}`", ops[..ops.len().min(2)].join(" ")),
+                );
+                return Flow::Secret(format!("the Vault secret `{path}`"));
+            }
+        }
         "vagrant" if v.get(1) == Some(&"destroy") => fact(
             facts,
             Intent::InfraDestroy,

@@ -61,7 +61,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         "git" => git::check(&inv, st, facts),
         n if n.starts_with("git-") => git::check(&inv, st, facts),
         "kubectl" | "oc" | "helm" | "terraform" | "tofu" | "terragrunt" | "pulumi" | "aws" | "gcloud" | "gsutil"
-        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" | "gh" | "glab" => {
+        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" | "gh" | "glab" | "vault" => {
             infrastructure::check(inv, name, st, facts)
         }
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "clickhouse" | "snowsql" | "bq"
@@ -103,7 +103,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                     st.vars.insert(k.to_owned(), (!a.dynamic).then(|| v.to_owned()));
                 }
             }
-            credentials::environment(&inv, name)
+            credentials::environment(&inv, name, facts)
         }
         _ => system::check(&inv, name, st, facts),
     }
@@ -223,6 +223,10 @@ pub(crate) fn decode_b64(s: &str) -> Option<String> {
 /// whose effect needs an operator (`cd /; …`, `echo … | sh`): they need no trigger word.
 #[cfg(test)]
 const NO_TRIGGER_NEEDED: &[&str] = &[
+    // PowerShell matters only when it reads a script from a pipe, and a pipe always gets the
+    // full analysis.
+    "pwsh",
+    "powershell",
     "nohup",
     "builtin",
     "setsid",

@@ -1,7 +1,9 @@
 //! Output redirections (`> /dev/sda`, `>> /etc/sudoers`, `>> ~/.bashrc`) are writes like any
-//! other: judged by [`system::write_target`](super::system::write_target).
+//! other: judged by [`system::write_target`](super::system::write_target). A redirection of
+//! nothing into a data file (`: > app.sqlite3`) empties it, as `truncate -s 0` does.
 
-use crate::fact::Facts;
+use crate::fact::{Facts, Severity, Target};
+use crate::intent::Intent;
 
 use super::super::lexer::RedirKind;
 use super::super::{Invocation, ShellState};
@@ -14,7 +16,26 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &ShellState<'_>, facts: &mut Facts
         let Some(target) = &r.target else { continue };
         let arg = super::super::parse::resolve(target, &st.vars);
         super::system::write_target(inv, &arg.value, facts);
+        if r.kind == RedirKind::Out && writes_nothing(inv) && super::filesystem::is_data_file(&arg.value) {
+            facts.push(inv.fact(
+                Intent::DataOverwrite,
+                Severity::High,
+                super::filesystem::DETECTOR.id,
+                Some(Target { kind: "file", name: arg.value.clone() }),
+                format!("`>` empties the data file `{}`, as `truncate -s 0` does", arg.value),
+            ));
+        }
     }
+}
+
+/// A command whose output is nothing, so `> file` only empties the file: `: > f`, `> f`,
+/// `true > f`, `cat /dev/null > f`, `echo -n > f`.
+fn writes_nothing(inv: &Invocation<'_>) -> bool {
+    let v: Vec<&str> = inv.args.iter().map(|a| a.value.as_str()).collect();
+    matches!(
+        v.as_slice(),
+        [] | [":"] | ["true"] | ["cat", "/dev/null"] | ["echo", "-n"] | ["printf", ""] | ["cp", "/dev/null"]
+    )
 }
 
 /// Hosts of `/dev/tcp/HOST/PORT` and `/dev/udp/…` redirections (bash opens a socket for them).
