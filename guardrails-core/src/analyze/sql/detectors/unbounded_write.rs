@@ -328,6 +328,7 @@ fn truth(e: &Expr, target: &str) -> Truth {
             BinaryOperator::Or | BinaryOperator::StringConcat => match (truth(left, target), truth(right, target)) {
                 (Truth::True, _) | (_, Truth::True) => Truth::True,
                 (Truth::False, Truth::False) => Truth::False,
+                _ if *op == BinaryOperator::Or && covers_every_row(e) => Truth::True,
                 _ => Truth::Unknown,
             },
             BinaryOperator::Eq
@@ -390,6 +391,50 @@ fn truth(e: &Expr, target: &str) -> Truth {
         },
         _ => Truth::Unknown,
     }
+}
+
+/// An `OR` of a condition and its opposite (`x IS NULL OR x IS NOT NULL`, `code = 'X' OR code <>
+/// 'X'`, `t < c OR t >= c`): every row (with a value) matches one of them.
+fn covers_every_row(e: &Expr) -> bool {
+    fn terms<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+        match e {
+            Expr::BinaryOp { left, op: BinaryOperator::Or, right } => {
+                terms(left, out);
+                terms(right, out);
+            }
+            Expr::Nested(inner) => terms(inner, out),
+            other => out.push(other),
+        }
+    }
+    /// A term as (operand, relation, bound), the relation's opposite having the same operand and
+    /// bound: `x IS NULL` ↔ `x IS NOT NULL`, `x = c` ↔ `x <> c`, `x < c` ↔ `x >= c`.
+    fn relation(e: &Expr) -> Option<(String, u8, String)> {
+        match e {
+            Expr::IsNull(x) => Some((x.to_string(), 0, String::new())),
+            Expr::IsNotNull(x) => Some((x.to_string(), 1, String::new())),
+            Expr::BinaryOp { left, op, right } => {
+                let code = match op {
+                    BinaryOperator::Eq => 2,
+                    BinaryOperator::NotEq => 3,
+                    BinaryOperator::Lt => 4,
+                    BinaryOperator::GtEq => 5,
+                    BinaryOperator::LtEq => 6,
+                    BinaryOperator::Gt => 7,
+                    _ => return None,
+                };
+                Some((left.to_string(), code, right.to_string()))
+            }
+            _ => None,
+        }
+    }
+    let mut list = Vec::new();
+    terms(e, &mut list);
+    let relations: Vec<(String, u8, String)> = list.iter().filter_map(|t| relation(t)).collect();
+    relations.iter().any(|(x, code, c)| {
+        // Codes come in pairs: 0/1, 2/3, 4/5, 6/7.
+        let opposite = code ^ 1;
+        relations.iter().any(|(y, other, d)| *other == opposite && y == x && d == c)
+    })
 }
 
 fn bool_truth(b: bool) -> Truth {
@@ -466,6 +511,11 @@ fn compare(left: &Expr, op: &BinaryOperator, right: &Expr) -> Truth {
         (Some(_), Some(_)) => None,
         // `x = x` compares a column with itself: true for every row that has a value.
         _ if left == right && is_column(left) => Some(Ordering::Equal),
+        // `created_at < now() + interval '100 years'`: a bound in the future on when rows were
+        // written holds for every row.
+        _ if matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq) && written_at(left) && in_future(right) => {
+            return Truth::True;
+        }
         // `id > 0`, `id >= 0`: every row of a table with a serial key.
         (None, Some(Const::Num(n))) if is_key_column(left) && n <= 0.0 => {
             return match op {
@@ -485,6 +535,34 @@ fn compare(left: &Expr, op: &BinaryOperator, right: &Expr) -> Truth {
         BinaryOperator::GtEq => ord != Ordering::Less,
         _ => return Truth::Unknown,
     })
+}
+
+/// A column that records when its row was written (`created_at`, `inserted_on`, `logged_time`):
+/// always in the past.
+fn written_at(e: &Expr) -> bool {
+    let name = match e {
+        Expr::Identifier(i) => i.value.to_ascii_lowercase(),
+        Expr::CompoundIdentifier(parts) => parts.last().map(|i| i.value.to_ascii_lowercase()).unwrap_or_default(),
+        _ => return false,
+    };
+    ["created", "inserted", "recorded", "logged", "occurred", "received"].iter().any(|w| name.starts_with(w))
+}
+
+/// The current time plus an offset (`now() + interval '100 years'`, `CURRENT_DATE + 30`).
+fn in_future(e: &Expr) -> bool {
+    let now = |x: &Expr| {
+        let text = x.to_string().to_ascii_lowercase();
+        ["now()", "current_timestamp", "current_date", "getdate()", "sysdate", "localtimestamp", "sysdatetime()"]
+            .iter()
+            .any(|n| text.starts_with(n))
+    };
+    match e {
+        Expr::Nested(inner) => in_future(inner),
+        Expr::BinaryOp { left, op: BinaryOperator::Plus, right } => {
+            (now(left) && !right.to_string().contains('-')) || (now(right) && !left.to_string().contains('-'))
+        }
+        _ => false,
+    }
 }
 
 fn is_column(e: &Expr) -> bool {
