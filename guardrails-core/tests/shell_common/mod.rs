@@ -86,7 +86,7 @@ pub fn load_shell_fixtures() -> Vec<Fixture<ShellFile>> {
 /// The YAML of the shell test policy: the catch-all rule plus the organisation's domain.
 pub fn shell_policy_yaml() -> String {
     format!(
-        "{}organization:\n  domains: [{ORG_DOMAIN}]\n  hosts: []\n  buckets: [\"example-corp-*\"]\n",
+        "{}organization:\n  domains: [{ORG_DOMAIN}]\n  hosts: []\n  github_orgs: [example-corp]\n  buckets: [\"example-corp-*\"]\n",
         catch_all_yaml(&[])
     )
 }

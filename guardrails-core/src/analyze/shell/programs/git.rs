@@ -129,7 +129,10 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
             Some("drop") => discard(facts, Severity::Medium, "`git stash drop` deletes a stash".to_owned()),
             _ => {}
         },
-        "push" => push(st, &rest, facts, rewrite),
+        "push" => {
+            pushed_outside(inv, st, &rest, facts);
+            push(st, &rest, facts, rewrite)
+        }
         "filter-branch" | "filter-repo" => {
             rewrite(facts, Severity::High, "", format!("`git {sub}` rewrites the repository's history"))
         }
@@ -140,6 +143,39 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
         _ => {}
     }
     Flow::Unknown
+}
+
+/// `git push https://github.com/someone/dump.git --all`: the repository's history sent to a
+/// remote given by URL outside the organisation (a code-host account not in the policy's
+/// `github_orgs`, or a host that is not the organisation's). Named remotes (`origin`) are
+/// configured, not seen, and left alone.
+fn pushed_outside(inv: &Invocation<'_>, st: &ShellState<'_>, rest: &[&str], facts: &mut Facts) {
+    let Some(remote) = rest.iter().find(|a| !a.starts_with('-')) else { return };
+    // `https://host/owner/repo.git`, `ssh://git@host/owner/repo`, `git@host:owner/repo.git`.
+    let (host, path) = if let Some((_, after)) = remote.split_once("://") {
+        let after = after.rsplit_once('@').map_or(after, |(_, h)| h);
+        after.split_once('/').unwrap_or((after, ""))
+    } else if let Some((user_host, path)) = remote.split_once(':').filter(|(h, _)| h.contains('@')) {
+        (user_host.rsplit_once('@').map_or(user_host, |(_, h)| h), path)
+    } else {
+        return;
+    };
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let owner = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let code_host = ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host.as_str());
+    let orgs = &st.policy.destinations.github_orgs;
+    // Without the organisation's accounts in the policy, no account on a code host is known to
+    // be outside.
+    if code_host && (orgs.is_empty() || orgs.iter().any(|o| o.eq_ignore_ascii_case(owner))) {
+        return;
+    }
+    let flow = Flow::Data("the repository's history".to_owned());
+    if code_host {
+        // A public code host is a host like any other; its account decides, not its name.
+        super::network::send_flow(inv.report, &format!("{owner}.{host}"), flow, st.policy, facts);
+    } else {
+        super::network::send_flow(inv.report, &host, flow, st.policy, facts);
+    }
 }
 
 fn push(st: &ShellState<'_>, rest: &[&str], facts: &mut Facts, rewrite: impl Fn(&mut Facts, Severity, &str, String)) {

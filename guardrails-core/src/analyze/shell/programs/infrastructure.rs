@@ -476,7 +476,8 @@ fn operands<'a>(args: &[&'a str], with_value: &[&str]) -> Vec<&'a str> {
         if a == "--" {
             break;
         }
-        if a.starts_with('-') {
+        // A lone `-` is an operand: standard input or output.
+        if a.starts_with('-') && a != "-" {
             if with_value.contains(&a) {
                 i += 1;
             }
@@ -514,6 +515,8 @@ fn bucket_copy(inv: &Invocation<'_>, source: &str, dest: &str, scheme: &str, st:
     let flow = match bucket(source) {
         Some(from) if ours(&from) => Flow::Data(format!("objects of the organisation's bucket `{source}`")),
         Some(_) => return,
+        // `pg_dump … | aws s3 cp - s3://…`: what arrives on standard input.
+        None if source == "-" => inv.stdin.clone(),
         None => super::network::flow_of_path(source),
     };
     bucket_upload(inv, dest, scheme, flow, st, facts);
@@ -555,15 +558,6 @@ const RECORD_SUFFIXES: &[&str] = &[
     "-attributes",
     "-attribute",
 ];
-
-/// The value of option `name` (`--name value` or `--name=value`).
-fn flag_value<'a>(v: &[&'a str], name: &str) -> Option<&'a str> {
-    v.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
-        Some("") => v.get(i + 1).copied(),
-        Some(rest) => rest.strip_prefix('='),
-        None => None,
-    })
-}
 
 /// An S3 policy, ACL or grant that opens a bucket to everyone: a statement allowing a `"*"`
 /// principal in, a public canned ACL, the AllUsers group.
@@ -636,8 +630,8 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts)
         }
         // The API form of a copy: `--copy-source bucket/key --bucket b --key k`.
         ("s3api", "copy-object" | "upload-part-copy") => {
-            if let (Some(source), Some(bucket)) = (flag_value(v, "--copy-source"), flag_value(v, "--bucket")) {
-                let key = flag_value(v, "--key").unwrap_or("");
+            if let (Some(source), Some(bucket)) = (value_of(v, "--copy-source"), value_of(v, "--bucket")) {
+                let key = value_of(v, "--key").unwrap_or("");
                 let source = format!("s3://{}", source.trim_start_matches('/'));
                 bucket_copy(inv, &source, &format!("s3://{bucket}/{key}"), "s3://", st, facts);
             }
@@ -646,7 +640,7 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts)
         ("s3api", "put-bucket-policy" | "put-bucket-acl" | "put-object-acl")
             if v.iter().any(|a| opens_to_everyone(a)) =>
         {
-            let bucket = flag_value(v, "--bucket").unwrap_or("");
+            let bucket = value_of(v, "--bucket").unwrap_or("");
             push(
                 facts,
                 Intent::PrivilegeGrant,
@@ -742,6 +736,16 @@ fn docker(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, facts: &mut 
         ));
     };
     match sub {
+        // `docker inspect c --format '{{.Config.Env}}'`: the container's environment, secrets and all.
+        "inspect" if rest.iter().any(|a| a.contains(".Config.Env") || a.contains(".Config}}")) => {
+            push(
+                facts,
+                Intent::CredentialRead,
+                Severity::High,
+                "`docker inspect` prints the container's environment".to_owned(),
+            );
+            return Flow::Secret("a container's environment".to_owned());
+        }
         "down" if compose && (has("-v") || rest.contains(&"--volumes")) => push(
             facts,
             Intent::InfraDestroy,

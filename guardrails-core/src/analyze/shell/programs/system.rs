@@ -66,6 +66,9 @@ pub(crate) const DETECTOR: Detector = Detector {
         "iptables",
         "ip6tables",
         "nft",
+        "ip",
+        "ifconfig",
+        "ifdown",
         "ufw",
         "crontab",
     ],
@@ -103,6 +106,20 @@ pub(crate) const PERSISTENCE_DETECTOR: Detector = Detector {
         "systemd",
     ],
 };
+
+/// `ip link set eth0 down`, `ifconfig eth0 down`, `ifdown eth0`.
+fn takes_interface_down(name: &str, rest: &[&str]) -> bool {
+    match name {
+        "ip" => rest.iter().any(|a| *a == "link" || *a == "l") && rest.last() == Some(&"down"),
+        "ifconfig" => rest.last() == Some(&"down"),
+        _ => !rest.is_empty(),
+    }
+}
+
+/// `passwd -d user`, `passwd --delete user`.
+fn deletes_password(rest: &[&str]) -> bool {
+    rest.iter().any(|a| *a == "-d" || *a == "--delete")
+}
 
 /// Services whose loss takes the host off the network or its data offline.
 const CRITICAL_SERVICES: &[&str] = &[
@@ -224,6 +241,11 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 disrupt(facts, Severity::High, format!("`{}` cuts the host's network traffic", v.join(" ")));
             }
         }
+        // Taking a network interface down (`ip link set eth0 down`, `ifconfig eth0 down`,
+        // `ifdown eth0`) takes the host off the network.
+        "ip" | "ifconfig" | "ifdown" if takes_interface_down(name, rest) => {
+            disrupt(facts, Severity::High, format!("`{}` takes a network interface down", v.join(" ")))
+        }
         "nft" if rest.windows(2).any(|w| w[0] == "flush" && w[1] == "ruleset") => {
             disrupt(facts, Severity::High, "`nft flush ruleset` removes every firewall rule".to_owned())
         }
@@ -247,6 +269,17 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 "`su` opens a shell as another user".to_owned(),
             )),
         },
+        // `passwd -d root`: the account then needs no password at all.
+        "passwd" if deletes_password(rest) => {
+            let user = rest.iter().find(|a| !a.starts_with('-')).copied().unwrap_or("the current user");
+            facts.push(inv.fact(
+                Intent::PrivilegeEscalate,
+                Severity::Critical,
+                PRIVILEGE_DETECTOR.id,
+                Some(Target { kind: "role", name: user.to_owned() }),
+                format!("`{}` removes the password of `{user}`: anyone can log in as it", v.join(" ")),
+            ));
+        }
         "usermod" | "gpasswd" | "useradd" | "adduser" => {
             if rest.windows(2).any(|w| (w[0] == "-u" || w[0] == "--uid") && w[1] == "0") {
                 facts.push(inv.fact(
