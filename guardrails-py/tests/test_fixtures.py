@@ -25,13 +25,13 @@ PRODUCTION_AGENT = {"environment": "production", "actor": {"id": "fixture-bot", 
 
 def catch_all(sensitive_tables: list[str]) -> Guard:
     """Every intent requires approval, so every fact becomes a finding; the organisation is
-    `example-corp.com` with its `example-corp-*` buckets (as in `common/mod.rs` and
-    `shell_common/mod.rs`)."""
+    `example-corp.com` with its `example-corp-*` buckets and `example-corp` GitHub account (as in
+    `common/mod.rs` and `shell_common/mod.rs`)."""
     tables = ", ".join(f'"{t}"' for t in sensitive_tables)
     return Guard.from_str(
         "version: 1\nname: catch-all\ndefaults: {unanalyzable: require_approval}\n"
         f"sensitive_tables: [{tables}]\n"
-        "organization: {domains: [example-corp.com], buckets: [example-corp-*]}\n"
+        "organization: {domains: [example-corp.com], github_orgs: [example-corp], buckets: [example-corp-*]}\n"
         f"rules:\n  - id: everything\n    decision: require_approval\n    intents: [{', '.join(_native.INTENTS)}]\n"
     )
 
