@@ -18,6 +18,9 @@
 //! ALTER TABLE t ALTER COLUMN c DROP DEFAULT;
 //! ```
 //!
+//! A type change `USING` a constant (`ALTER COLUMN total TYPE bigint USING 0`) overwrites every
+//! value.
+//!
 //! ## Known gaps
 //! Type changes that truncate data (`ALTER COLUMN c TYPE varchar(2)`) are not flagged.
 //!
@@ -63,6 +66,17 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 Some(Target { kind: "partition", name: format!("{table}.{name}") }),
                 format!("TRUNCATE PARTITION empties partition `{name}` of table `{table}`"),
             ));
+        } else if depth == 0 && stmt.is_kw(i, "USING") && rewrites_to_constant(stmt, i) {
+            // `ALTER COLUMN c TYPE t USING 0`: every row's value becomes the constant.
+            let column = (2..i).rev().find(|&k| stmt.is_kw(k - 1, "COLUMN") || stmt.is_kw(k - 1, "ALTER"));
+            let name = column.map(|k| stmt.name_at(k).0).unwrap_or_default();
+            facts.push(stmt.fact(
+                Intent::SchemaAlterDestructive,
+                Severity::High,
+                DETECTOR.id,
+                Some(Target { kind: "column", name: format!("{table}.{name}") }),
+                format!("changes the type of `{name}` of table `{table}` USING a constant: every value is overwritten"),
+            ));
         } else if depth == 0 && stmt.is_kw(i, "DROP") && !stmt.is_kw(i.wrapping_sub(1), "COLUMN") {
             // `ALTER COLUMN c DROP DEFAULT | NOT NULL | EXPRESSION | IDENTITY` keeps the data.
             // `ALTER [COLUMN] c DROP …`: the ALTER that names a column, not the statement's head.
@@ -103,4 +117,15 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
         }
         i += 1;
     }
+}
+
+/// `… TYPE t USING <literal>` (a number, a string or NULL and nothing more): the type change
+/// writes that constant into every row.
+fn rewrites_to_constant(stmt: &Stmt<'_>, using: usize) -> bool {
+    use super::super::lexer::TokenKind;
+    let typed = (using.saturating_sub(6)..using).any(|k| stmt.is_kw(k, "TYPE"));
+    let constant = stmt.tokens.get(using + 1).is_some_and(|t| matches!(t.kind, TokenKind::Number | TokenKind::Str))
+        || stmt.is_kw(using + 1, "NULL");
+    let ends = using + 2 >= stmt.tokens.len() || stmt.is_punct(using + 2, ",") || stmt.is_punct(using + 2, ";");
+    typed && constant && ends
 }
