@@ -71,7 +71,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             filesystem::rsync_delete(&inv, st, facts);
             network::check(&inv, name, st, facts)
         }
-        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "sftp" => {
+        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "sftp" | "rclone" => {
             network::check(&inv, name, st, facts)
         }
         "echo" | "printf" => {

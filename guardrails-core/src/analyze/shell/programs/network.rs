@@ -56,7 +56,7 @@ pub(crate) const DETECTOR: Detector = Detector {
         Intent::DataExport,
         Intent::CredentialRead,
     ],
-    triggers: &["curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "scp", "rsync", "sftp", "ssh"],
+    triggers: &["curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "scp", "rsync", "sftp", "ssh", "rclone"],
 };
 
 pub(crate) const REMOTE_CODE_DETECTOR: Detector = Detector {
@@ -127,6 +127,23 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                     for s in sources {
                         send(inv, &host, dest, flow_of_path(s), st.policy, facts);
                     }
+                }
+            }
+            Flow::Unknown
+        }
+        // `rclone copy /srv/exports gdrive:backup`: local files to a configured remote (a cloud
+        // drive or bucket the engine cannot see), named as the destination.
+        "rclone" => {
+            let ops: Vec<&str> =
+                inv.args.iter().skip(1).map(|a| a.value.as_str()).filter(|a| !a.starts_with('-')).collect();
+            if let [verb, source, dest, ..] = ops.as_slice() {
+                fn remote(p: &str) -> Option<&str> {
+                    p.split_once(':').filter(|(n, _)| !n.is_empty() && !n.contains('/')).map(|(n, _)| n)
+                }
+                let uploads = matches!(*verb, "copy" | "copyto" | "sync" | "move" | "moveto");
+                if let (true, None, Some(name)) = (uploads, remote(source), remote(dest)) {
+                    let host = format!("{name}:");
+                    send(inv, &host, dest, flow_of_path(source), st.policy, facts);
                 }
             }
             Flow::Unknown
