@@ -165,7 +165,7 @@ impl<'v> Batch<'v> {
     pub(crate) fn value(&mut self, v: &'v Value, path: &'v str) {
         let root = self.roots.len();
         self.roots.push((v, path));
-        // Sized for a typical request body, so growing rarely copies.
+        // Room for a typical request body, so growing rarely copies.
         self.buf.reserve(4096);
         self.pieces.reserve(256);
         self.gather(v, root, 0);
@@ -258,17 +258,24 @@ impl<'v> Batch<'v> {
                     }
                     out[slot] = (path, t.auth_header);
                 }
-                Some(Origin::Json { root, value }) => json.push((root, value, slot)),
+                Some(Origin::Json { root, value }) => {
+                    // Named by its root's path until the walk finds it (it may nest deeper than
+                    // the walk follows).
+                    if let Some(&(_, base)) = self.roots.get(root) {
+                        out[slot].0 = base.to_owned();
+                    }
+                    json.push((root, value, slot));
+                }
                 None => {}
             }
         }
         for (root, &(v, base)) in self.roots.iter().enumerate() {
             let mut targets: Vec<(*const (), usize)> =
                 json.iter().filter(|(r, _, _)| *r == root).map(|&(_, value, slot)| (value, slot)).collect();
-            targets.sort_unstable_by_key(|(t, _)| t.addr());
             if targets.is_empty() {
                 continue;
             }
+            targets.sort_unstable_by_key(|(t, _)| t.addr());
             for (slot, path) in paths_of(v, base, &targets) {
                 if let Some(o) = out.get_mut(slot) {
                     o.0 = path;
@@ -282,9 +289,13 @@ impl<'v> Batch<'v> {
 impl Scan {
     /// Walks a JSON value found at `path` (see [`Batch`]).
     pub(crate) fn value(&mut self, v: &Value, path: &str) {
+        self.value_at(v, path, 0);
+    }
+
+    fn value_at(&mut self, v: &Value, path: &str, decode: usize) {
         let mut batch = Batch::default();
         batch.value(v, path);
-        self.batch(&batch, 0);
+        self.batch(&batch, decode);
     }
 
     /// Scans a text found at `path`; `auth_header` when it is a credential header's value.
@@ -363,9 +374,7 @@ impl Scan {
         let trimmed = text.trim();
         if (trimmed.starts_with('{') || trimmed.starts_with('[')) && trimmed.len() > 2 {
             if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
-                let mut batch = Batch::default();
-                batch.value(&v, path);
-                self.batch(&batch, decode + 1);
+                self.value_at(&v, path, decode + 1);
                 return;
             }
         }
@@ -559,8 +568,9 @@ fn has_base64_run(b: &[u8], classes: &ByteClasses, range: std::ops::Range<usize>
 }
 
 /// The JSON paths of the values at the addresses `targets` (each with its slot, sorted by
-/// address) inside `root` (found at `base`), as `(slot, path)`. One walk compares addresses
-/// only; a path is spelled out from the walk's stack when its value is reached.
+/// address) inside `root` (found at `base`), as `(slot, path)`; values nested deeper than the
+/// walk follows are left out. One walk compares addresses only; a path is spelled out from the
+/// walk's stack when its value is reached.
 fn paths_of(root: &Value, base: &str, targets: &[(*const (), usize)]) -> Vec<(usize, String)> {
     enum Step<'v> {
         Index(usize),
@@ -614,12 +624,6 @@ fn paths_of(root: &Value, base: &str, targets: &[(*const (), usize)]) -> Vec<(us
     }
     let mut walk = Walk { base, targets, steps: Vec::new(), found: Vec::new() };
     walk.visit(root, 0);
-    // A value not reached (deeper than the walk follows) is named by its root's path.
-    for &(_, slot) in targets {
-        if !walk.found.iter().any(|(s, _)| *s == slot) {
-            walk.found.push((slot, base.to_owned()));
-        }
-    }
     walk.found
 }
 

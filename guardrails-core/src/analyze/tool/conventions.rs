@@ -347,7 +347,7 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
                 // ["SET", "dir", "/root/.ssh"]}`) is one command line.
                 let tail = ["args", "arguments", "argv", "params"]
                     .iter()
-                    .filter(|k| !path.ends_with(&format!(".{k}")))
+                    .filter(|k| path.rsplit('.').next() != Some(**k))
                     .find_map(|k| args.get(*k).and_then(command_text));
                 let line = match tail {
                     Some(tail) => format!("redis-cli {rest} {tail}"),
@@ -532,8 +532,7 @@ const DIRECTORY_KEYS: &[&str] =
 
 /// The command line a program server's tool runs: the program, the subcommand from the tool's
 /// name (or from a `command`/`argv` argument), operands, then every other argument as an option
-/// (`true` → `--flag`, `false` dropped, values → `--key value`). `None` when the call names no
-/// subcommand.
+/// (see [`push_options`]). `None` when the call names no subcommand.
 fn program_command(name: &Name, args: &Value) -> Option<String> {
     let program = name.server.as_str();
     let mut line: Vec<String> = vec![program.to_owned()];
@@ -552,32 +551,51 @@ fn program_command(name: &Name, args: &Value) -> Option<String> {
     if line.len() == 1 {
         return None;
     }
-    let Some(map) = map else { return Some(line.join(" ")) };
-    let normal = |key: &str| key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
-    for operand in OPERAND_KEYS {
-        for (key, value) in map.iter().filter(|(k, _)| normal(k) == *operand) {
-            let values: Vec<&str> = match value {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-                _ => continue,
-            };
-            line.extend(values.iter().map(|v| shell_quote(v)));
-            used.push(key);
-        }
-    }
-    for (key, value) in map {
-        if used.contains(&key.as_str()) || DIRECTORY_KEYS.contains(&normal(key).as_str()) {
-            continue;
-        }
-        let flag = format!("--{}", key.replace('_', "-"));
-        match value {
-            Value::Bool(true) => line.push(flag),
-            Value::String(s) => line.extend([flag, shell_quote(s)]),
-            Value::Number(n) => line.extend([flag, n.to_string()]),
-            _ => {}
-        }
+    if let Some(map) = map {
+        used.extend(push_operands(&mut line, map, OPERAND_KEYS));
+        push_options(&mut line, map, |k| used.contains(&k) || DIRECTORY_KEYS.contains(&normal_key(k).as_str()));
     }
     Some(line.join(" "))
+}
+
+/// An argument name lower-cased without `_` and `-` (`resource_type`, `resourceType` →
+/// `resourcetype`).
+pub(crate) fn normal_key(key: &str) -> String {
+    key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase()
+}
+
+/// Appends, in the order of `keys` (normal names, see [`normal_key`]), the string values (or
+/// lists of strings) of the arguments they name as operands; returns the names used.
+fn push_operands<'m>(line: &mut Vec<String>, map: &'m serde_json::Map<String, Value>, keys: &[&str]) -> Vec<&'m str> {
+    let mut used = Vec::new();
+    for operand in keys {
+        for (key, value) in map.iter().filter(|(k, _)| normal_key(k) == *operand) {
+            match value {
+                Value::String(s) => line.push(shell_quote(s)),
+                Value::Array(items) => line.extend(items.iter().filter_map(Value::as_str).map(shell_quote)),
+                _ => continue,
+            }
+            used.push(key.as_str());
+        }
+    }
+    used
+}
+
+/// Appends every argument of `map` but the `skip`ped ones as an option, spelled as CLIs spell
+/// them ([`kebab`]): `true` → `--flag`, `false` → `--no-flag`, strings and numbers as the value,
+/// lists and objects as JSON.
+fn push_options(line: &mut Vec<String>, map: &serde_json::Map<String, Value>, skip: impl Fn(&str) -> bool) {
+    for (key, value) in map.iter().filter(|(k, _)| !skip(k)) {
+        let flag = kebab(key);
+        match value {
+            Value::Bool(true) => line.push(format!("--{flag}")),
+            Value::Bool(false) => line.push(format!("--no-{flag}")),
+            Value::String(v) => line.extend([format!("--{flag}"), shell_quote(v)]),
+            Value::Number(n) => line.extend([format!("--{flag}"), n.to_string()]),
+            Value::Null => {}
+            other => line.extend([format!("--{flag}"), shell_quote(&other.to_string())]),
+        }
+    }
 }
 
 /// The AWS CLI line of an AWS server's tool: the service and operation from the tool's name
@@ -610,48 +628,25 @@ fn aws_command(name: &Name, args: &Value) -> Option<String> {
             ((*service).to_owned(), operation.join("-"), map)
         }
     };
-    // A generic tool's own arguments (service, operation) are not parameters of the operation.
-    let skip = |key: &str| {
-        matches!(key, "region" | "profile")
-            || (generic.is_some() && [SERVICE_KEYS, OPERATION_KEYS, PARAM_KEYS].iter().any(|l| l.contains(&key)))
-    };
-    let mut line = format!("aws {service} {operation}");
+    let mut line = vec!["aws".to_owned(), service, operation];
+    let Some(params) = params else { return Some(line.join(" ")) };
     // The high-level `aws s3` commands (`cp`, `mv`, `sync`, `rm`) take their paths as operands.
-    let mut operands: Vec<&str> = Vec::new();
-    if service == "s3" {
-        for key in ["source", "src", "from", "path", "paths", "destination", "dest", "to", "target"] {
-            match params.and_then(|p| p.get(key)) {
-                Some(Value::String(v)) => {
-                    line.push(' ');
-                    line.push_str(&shell_quote(v));
-                    operands.push(key);
-                }
-                Some(Value::Array(items)) => {
-                    for v in items.iter().filter_map(Value::as_str) {
-                        line.push(' ');
-                        line.push_str(&shell_quote(v));
-                    }
-                    operands.push(key);
-                }
-                _ => {}
-            }
-        }
-    }
-    for (key, value) in params.into_iter().flatten() {
-        if skip(key) || operands.contains(&key.as_str()) {
-            continue;
-        }
-        let flag = kebab(key);
-        match value {
-            Value::Bool(true) => line.push_str(&format!(" --{flag}")),
-            Value::Bool(false) => line.push_str(&format!(" --no-{flag}")),
-            Value::String(v) => line.push_str(&format!(" --{flag} {}", shell_quote(v))),
-            Value::Number(n) => line.push_str(&format!(" --{flag} {n}")),
-            Value::Null => {}
-            other => line.push_str(&format!(" --{flag} {}", shell_quote(&other.to_string()))),
-        }
-    }
-    Some(line)
+    let operands = if line[1] == "s3" {
+        push_operands(
+            &mut line,
+            params,
+            &["source", "src", "from", "path", "paths", "destination", "dest", "to", "target"],
+        )
+    } else {
+        Vec::new()
+    };
+    // A generic tool's own arguments (service, operation) are not parameters of the operation.
+    push_options(&mut line, params, |key| {
+        operands.contains(&key)
+            || matches!(key, "region" | "profile")
+            || (generic.is_some() && [SERVICE_KEYS, OPERATION_KEYS, PARAM_KEYS].iter().any(|l| l.contains(&key)))
+    });
+    Some(line.join(" "))
 }
 
 /// `DeleteDBCluster` → `delete-db-cluster`, `policy_arn` → `policy-arn`: how the AWS CLI spells
@@ -1224,10 +1219,7 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
     } else if has(&["table", "collection", "index", "view"]) {
         push(Intent::SchemaDrop, Severity::High, "table", target, format!("`{tool}` drops a table or collection"));
     } else if has(&["branch"]) {
-        let branch = ["branch", "branch_name", "branchName", "branch_id", "branchId", "name", "ref"]
-            .iter()
-            .find_map(|k| args.get(*k).and_then(Value::as_str))
-            .map(|b| b.trim_start_matches("refs/heads/"));
+        let branch = branch_arg(args);
         if is_database_tool(tool) || name.server_has_any(BRANCHING_DATABASES) {
             // A database branch (Neon, PlanetScale, Supabase): a preview copy, unless it is the
             // database itself.
@@ -1348,10 +1340,7 @@ fn forced_ref_update(
     if args.get("force") != Some(&Value::Bool(true)) {
         return;
     }
-    let branch = ["ref", "branch", "name"]
-        .iter()
-        .find_map(|k| args.get(*k).and_then(Value::as_str))
-        .map(|r| r.trim_start_matches("refs/").trim_start_matches("heads/"));
+    let branch = branch_arg(args);
     let severity = super::super::branch_delete_severity(branch, protected);
     let target = branch.unwrap_or("a branch");
     push(
@@ -1361,6 +1350,15 @@ fn forced_ref_update(
         target,
         format!("`{tool}` force-updates `{target}`, rewriting its history"),
     );
+}
+
+/// The branch a tool's arguments name (`branch`, `ref`, `name`; `refs/heads/main`, `heads/main` →
+/// `main`).
+fn branch_arg(args: &Value) -> Option<&str> {
+    ["branch", "branch_name", "branchName", "branch_id", "branchId", "ref", "name"]
+        .iter()
+        .find_map(|k| args.get(*k).and_then(Value::as_str))
+        .map(|b| b.trim_start_matches("refs/").trim_start_matches("heads/"))
 }
 
 /// Whether a delete tool's arguments select everything: an empty (or `/`) prefix, or an

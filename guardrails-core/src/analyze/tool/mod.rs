@@ -227,7 +227,7 @@ const PROSE_ENDINGS: &[&str] =
 
 /// Whether an argument named `key` takes prose rather than code.
 fn is_prose_argument(key: &str) -> bool {
-    let k: String = key.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
+    let k = conventions::normal_key(key);
     let code = ["sql", "command", "cmd", "script", "code", "shell", "exec"].iter().any(|c| k.contains(c));
     !code && (PROSE_ARGUMENTS.contains(&k.as_str()) || PROSE_ENDINGS.iter().any(|e| k.ends_with(e)))
 }

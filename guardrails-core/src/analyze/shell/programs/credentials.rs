@@ -307,9 +307,6 @@ pub(crate) fn readers(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Fl
 /// `^PORT=`, `^(NODE_ENV|PORT|LOG_LEVEL)=`, or a bare compound name (`NODE_ENV`, `LOG_LEVEL`: a
 /// bare `AWS` or `AWS_` would also print `AWS_SECRET_ACCESS_KEY=…`).
 fn selects_plain_variables(pattern: &str) -> bool {
-    const SECRET_WORDS: &[&str] = &[
-        "KEY", "SECRET", "TOKEN", "PASS", "PWD", "CRED", "AUTH", "PRIVATE", "CERT", "DSN", "URL", "SESSION", "COOKIE",
-    ];
     let compound = pattern.len() >= 5 && pattern.contains('_') && !pattern.starts_with('_') && !pattern.ends_with('_');
     let Some(body) = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('=')).or(compound.then_some(pattern)) else {
         return false;
@@ -318,15 +315,16 @@ fn selects_plain_variables(pattern: &str) -> bool {
     names.split('|').all(|n| {
         !n.is_empty()
             && n.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-            && !SECRET_WORDS.iter().any(|w| n.contains(w))
+            && !secret_variable(n)
     })
 }
 
 /// A variable whose name says it holds a secret (`AWS_SECRET_ACCESS_KEY`, `DB_PASSWORD`,
-/// `GITHUB_TOKEN`).
+/// `GITHUB_TOKEN`, `DATABASE_URL`: URLs carry passwords).
 fn secret_variable(name: &str) -> bool {
-    const SECRET_WORDS: &[&str] =
-        &["KEY", "SECRET", "TOKEN", "PASS", "PWD", "CRED", "AUTH", "PRIVATE", "DSN", "DATABASE_URL", "SESSION"];
+    const SECRET_WORDS: &[&str] = &[
+        "KEY", "SECRET", "TOKEN", "PASS", "PWD", "CRED", "AUTH", "PRIVATE", "CERT", "DSN", "URL", "SESSION", "COOKIE",
+    ];
     let upper = name.to_ascii_uppercase();
     SECRET_WORDS.iter().any(|w| upper.contains(w))
 }

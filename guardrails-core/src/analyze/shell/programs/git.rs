@@ -31,6 +31,7 @@
 //! ## Intents
 //! `vcs.discard_changes`, `vcs.history_rewrite`
 
+use crate::analyze::destination::{host_in, split_authority};
 use crate::analyze::Detector;
 use crate::fact::{Facts, Severity, Target};
 use crate::intent::Intent;
@@ -151,18 +152,17 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
 /// configured, not seen, and left alone.
 fn pushed_outside(inv: &Invocation<'_>, st: &ShellState<'_>, rest: &[&str], facts: &mut Facts) {
     let Some(remote) = rest.iter().find(|a| !a.starts_with('-')) else { return };
-    // `https://host/owner/repo.git`, `ssh://git@host/owner/repo`, `git@host:owner/repo.git`.
-    let (host, path) = if let Some((_, after)) = remote.split_once("://") {
-        let after = after.rsplit_once('@').map_or(after, |(_, h)| h);
-        after.split_once('/').unwrap_or((after, ""))
-    } else if let Some((user_host, path)) = remote.split_once(':').filter(|(h, _)| h.contains('@')) {
-        (user_host.rsplit_once('@').map_or(user_host, |(_, h)| h), path)
+    // `https://host/owner/repo.git`, `ssh://git@host/owner/repo`, or scp-like `git@host:owner/repo.git`.
+    let (authority, path) = if remote.contains("://") {
+        split_authority(remote)
+    } else if let Some(parts) = remote.split_once(':').filter(|(h, _)| h.contains('@')) {
+        parts
     } else {
         return;
     };
-    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let host = host_in(authority);
     let owner = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    let code_host = ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host.as_str());
+    let code_host = ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host.as_ref());
     let orgs = &st.policy.destinations.github_orgs;
     // Without the organisation's accounts in the policy, no account on a code host is known to
     // be outside.

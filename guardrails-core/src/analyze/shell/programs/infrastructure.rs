@@ -508,10 +508,7 @@ fn bucket_copy(inv: &Invocation<'_>, source: &str, dest: &str, scheme: &str, st:
     let bucket =
         |uri: &str| uri.strip_prefix(scheme).map(|rest| rest.split('/').next().unwrap_or("").to_ascii_lowercase());
     let ours = |b: &str| destinations.org_buckets.iter().any(|g| g.matches(b));
-    let Some(to) = bucket(dest) else { return };
-    if destinations.org_buckets.is_empty() || to.is_empty() || ours(&to) {
-        return;
-    }
+    // Whether the destination is outside, `bucket_upload` judges.
     let flow = match bucket(source) {
         Some(from) if ours(&from) => Flow::Data(format!("objects of the organisation's bucket `{source}`")),
         Some(_) => return,
