@@ -467,26 +467,33 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 /// `db_pass`, `client_secret`, `x-auth-token`, `apikey`), or is `key` after `api`, `private`,
 /// `secret` or `access` (`api_key`, `AWS_SECRET_ACCESS_KEY`).
 fn credential_name(key: &str) -> bool {
-    const WORDS: &[&[u8]] = &[b"password", b"passwd", b"pwd", b"pass", b"secret", b"token", b"apikey"];
-    const KEY_AFTER: &[&[u8]] = &[b"api", b"private", b"secret", b"access"];
     let b = key.as_bytes();
-    // Most field names are out on their last byte: every name ends in one of these.
-    if !matches!(b.last().map(u8::to_ascii_lowercase), Some(b'd' | b's' | b't' | b'n' | b'y')) {
-        return false;
+    let [.., x, y] = b else { return false };
+    // Every name ends in one of these letter pairs; most field names are out here, before any
+    // word is compared (this runs for every string of a body).
+    match (x.to_ascii_lowercase(), y.to_ascii_lowercase()) {
+        (b'r', b'd') => ends_with_word(b, b"password"),
+        (b'w', b'd') => ends_with_word(b, b"passwd") || ends_with_word(b, b"pwd"),
+        (b's', b's') => ends_with_word(b, b"pass"),
+        (b'e', b't') => ends_with_word(b, b"secret"),
+        (b'e', b'n') => ends_with_word(b, b"token"),
+        (b'e', b'y') => {
+            ends_with_word(b, b"apikey")
+                || (ends_with_word(b, b"key")
+                    && b.get(..b.len().saturating_sub(4)).is_some_and(|before| {
+                        b.len() > 4
+                            && [&b"api"[..], b"private", b"secret", b"access"].iter().any(|w| ends_with_word(before, w))
+                    }))
+        }
+        _ => false,
     }
-    let is_sep = |c: &u8| *c == b'_' || *c == b'-';
-    let split = b.iter().rposition(is_sep);
-    let last = split.map_or(b, |i| b.get(i + 1..).unwrap_or_default());
-    let any = |w: &[u8], names: &[&[u8]]| names.iter().any(|n| n.len() == w.len() && w.eq_ignore_ascii_case(n));
-    if any(last, WORDS) {
-        return true;
-    }
-    // `…_key`: the word before it says whose.
-    let Some(before) = split.and_then(|i| b.get(..i)).filter(|_| last.eq_ignore_ascii_case(b"key")) else {
-        return false;
-    };
-    let previous = before.iter().rposition(is_sep).map_or(before, |i| before.get(i + 1..).unwrap_or_default());
-    any(previous, KEY_AFTER)
+}
+
+/// Whether the last `_`/`-` word of `b` is `word` (ASCII case-insensitively).
+fn ends_with_word(b: &[u8], word: &[u8]) -> bool {
+    let Some(start) = b.len().checked_sub(word.len()) else { return false };
+    b.get(start..).is_some_and(|end| end.eq_ignore_ascii_case(word))
+        && (start == 0 || matches!(b.get(start - 1), Some(b'_' | b'-')))
 }
 
 /// `a=1&b=2`: no spaces or line breaks, every `&`-separated part has a `=`.
@@ -689,6 +696,30 @@ mod tests {
         for k in ["passport", "token_type", "keyboard", "monkey", "myapi_key", "primary_key", "id", "", "_", "secrets"]
         {
             assert!(!credential_name(k), "{k}");
+        }
+    }
+
+    /// The definition `credential_name` implements: its last `_`/`-` word is a credential word,
+    /// or `key` after one of `api`, `private`, `secret`, `access`.
+    fn credential_name_by_words(key: &str) -> bool {
+        let words: Vec<String> = key.split(['_', '-']).map(str::to_ascii_lowercase).collect();
+        match words.as_slice() {
+            [.., before, last] if last == "key" => ["api", "private", "secret", "access"].contains(&before.as_str()),
+            [.., last] => ["password", "passwd", "pwd", "pass", "secret", "token", "apikey"].contains(&last.as_str()),
+            [] => false,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn credential_names_follow_the_word_definition(
+            parts in proptest::collection::vec(proptest::sample::select(&[
+                "PASS", "password", "passwd", "pwd", "Secret", "token", "apikey", "api", "key", "KEY", "private",
+                "access", "x", "id", "pass_", "_", "-", "word", "ss", "d",
+            ][..]), 0..5),
+        ) {
+            let key = parts.concat();
+            proptest::prop_assert_eq!(credential_name(&key), credential_name_by_words(&key), "{}", key);
         }
     }
 
