@@ -173,17 +173,27 @@ enum Kernel {
     /// 32 bytes at a time with AVX2.
     #[cfg(target_arch = "x86_64")]
     Avx2(pulp::x86::V3),
+    /// A whole block at a time with AVX-512, whose compares give the 64-bit masks directly.
+    #[cfg(target_arch = "x86_64")]
+    Avx512(pulp::x86::V4),
 }
 
 impl Kernel {
     fn best() -> Kernel {
         #[cfg(target_arch = "x86_64")]
         {
-            static AVX2: std::sync::LazyLock<Option<pulp::x86::V3>> = std::sync::LazyLock::new(pulp::x86::V3::try_new);
-            if let Some(simd) = *AVX2 {
-                return Kernel::Avx2(simd);
-            }
+            static BEST: std::sync::LazyLock<Kernel> = std::sync::LazyLock::new(|| {
+                if let Some(simd) = pulp::x86::V4::try_new() {
+                    Kernel::Avx512(simd)
+                } else if let Some(simd) = pulp::x86::V3::try_new() {
+                    Kernel::Avx2(simd)
+                } else {
+                    Kernel::Narrow
+                }
+            });
+            *BEST
         }
+        #[cfg(not(target_arch = "x86_64"))]
         Kernel::Narrow
     }
 
@@ -192,6 +202,8 @@ impl Kernel {
         match (self, lower) {
             #[cfg(target_arch = "x86_64")]
             (Kernel::Avx2(simd), lower) => avx2::classify(simd, chunks, blocks, lower),
+            #[cfg(target_arch = "x86_64")]
+            (Kernel::Avx512(simd), lower) => avx512::classify(simd, chunks, blocks, lower),
             (Kernel::Narrow, Some(lower)) => {
                 for chunk in chunks {
                     let (block, lowered) = classify::<true>(chunk);
@@ -293,6 +305,64 @@ mod avx2 {
     }
 }
 
+/// The classifier a block at a time, the same tests as [`classify`].
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::__m512i;
+
+    use pulp::x86::V4;
+    use smallvec::SmallVec;
+
+    use super::{Block, BLOCK};
+
+    pub(super) fn classify(
+        simd: V4,
+        chunks: &[[u8; BLOCK]],
+        blocks: &mut SmallVec<[Block; 4]>,
+        lower: Option<&mut Vec<u8>>,
+    ) {
+        // `vectorize` runs the closure with AVX-512 enabled, so the intrinsics inline into it.
+        simd.vectorize(
+            #[inline(always)]
+            move || match lower {
+                Some(lower) => {
+                    for chunk in chunks {
+                        let (block, lowered) = block(simd, chunk);
+                        blocks.push(block);
+                        lower.extend_from_slice(&pulp::cast::<__m512i, [u8; BLOCK]>(lowered));
+                    }
+                }
+                None => {
+                    for chunk in chunks {
+                        blocks.push(block(simd, chunk).0);
+                    }
+                }
+            },
+        );
+    }
+
+    /// The masks of `chunk` and the chunk in ASCII lowercase.
+    #[inline(always)]
+    fn block(simd: V4, chunk: &[u8; BLOCK]) -> (Block, __m512i) {
+        let v: __m512i = pulp::cast(*chunk);
+        let splat = |c: u8| simd.avx512f._mm512_set1_epi8(c.cast_signed());
+        // Lanes in `lo..lo + n`: one unsigned compare after subtracting `lo` (wrapping).
+        let in_range =
+            |lo: u8, n: u8| simd.avx512bw._mm512_cmplt_epu8_mask(simd.avx512bw._mm512_sub_epi8(v, splat(lo)), splat(n));
+        let eq = |c: u8| simd.avx512bw._mm512_cmpeq_epi8_mask(v, splat(c));
+        let (digit, upper, dash) = (in_range(b'0', 10), in_range(b'A', 26), eq(b'-'));
+        let lowered = simd.avx512bw._mm512_mask_add_epi8(v, upper, v, splat(0x20));
+        let alnum = digit | upper | in_range(b'a', 26);
+        let block = Block {
+            digit,
+            upper,
+            number_sep: eq(b' ') | dash | eq(b'.'),
+            base64: alnum | dash | eq(b'_') | eq(b'+') | eq(b'/') | eq(b'='),
+        };
+        (block, lowered)
+    }
+}
+
 /// A class only a few blocks need, computed for one block when asked instead of for every block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Rare {
@@ -377,10 +447,12 @@ mod tests {
 
     /// Every kernel this CPU runs, so each is tested against the scalar definitions.
     fn kernels() -> Vec<Kernel> {
-        let best = Kernel::best();
+        #[cfg_attr(not(target_arch = "x86_64"), expect(unused_mut, reason = "one kernel elsewhere"))]
         let mut all = vec![Kernel::Narrow];
-        if !matches!(best, Kernel::Narrow) {
-            all.push(best);
+        #[cfg(target_arch = "x86_64")]
+        {
+            all.extend(pulp::x86::V3::try_new().map(Kernel::Avx2));
+            all.extend(pulp::x86::V4::try_new().map(Kernel::Avx512));
         }
         all
     }
@@ -388,7 +460,15 @@ mod tests {
     #[test]
     fn this_cpu_runs_the_widest_kernel() {
         #[cfg(target_arch = "x86_64")]
-        assert_eq!(matches!(Kernel::best(), Kernel::Avx2(_)), std::arch::is_x86_feature_detected!("avx2"));
+        {
+            let avx512 =
+                std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512bw");
+            match Kernel::best() {
+                Kernel::Avx512(_) => assert!(avx512),
+                Kernel::Avx2(_) => assert!(!avx512 && std::arch::is_x86_feature_detected!("avx2")),
+                Kernel::Narrow => assert!(!std::arch::is_x86_feature_detected!("avx2")),
+            }
+        }
     }
 
     fn bit(classes: &ByteClasses, mask: impl Fn(&Block) -> u64, i: usize) -> bool {
