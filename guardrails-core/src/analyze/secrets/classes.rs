@@ -146,29 +146,65 @@ fn bits(m: i8x16, shift: usize) -> u64 {
     u64::from(m.to_bitmask() as u16) << shift
 }
 
-/// The masks of one block and, with `LOWER`, its bytes in ASCII lowercase.
-fn classify<const LOWER: bool>(chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
-    let mut block = Block::default();
-    let mut lower = [0u8; BLOCK];
-    for (i, (part, out)) in chunk.as_chunks::<16>().0.iter().zip(lower.as_chunks_mut::<16>().0).enumerate() {
-        let v = lanes(*part);
-        let (digit, upper, dash) = (in_range(v, b'0', 10), in_range(v, b'A', 26), eq(v, b'-'));
-        if LOWER {
-            *out = (v | (upper & i8x16::splat(0x20))).to_array().map(i8::cast_unsigned);
+/// One block's masks and lowercase copy, at one vector width.
+trait Lanes: Copy {
+    /// The masks of `chunk` and, with `LOWER`, its bytes in ASCII lowercase.
+    fn block<const LOWER: bool>(self, chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]);
+}
+
+/// Appends the masks of each chunk to `blocks` and, given `lower`, its lowercased bytes.
+#[inline(always)]
+fn push_blocks<L: Lanes>(
+    lanes: L,
+    chunks: &[[u8; BLOCK]],
+    blocks: &mut SmallVec<[Block; 4]>,
+    lower: Option<&mut Vec<u8>>,
+) {
+    match lower {
+        Some(lower) => {
+            for chunk in chunks {
+                let (block, lowered) = lanes.block::<true>(chunk);
+                blocks.push(block);
+                lower.extend_from_slice(&lowered);
+            }
         }
-        let alnum = digit | upper | in_range(v, b'a', 26);
-        block.digit |= bits(digit, 16 * i);
-        block.upper |= bits(upper, 16 * i);
-        block.number_sep |= bits(eq(v, b' ') | dash | eq(v, b'.'), 16 * i);
-        block.base64 |= bits(alnum | dash | eq(v, b'_') | eq(v, b'+') | eq(v, b'/') | eq(v, b'='), 16 * i);
+        None => {
+            for chunk in chunks {
+                blocks.push(lanes.block::<false>(chunk).0);
+            }
+        }
     }
-    (block, lower)
+}
+
+/// 16 bytes at a time through `wide` (SSE2 on x86-64, NEON on aarch64).
+#[derive(Clone, Copy)]
+struct Narrow;
+
+impl Lanes for Narrow {
+    #[inline(always)]
+    fn block<const LOWER: bool>(self, chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
+        let mut block = Block::default();
+        let mut lower = [0u8; BLOCK];
+        for (i, (part, out)) in chunk.as_chunks::<16>().0.iter().zip(lower.as_chunks_mut::<16>().0).enumerate() {
+            let v = lanes(*part);
+            let (digit, upper, dash) = (in_range(v, b'0', 10), in_range(v, b'A', 26), eq(v, b'-'));
+            if LOWER {
+                *out = (v | (upper & i8x16::splat(0x20))).to_array().map(i8::cast_unsigned);
+            }
+            let alnum = digit | upper | in_range(v, b'a', 26);
+            block.digit |= bits(digit, 16 * i);
+            block.upper |= bits(upper, 16 * i);
+            block.number_sep |= bits(eq(v, b' ') | dash | eq(v, b'.'), 16 * i);
+            block.base64 |= bits(alnum | dash | eq(v, b'_') | eq(v, b'+') | eq(v, b'/') | eq(v, b'='), 16 * i);
+        }
+        (block, lower)
+    }
 }
 
 /// The vector width the classifier runs at, chosen once for the CPU.
 #[derive(Debug, Clone, Copy)]
 enum Kernel {
-    /// 16 bytes at a time through `wide` (SSE2 on x86-64, NEON on aarch64).
+    /// [`Narrow`].
     Narrow,
     /// 32 bytes at a time with AVX2.
     #[cfg(target_arch = "x86_64")]
@@ -199,167 +235,143 @@ impl Kernel {
 
     /// Appends the masks of each chunk to `blocks` and, given `lower`, its lowercased bytes.
     fn classify(self, chunks: &[[u8; BLOCK]], blocks: &mut SmallVec<[Block; 4]>, lower: Option<&mut Vec<u8>>) {
-        match (self, lower) {
+        // `vectorize` runs its closure with the instruction set enabled; everything it calls is
+        // `inline(always)`, so the intrinsics inline into it.
+        match self {
+            Kernel::Narrow => push_blocks(Narrow, chunks, blocks, lower),
             #[cfg(target_arch = "x86_64")]
-            (Kernel::Avx2(simd), lower) => avx2::classify(simd, chunks, blocks, lower),
+            Kernel::Avx2(simd) => simd.vectorize(
+                #[inline(always)]
+                move || push_blocks(avx2::Avx2(simd), chunks, blocks, lower),
+            ),
             #[cfg(target_arch = "x86_64")]
-            (Kernel::Avx512(simd), lower) => avx512::classify(simd, chunks, blocks, lower),
-            (Kernel::Narrow, Some(lower)) => {
-                for chunk in chunks {
-                    let (block, lowered) = classify::<true>(chunk);
-                    blocks.push(block);
-                    lower.extend_from_slice(&lowered);
-                }
-            }
-            (Kernel::Narrow, None) => blocks.extend(chunks.iter().map(|chunk| classify::<false>(chunk).0)),
+            Kernel::Avx512(simd) => simd.vectorize(
+                #[inline(always)]
+                move || push_blocks(avx512::Avx512(simd), chunks, blocks, lower),
+            ),
         }
     }
 }
 
-/// The classifier at 32 bytes a vector, the same tests as [`classify`].
+/// 32 bytes a vector: the same tests as [`Narrow`].
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use std::arch::x86_64::__m256i;
 
     use pulp::x86::V3;
-    use smallvec::SmallVec;
 
-    use super::{Block, BLOCK};
+    use super::{Block, Lanes, BLOCK};
 
-    pub(super) fn classify(
-        simd: V3,
-        chunks: &[[u8; BLOCK]],
-        blocks: &mut SmallVec<[Block; 4]>,
-        lower: Option<&mut Vec<u8>>,
-    ) {
-        // `vectorize` runs the closure with AVX2 enabled, so the intrinsics inline into it.
-        simd.vectorize(
-            #[inline(always)]
-            move || match lower {
-                Some(lower) => {
-                    for chunk in chunks {
-                        let (block, lowered) = block::<true>(simd, chunk);
-                        blocks.push(block);
-                        lower.extend_from_slice(&lowered);
-                    }
-                }
-                None => {
-                    for chunk in chunks {
-                        blocks.push(block::<false>(simd, chunk).0);
-                    }
-                }
-            },
-        );
-    }
+    #[derive(Clone, Copy)]
+    pub(super) struct Avx2(pub(super) V3);
 
-    #[inline(always)]
-    fn splat(simd: V3, c: u8) -> __m256i {
-        simd.avx._mm256_set1_epi8(c.cast_signed())
-    }
-
-    /// Lanes in `lo..lo + n`: a wrapping add moves the range to the bottom of `i8` (see
-    /// `super::in_range`), then one signed compare.
-    #[inline(always)]
-    fn in_range(simd: V3, v: __m256i, lo: u8, n: u8) -> __m256i {
-        let shifted = simd.avx2._mm256_add_epi8(v, splat(simd, 0x80u8.wrapping_sub(lo)));
-        simd.avx2._mm256_cmpgt_epi8(splat(simd, 0x80u8.wrapping_add(n)), shifted)
-    }
-
-    #[inline(always)]
-    fn eq(simd: V3, v: __m256i, c: u8) -> __m256i {
-        simd.avx2._mm256_cmpeq_epi8(v, splat(simd, c))
-    }
-
-    #[inline(always)]
-    fn or(simd: V3, a: __m256i, b: __m256i) -> __m256i {
-        simd.avx2._mm256_or_si256(a, b)
-    }
-
-    #[inline(always)]
-    fn bits(simd: V3, m: __m256i, shift: usize) -> u64 {
-        // Through `black_box`: otherwise LLVM fuses the two halves' masks into one 64-lane mask,
-        // which AVX2 has no instruction for, and extracts it bit by bit.
-        u64::from(std::hint::black_box(simd.avx2._mm256_movemask_epi8(m)).cast_unsigned()) << shift
-    }
-
-    #[inline(always)]
-    fn block<const LOWER: bool>(simd: V3, chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
-        let s = simd;
-        let mut block = Block::default();
-        let mut lower = [0u8; BLOCK];
-        for (i, (part, out)) in chunk.as_chunks::<32>().0.iter().zip(lower.as_chunks_mut::<32>().0).enumerate() {
-            let v: __m256i = pulp::cast(*part);
-            let (digit, upper, dash) = (in_range(s, v, b'0', 10), in_range(s, v, b'A', 26), eq(s, v, b'-'));
-            if LOWER {
-                *out = pulp::cast(or(s, v, s.avx2._mm256_and_si256(upper, splat(s, 0x20))));
-            }
-            let alnum = or(s, or(s, digit, upper), in_range(s, v, b'a', 26));
-            block.digit |= bits(s, digit, 32 * i);
-            block.upper |= bits(s, upper, 32 * i);
-            block.number_sep |= bits(s, or(s, or(s, eq(s, v, b' '), dash), eq(s, v, b'.')), 32 * i);
-            let punct =
-                or(s, or(s, or(s, dash, eq(s, v, b'_')), or(s, eq(s, v, b'+'), eq(s, v, b'/'))), eq(s, v, b'='));
-            block.base64 |= bits(s, or(s, alnum, punct), 32 * i);
+    impl Avx2 {
+        #[inline(always)]
+        fn splat(self, c: u8) -> __m256i {
+            self.0.avx._mm256_set1_epi8(c.cast_signed())
         }
-        (block, lower)
+
+        /// Lanes in `lo..lo + n`: a wrapping add moves the range to the bottom of `i8` (see
+        /// `super::in_range`), then one signed compare.
+        #[inline(always)]
+        fn in_range(self, v: __m256i, lo: u8, n: u8) -> __m256i {
+            let shifted = self.0.avx2._mm256_add_epi8(v, self.splat(0x80u8.wrapping_sub(lo)));
+            self.0.avx2._mm256_cmpgt_epi8(self.splat(0x80u8.wrapping_add(n)), shifted)
+        }
+
+        #[inline(always)]
+        fn eq(self, v: __m256i, c: u8) -> __m256i {
+            self.0.avx2._mm256_cmpeq_epi8(v, self.splat(c))
+        }
+
+        #[inline(always)]
+        fn or(self, a: __m256i, b: __m256i) -> __m256i {
+            self.0.avx2._mm256_or_si256(a, b)
+        }
+
+        #[inline(always)]
+        fn bits(self, m: __m256i, shift: usize) -> u64 {
+            // Through `black_box`: otherwise LLVM fuses the two halves' masks into one 64-lane
+            // mask, which AVX2 has no instruction for, and extracts it bit by bit (8x slower).
+            u64::from(std::hint::black_box(self.0.avx2._mm256_movemask_epi8(m)).cast_unsigned()) << shift
+        }
+    }
+
+    impl Lanes for Avx2 {
+        #[inline(always)]
+        fn block<const LOWER: bool>(self, chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
+            let s = self;
+            let mut block = Block::default();
+            let mut lower = [0u8; BLOCK];
+            for (i, (part, out)) in chunk.as_chunks::<32>().0.iter().zip(lower.as_chunks_mut::<32>().0).enumerate() {
+                let v: __m256i = pulp::cast(*part);
+                let (digit, upper, dash) = (s.in_range(v, b'0', 10), s.in_range(v, b'A', 26), s.eq(v, b'-'));
+                if LOWER {
+                    *out = pulp::cast(s.or(v, s.0.avx2._mm256_and_si256(upper, s.splat(0x20))));
+                }
+                let alnum = s.or(s.or(digit, upper), s.in_range(v, b'a', 26));
+                block.digit |= s.bits(digit, 32 * i);
+                block.upper |= s.bits(upper, 32 * i);
+                block.number_sep |= s.bits(s.or(s.or(s.eq(v, b' '), dash), s.eq(v, b'.')), 32 * i);
+                let punct = s.or(s.or(s.or(dash, s.eq(v, b'_')), s.or(s.eq(v, b'+'), s.eq(v, b'/'))), s.eq(v, b'='));
+                block.base64 |= s.bits(s.or(alnum, punct), 32 * i);
+            }
+            (block, lower)
+        }
     }
 }
 
-/// The classifier a block at a time, the same tests as [`classify`].
+/// A whole block a vector: the same tests as [`Narrow`], each compare giving its 64-bit mask.
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
     use std::arch::x86_64::__m512i;
 
     use pulp::x86::V4;
-    use smallvec::SmallVec;
 
-    use super::{Block, BLOCK};
+    use super::{Block, Lanes, BLOCK};
 
-    pub(super) fn classify(
-        simd: V4,
-        chunks: &[[u8; BLOCK]],
-        blocks: &mut SmallVec<[Block; 4]>,
-        lower: Option<&mut Vec<u8>>,
-    ) {
-        // `vectorize` runs the closure with AVX-512 enabled, so the intrinsics inline into it.
-        simd.vectorize(
-            #[inline(always)]
-            move || match lower {
-                Some(lower) => {
-                    for chunk in chunks {
-                        let (block, lowered) = block(simd, chunk);
-                        blocks.push(block);
-                        lower.extend_from_slice(&pulp::cast::<__m512i, [u8; BLOCK]>(lowered));
-                    }
-                }
-                None => {
-                    for chunk in chunks {
-                        blocks.push(block(simd, chunk).0);
-                    }
-                }
-            },
-        );
+    #[derive(Clone, Copy)]
+    pub(super) struct Avx512(pub(super) V4);
+
+    impl Avx512 {
+        #[inline(always)]
+        fn splat(self, c: u8) -> __m512i {
+            self.0.avx512f._mm512_set1_epi8(c.cast_signed())
+        }
+
+        /// Lanes in `lo..lo + n`: one unsigned compare after subtracting `lo` (wrapping).
+        #[inline(always)]
+        fn in_range(self, v: __m512i, lo: u8, n: u8) -> u64 {
+            let bw = self.0.avx512bw;
+            bw._mm512_cmplt_epu8_mask(bw._mm512_sub_epi8(v, self.splat(lo)), self.splat(n))
+        }
+
+        #[inline(always)]
+        fn eq(self, v: __m512i, c: u8) -> u64 {
+            self.0.avx512bw._mm512_cmpeq_epi8_mask(v, self.splat(c))
+        }
     }
 
-    /// The masks of `chunk` and the chunk in ASCII lowercase.
-    #[inline(always)]
-    fn block(simd: V4, chunk: &[u8; BLOCK]) -> (Block, __m512i) {
-        let v: __m512i = pulp::cast(*chunk);
-        let splat = |c: u8| simd.avx512f._mm512_set1_epi8(c.cast_signed());
-        // Lanes in `lo..lo + n`: one unsigned compare after subtracting `lo` (wrapping).
-        let in_range =
-            |lo: u8, n: u8| simd.avx512bw._mm512_cmplt_epu8_mask(simd.avx512bw._mm512_sub_epi8(v, splat(lo)), splat(n));
-        let eq = |c: u8| simd.avx512bw._mm512_cmpeq_epi8_mask(v, splat(c));
-        let (digit, upper, dash) = (in_range(b'0', 10), in_range(b'A', 26), eq(b'-'));
-        let lowered = simd.avx512bw._mm512_mask_add_epi8(v, upper, v, splat(0x20));
-        let alnum = digit | upper | in_range(b'a', 26);
-        let block = Block {
-            digit,
-            upper,
-            number_sep: eq(b' ') | dash | eq(b'.'),
-            base64: alnum | dash | eq(b'_') | eq(b'+') | eq(b'/') | eq(b'='),
-        };
-        (block, lowered)
+    impl Lanes for Avx512 {
+        #[inline(always)]
+        fn block<const LOWER: bool>(self, chunk: &[u8; BLOCK]) -> (Block, [u8; BLOCK]) {
+            let s = self;
+            let v: __m512i = pulp::cast(*chunk);
+            let (digit, upper, dash) = (s.in_range(v, b'0', 10), s.in_range(v, b'A', 26), s.eq(v, b'-'));
+            let lower = if LOWER {
+                pulp::cast(s.0.avx512bw._mm512_mask_add_epi8(v, upper, v, s.splat(0x20)))
+            } else {
+                [0; BLOCK]
+            };
+            let alnum = digit | upper | s.in_range(v, b'a', 26);
+            let block = Block {
+                digit,
+                upper,
+                number_sep: s.eq(v, b' ') | dash | s.eq(v, b'.'),
+                base64: alnum | dash | s.eq(v, b'_') | s.eq(v, b'+') | s.eq(v, b'/') | s.eq(v, b'='),
+            };
+            (block, lower)
+        }
     }
 }
 
