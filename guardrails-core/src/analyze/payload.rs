@@ -12,7 +12,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use smallvec::SmallVec;
 
-use super::secrets::{self, ByteClasses, Class, Hit, Kind};
+use super::secrets::{self, long_run_cover, ByteClasses, Class, Hit, Kind};
 use crate::fact::Span;
 
 /// Decoding layers followed inside one string (base64 of a form of JSON, …).
@@ -171,22 +171,26 @@ impl<'v> Batch<'v> {
         self.gather(v, root, 0);
     }
 
+    #[inline(always)]
     fn push(&mut self, text: &str, origin: Origin) {
         self.push_pair("", text, origin);
     }
 
+    #[inline(always)]
     fn push_pair(&mut self, name: &str, value: &str, origin: Origin) {
-        let buf = &mut self.buf;
         let shift = if name.is_empty() { 0 } else { name.len() + 1 };
+        let start = self.buf.len() + SEPARATOR.len();
+        // The piece goes in before the copy: held across the copy's call, `origin` was spilled to
+        // the stack in halves and read back whole, a stalled store forward on every piece.
+        self.pieces.push(Piece { start, end: start + shift + value.len(), shift, origin });
+        let buf = &mut self.buf;
         buf.reserve(SEPARATOR.len() + shift + value.len());
         buf.push_str(SEPARATOR);
-        let start = buf.len();
         if shift > 0 {
             buf.push_str(name);
             buf.push('=');
         }
         buf.push_str(value);
-        self.pieces.push(Piece { start, end: buf.len(), shift, origin });
     }
 
     /// Appends every string of `v` (in root `root`) to the buffer.
@@ -558,7 +562,12 @@ fn has_base64_run(b: &[u8], classes: &ByteClasses, range: std::ops::Range<usize>
     if range.len() < MIN_BASE64_RUN {
         return false;
     }
-    let mut capitals = classes.positions(|c, k| c.block(k).upper);
+    // Only capitals inside a long enough base64 run: the masks rule out the others at once.
+    let run_capitals = |c: &ByteClasses, k: usize| match c.block(k).upper {
+        0 => 0,
+        upper => upper & long_run_cover(c, k, MIN_BASE64_RUN as u32, |b| b.base64),
+    };
+    let mut capitals = classes.positions(run_capitals);
     capitals.seek(range.start);
     while let Some(i) = capitals.next() {
         if i >= range.end {
@@ -711,6 +720,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The mask-gated test agrees with the splitter the decoder uses, over any range.
+        #[test]
+        fn base64_run_test_agrees_with_the_decoder_splitter(
+            text in proptest::collection::vec(proptest::sample::select(&b"aaAA00+=/_- \n:"[..]), 0..300),
+            cut in 0usize..300,
+        ) {
+            let text = String::from_utf8(text).unwrap_or_default();
+            let classes = ByteClasses::of(text.as_bytes());
+            let start = cut.min(text.len());
+            // A range starting inside a run measures it from the range's start.
+            let expected = base64_runs(&text[start..]).next().is_some();
+            let whole = has_base64_run(text.as_bytes(), &classes, 0..text.len());
+            proptest::prop_assert_eq!(whole, base64_runs(&text).next().is_some());
+            if !text.as_bytes().get(start.wrapping_sub(1)).is_some_and(|&c| is_base64_byte(c)) {
+                proptest::prop_assert_eq!(has_base64_run(text.as_bytes(), &classes, start..text.len()), expected);
+            }
+        }
+
         #[test]
         fn credential_names_follow_the_word_definition(
             parts in proptest::collection::vec(proptest::sample::select(&[

@@ -446,6 +446,37 @@ impl<F: Fn(&ByteClasses, usize) -> u64> Iterator for Positions<'_, F> {
     }
 }
 
+/// The positions of block `k` that may lie in a run of at least `n` (1 to 64) consecutive
+/// positions set in `mask`: all that do, and (a run coming in from the block before counts as
+/// long) a few that do not. Shifts and ands, no branch per byte: the exact test of a run then
+/// runs only where this says.
+pub(crate) fn long_run_cover(classes: &ByteClasses, k: usize, n: u32, mask: impl Fn(&Block) -> u64) -> u64 {
+    debug_assert!((1..=64).contains(&n));
+    // Bit `i` of `starts` is set when positions `i..i + n` all are: `have` doubles, then tops up.
+    let mut starts = pair(classes, k, &mask);
+    let mut have = 1;
+    while have < n {
+        let step = have.min(n - have);
+        starts &= starts >> step;
+        have += step;
+    }
+    // Each start of this block covers the `n` positions from it.
+    let mut cover = starts as u64;
+    let mut have = 1;
+    while have < n {
+        let step = have.min(n - have);
+        cover |= cover << step;
+        have += step;
+    }
+    // A run starting in the block before covers this block's leading set positions.
+    let this = mask(classes.block(k));
+    let entering = match k.checked_sub(1).map(|before| mask(classes.block(before)) >> (BLOCK - 1)) {
+        Some(1) => (!this).trailing_zeros(),
+        _ => 0,
+    };
+    cover | u64::MAX.checked_shr(64 - entering).unwrap_or(0)
+}
+
 /// Masks of block `k` followed by those of block `k + 1` (a window may run into the next block).
 pub(crate) fn pair(classes: &ByteClasses, k: usize, mask: impl Fn(&Block) -> u64) -> u128 {
     u128::from(mask(classes.block(k))) | (u128::from(mask(classes.block(k + 1))) << BLOCK)
@@ -535,6 +566,26 @@ mod tests {
             let rest: Vec<usize> = it.collect();
             let want: Vec<usize> = expected.iter().copied().filter(|&i| i >= seek).collect();
             prop_assert_eq!(rest, want);
+        }
+
+        /// `long_run_cover` covers every position of every run at least `n` long.
+        #[test]
+        fn long_runs_are_covered(
+            text in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'a'), Just(b'a'), Just(b' ')], 0..400),
+            n in 1u32..=64,
+        ) {
+            let classes = ByteClasses::of(&text);
+            let mut i = 0;
+            while i < text.len() {
+                let end = (i..text.len()).find(|&e| text[e] == b' ').unwrap_or(text.len());
+                if end - i >= n as usize {
+                    for p in i..end {
+                        let cover = long_run_cover(&classes, p / BLOCK, n, |b| b.base64);
+                        prop_assert!(cover >> (p % BLOCK) & 1 == 1, "position {} of run {}..{}", p, i, end);
+                    }
+                }
+                i = end + 1;
+            }
         }
 
         /// `run_around` finds the same run as walking the bytes both ways.
