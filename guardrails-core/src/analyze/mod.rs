@@ -8,6 +8,7 @@ pub(crate) mod egress;
 pub(crate) mod file;
 pub(crate) mod http;
 pub(crate) mod payload;
+mod scratch;
 pub(crate) mod secrets;
 pub(crate) mod shell;
 pub(crate) mod sql;

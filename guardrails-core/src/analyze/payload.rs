@@ -12,6 +12,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use smallvec::SmallVec;
 
+use super::scratch;
 use super::secrets::{self, long_run_cover, ByteClasses, Class, Hit, Kind};
 use crate::fact::Span;
 
@@ -102,7 +103,7 @@ pub(crate) struct Batch<'v> {
 }
 
 /// One scanned piece: where it sits in the batch buffer, and what it came from.
-struct Piece {
+pub(crate) struct Piece {
     start: usize,
     end: usize,
     /// Bytes of `name=` put before a value for scanning, taken off the spans again.
@@ -145,6 +146,13 @@ pub(crate) enum Key<'v> {
 /// Separates pieces in the batch buffer: no detector reads across a line break and a NUL.
 const SEPARATOR: &str = "\n\0\n";
 
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        scratch::give_bytes(std::mem::take(&mut self.buf).into_bytes());
+        scratch::give_pieces(std::mem::take(&mut self.pieces));
+    }
+}
+
 impl<'v> Batch<'v> {
     /// Adds `text`, found at `path` + `key`; `auth_header` when it is a credential header's value.
     pub(crate) fn text(&mut self, text: &'v str, path: &'v str, key: Key<'v>, auth_header: bool) {
@@ -165,9 +173,9 @@ impl<'v> Batch<'v> {
     pub(crate) fn value(&mut self, v: &'v Value, path: &'v str) {
         let root = self.roots.len();
         self.roots.push((v, path));
-        // Room for a typical request body, so growing rarely copies.
-        self.buf.reserve(4096);
-        self.pieces.reserve(256);
+        if self.buf.capacity() == 0 {
+            self.take_buffers();
+        }
         self.gather(v, root, 0);
     }
 
@@ -178,6 +186,9 @@ impl<'v> Batch<'v> {
 
     #[inline(always)]
     fn push_pair(&mut self, name: &str, value: &str, origin: Origin) {
+        if self.buf.capacity() == 0 {
+            self.take_buffers();
+        }
         let shift = if name.is_empty() { 0 } else { name.len() + 1 };
         let start = self.buf.len() + SEPARATOR.len();
         // The piece goes in before the copy: held across the copy's call, `origin` was spilled to
@@ -191,6 +202,14 @@ impl<'v> Batch<'v> {
             buf.push('=');
         }
         buf.push_str(value);
+    }
+
+    /// Buffers kept from an earlier batch, with room for a typical request body (so growing
+    /// rarely copies).
+    #[cold]
+    fn take_buffers(&mut self) {
+        self.buf = String::from_utf8(scratch::take_bytes(4096)).unwrap_or_default();
+        self.pieces = scratch::take_pieces(256);
     }
 
     /// Appends every string of `v` (in root `root`) to the buffer.

@@ -13,6 +13,8 @@
 use smallvec::SmallVec;
 use wide::i8x16;
 
+use crate::analyze::scratch;
+
 /// Bytes per block: one `u64` mask per class.
 pub(crate) const BLOCK: usize = 64;
 
@@ -45,6 +47,15 @@ pub(crate) struct ByteClasses {
     lower: Vec<u8>,
 }
 
+impl Drop for ByteClasses {
+    fn drop(&mut self) {
+        if self.blocks.spilled() {
+            scratch::give_blocks(std::mem::take(&mut self.blocks).into_vec());
+        }
+        scratch::give_bytes(std::mem::take(&mut self.lower));
+    }
+}
+
 impl ByteClasses {
     /// Classifies every byte of `b`.
     pub(crate) fn of(b: &[u8]) -> ByteClasses {
@@ -53,12 +64,11 @@ impl ByteClasses {
 
     /// Classifies every byte of `b` with `kernel`.
     fn with(b: &[u8], kernel: Kernel) -> ByteClasses {
-        let mut blocks = SmallVec::with_capacity(b.len().div_ceil(BLOCK));
-        let mut lower = Vec::new();
+        let count = b.len().div_ceil(BLOCK);
+        // A long text's blocks and lowercase copy go in buffers kept from earlier texts.
+        let mut blocks = if count > 4 { SmallVec::from_vec(scratch::take_blocks(count)) } else { SmallVec::new() };
         let lowered = b.len() >= LOWERCASED_FROM;
-        if lowered {
-            lower.reserve_exact(b.len().next_multiple_of(BLOCK));
-        }
+        let mut lower = if lowered { scratch::take_bytes(b.len().next_multiple_of(BLOCK)) } else { Vec::new() };
         let (chunks, tail) = b.as_chunks::<BLOCK>();
         kernel.classify(chunks, &mut blocks, lowered.then_some(&mut lower));
         if !tail.is_empty() {
