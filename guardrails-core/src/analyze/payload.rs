@@ -490,11 +490,18 @@ pub(crate) fn push_key(path: &mut String, key: &str) {
 /// `db_pass`, `client_secret`, `x-auth-token`, `apikey`), or is `key` after `api`, `private`,
 /// `secret` or `access` (`api_key`, `AWS_SECRET_ACCESS_KEY`).
 fn credential_name(key: &str) -> bool {
+    const LAST_TWO: [[u8; 2]; 6] = [*b"rd", *b"wd", *b"ss", *b"et", *b"en", *b"ey"];
     let b = key.as_bytes();
     let [.., x, y] = b else { return false };
     // Every name ends in one of these letter pairs; most field names are out here, before any
-    // word is compared (this runs for every string of a body).
-    match (x.to_ascii_lowercase(), y.to_ascii_lowercase()) {
+    // word is compared (this runs for every string of a body). One branch, nearly always
+    // taken, rather than a jump on the name's bytes: the CPU goes on without waiting for them.
+    // (`| 0x20` lowercases letters and turns no other byte into one.)
+    let last_two = [x | 0x20, y | 0x20];
+    if !LAST_TWO.contains(&last_two) {
+        return false;
+    }
+    match (last_two[0], last_two[1]) {
         (b'r', b'd') => ends_with_word(b, b"password"),
         (b'w', b'd') => ends_with_word(b, b"passwd") || ends_with_word(b, b"pwd"),
         (b's', b's') => ends_with_word(b, b"pass"),
