@@ -749,7 +749,9 @@ fn names_few_ids(v: &Value) -> bool {
 
 /// Role assignments that hand out owner or admin rights.
 fn roles(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
-    if !segs.iter().any(|s| ROLE_WORDS.contains(s) || s.contains("setiampolicy") || s.contains("role")) {
+    // `role` anywhere in a segment covers `roles`, `rolebindings`, `assumeRole`'s lowercase.
+    let names_role = |s: &str| s.as_bytes().windows(4).any(|w| w == b"role");
+    if !segs.iter().any(|s| ROLE_WORDS.contains(s) || names_role(s) || s.contains("setiampolicy")) {
         return;
     }
     let granted = body.and_then(privileged_role).or_else(|| {
@@ -971,8 +973,8 @@ fn walk_objects(v: &Value, f: &mut impl FnMut(&str, &Value)) {
 
 /// `PATCH /repos/o/r/git/refs/heads/main {"force": true}` rewrites a branch.
 fn branch_rewrite(url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
-    if url.host.contains("github")
-        && segs.windows(3).any(|w| w == ["git", "refs", "heads"])
+    if segs.windows(3).any(|w| w == ["git", "refs", "heads"])
+        && url.host.contains("github")
         && body.and_then(|b| b.get("force")).and_then(Value::as_bool) == Some(true)
     {
         let branch = segs.last().copied().unwrap_or("");
@@ -992,15 +994,16 @@ fn secret_stores(method: &str, url: &Url, segs: &[&str], request: &Request<'_>, 
         return;
     }
     let read = method != "POST";
-    let what = if segs.starts_with(&["v1", "kv"]) && (url.param("recurse").is_some() || segs.len() == 2) && read {
+    // The cheap tests first: most requests are out before a host is searched.
+    let what = if read && segs.starts_with(&["v1", "kv"]) && (url.param("recurse").is_some() || segs.len() == 2) {
         Some("dumps the Consul key-value store, where configuration secrets live")
-    } else if (url.port == Some(8200) || url.host.contains("vault"))
+    } else if read
         && segs.first() == Some(&"v1")
         && !segs.get(1).is_some_and(|s| matches!(*s, "sys"))
-        && read
+        && (url.port == Some(8200) || url.host.contains("vault"))
     {
         Some("reads from Vault, the secret store")
-    } else if kubernetes_resource(segs).is_some_and(|k| k.resource == "secrets") && read {
+    } else if read && kubernetes_resource(segs).is_some_and(|k| k.resource == "secrets") {
         Some("reads Kubernetes secrets")
     } else if request
         .headers
