@@ -119,7 +119,7 @@ pub(crate) struct Facts {
     /// Facts from policy patterns, each with the rule that owns the pattern.
     pub(crate) matched: Vec<(Fact, usize)>,
     /// Hashes of `items`, so that a duplicate is found in constant time.
-    seen: std::collections::HashSet<u64>,
+    seen: std::collections::HashSet<u64, foldhash::fast::RandomState>,
 }
 
 impl Facts {

@@ -179,12 +179,12 @@ pub(crate) fn host_within(host: &str, suffix: &str) -> bool {
 /// dot-suffixes (a few lookups instead of a pass over the list); hosts that are untrusted only
 /// under a path (webhooks on a shared host) in a short list.
 struct Untrusted {
-    hosts: HashSet<&'static str>,
+    hosts: HashSet<&'static str, foldhash::fast::RandomState>,
     with_path: Vec<(&'static str, &'static str)>,
 }
 
 static UNTRUSTED: LazyLock<Untrusted> = LazyLock::new(|| {
-    let mut untrusted = Untrusted { hosts: HashSet::new(), with_path: Vec::new() };
+    let mut untrusted = Untrusted { hosts: HashSet::default(), with_path: Vec::new() };
     for s in UNTRUSTED_SUFFIXES {
         match s.split_once('/') {
             Some((h, _)) => untrusted.with_path.push((h, s)),

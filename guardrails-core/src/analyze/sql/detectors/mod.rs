@@ -17,7 +17,6 @@ pub(crate) mod truncate_statement;
 pub(crate) mod unbounded_write;
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::analyze::Detector;
 
@@ -47,9 +46,9 @@ pub(crate) fn is_trigger(word: &str) -> bool {
 }
 
 /// Every trigger word, lower-cased, with the detectors (bit `k` for `ALL[k]`) that react to it.
-static TRIGGER_TABLE: std::sync::LazyLock<HashMap<Vec<u8>, u32, BuildHasherDefault<Fnv>>> =
+static TRIGGER_TABLE: std::sync::LazyLock<HashMap<Vec<u8>, u32, foldhash::fast::RandomState>> =
     std::sync::LazyLock::new(|| {
-        let mut table: HashMap<Vec<u8>, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut table: HashMap<Vec<u8>, u32, foldhash::fast::RandomState> = HashMap::default();
         for (k, d) in ALL.iter().enumerate() {
             for t in d.triggers {
                 *table.entry(t.to_ascii_lowercase().into_bytes()).or_default() |= 1 << k;
@@ -57,24 +56,6 @@ static TRIGGER_TABLE: std::sync::LazyLock<HashMap<Vec<u8>, u32, BuildHasherDefau
         }
         table
     });
-
-/// FNV-1a: trigger words are short and not attacker-chosen keys of a long-lived table, so a
-/// tiny hash beats SipHash here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
 
 /// The longest trigger word; longer words are never triggers.
 const MAX_TRIGGER_LEN: usize = 32;
