@@ -89,14 +89,11 @@ impl<'a> Url<'a> {
             .and_then(|a| a.rsplit_once(':'))
             .filter(|(h, _)| !h.ends_with(':'))
             .and_then(|(_, p)| p.trim_end_matches(']').parse().ok());
-        let path_query = path_query.split('#').next().unwrap_or("");
-        let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
-        let decode =
-            |s: &'a str| if s.contains('%') { Cow::Owned(payload::percent_decode(s, false)) } else { Cow::Borrowed(s) };
+        let (path, query) = path_and_query(path_query);
         Url {
             host: host_in(authority),
             port,
-            segments: path.split('/').filter(|s| !s.is_empty()).map(decode).collect(),
+            segments: segments(path),
             query: if query.is_empty() { Vec::new() } else { payload::form_pairs(query) },
         }
     }
@@ -105,6 +102,42 @@ impl<'a> Url<'a> {
     pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
+}
+
+/// The path and the query of what follows a URL's authority (the fragment dropped).
+fn path_and_query(rest: &str) -> (&str, &str) {
+    let b = rest.as_bytes();
+    let end = memchr::memchr(b'#', b).unwrap_or(b.len());
+    match memchr::memchr(b'?', b.get(..end).unwrap_or_default()) {
+        Some(q) => (rest.get(..q).unwrap_or(""), rest.get(q + 1..end).unwrap_or("")),
+        None => (rest.get(..end).unwrap_or(""), ""),
+    }
+}
+
+/// The non-empty `/`-separated segments of `path`, percent-decoded. One pass over the bytes:
+/// a `split` searcher per segment cost more than the short paths it splits.
+fn segments(path: &str) -> SmallVec<[Cow<'_, str>; 6]> {
+    let mut out = SmallVec::new();
+    let (mut start, mut escaped) = (0, false);
+    for (i, b) in path.bytes().chain(std::iter::once(b'/')).enumerate() {
+        match b {
+            b'/' => {
+                if i > start {
+                    // `/` is ASCII, so both ends are character boundaries.
+                    let segment = path.get(start..i).unwrap_or("");
+                    out.push(if escaped {
+                        Cow::Owned(payload::percent_decode(segment, false))
+                    } else {
+                        Cow::Borrowed(segment)
+                    });
+                }
+                (start, escaped) = (i + 1, false);
+            }
+            b'%' => escaped = true,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Headers whose value is a credential for the host it is sent to.
@@ -221,7 +254,7 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
 }
 
 /// The method the server will act on: `X-HTTP-Method-Override` and `?_method=` beat the verb.
-fn effective_method(request: &Request<'_>, url: &Url) -> String {
+fn effective_method<'a>(request: &Request<'a>, url: &'a Url<'_>) -> Cow<'a, str> {
     let overridden = request
         .headers
         .iter()
@@ -232,7 +265,13 @@ fn effective_method(request: &Request<'_>, url: &Url) -> String {
         })
         .map(|(_, v)| *v)
         .or_else(|| url.param("_method"));
-    overridden.unwrap_or(request.method).trim().to_ascii_uppercase()
+    let method = overridden.unwrap_or(request.method).trim();
+    // Copied only when it has letters to raise (`post`); `POST` is borrowed.
+    if method.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(method.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(method)
+    }
 }
 
 /// The body as JSON: JSON bodies as they are, JSON and form text parsed.
@@ -266,6 +305,11 @@ mod tests {
         assert_eq!(u.port, Some(8443));
         assert_eq!(u.segments.as_slice(), ["v1", "a b", "c"]);
         assert_eq!(u.param("Y"), Some("a/b"));
+        let bare = Url::parse("https://h//x%2Fy//z?#q?");
+        assert_eq!(bare.segments.as_slice(), ["x/y", "z"]);
+        assert!(bare.query.is_empty());
+        assert_eq!(Url::parse("https://h/a#b/c").segments.as_slice(), ["a"]);
+        assert_eq!(Url::parse("https://h").segments.len(), 0);
         let v6 = Url::parse("http://[::ffff:a9fe:a9fe]/latest");
         assert_eq!(v6.host, "::ffff:a9fe:a9fe");
         assert_eq!(v6.port, None);
