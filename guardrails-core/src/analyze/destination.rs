@@ -160,7 +160,7 @@ pub(crate) fn host_in(authority: &str) -> Cow<'_, str> {
     let host = if let Some(inner) = authority.strip_prefix('[') {
         inner.split_once(']').map_or(inner, |(h, _)| h)
     } else {
-        authority.split_once(':').map_or(authority, |(h, _)| h)
+        find_byte(authority, b':').and_then(|i| authority.get(..i)).unwrap_or(authority)
     };
     let host = host.trim_end_matches('.');
     if host.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -168,6 +168,12 @@ pub(crate) fn host_in(authority: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(host)
     }
+}
+
+/// The position of the ASCII byte `needle` in `s` (cutting there keeps UTF-8 whole). A byte loop:
+/// hosts are short, and `str`'s char searcher costs more to set up than it scans.
+pub(crate) fn find_byte(s: &str, needle: u8) -> Option<usize> {
+    s.bytes().position(|b| b == needle)
 }
 
 /// Whether `host` is `suffix` or a subdomain of it.
@@ -203,8 +209,8 @@ fn is_untrusted(host: &str, url: &str) -> bool {
         if untrusted.hosts.contains(suffix) {
             return true;
         }
-        match suffix.split_once('.') {
-            Some((_, rest)) => suffix = rest,
+        match find_byte(suffix, b'.').and_then(|i| suffix.get(i + 1..)) {
+            Some(rest) => suffix = rest,
             None => break,
         }
     }
@@ -234,7 +240,7 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
     if let Some(ip) = parse_ipv4(host).or_else(|| wildcard_dns_ip(host)) {
         return classify_ipv4(ip);
     }
-    if host.contains(':') {
+    if find_byte(host, b':').is_some() {
         return match host.split('%').next().unwrap_or(host).parse::<Ipv6Addr>() {
             Ok(ip) => classify_ipv6(ip),
             Err(_) => HostClass::Unknown,
@@ -247,7 +253,7 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
         || host.ends_with(".internal")
         || host.ends_with(".svc")
         || host.ends_with(".cluster.local")
-        || !host.contains('.')
+        || find_byte(host, b'.').is_none()
     {
         return HostClass::Internal;
     }

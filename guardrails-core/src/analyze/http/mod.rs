@@ -83,12 +83,13 @@ pub(crate) struct Url<'a> {
 impl<'a> Url<'a> {
     pub(crate) fn parse(url: &'a str) -> Url<'a> {
         let (authority, path_query) = split_authority(url);
-        let port = authority
-            .rsplit('@')
-            .next()
-            .and_then(|a| a.rsplit_once(':'))
-            .filter(|(h, _)| !h.ends_with(':'))
-            .and_then(|(_, p)| p.trim_end_matches(']').parse().ok());
+        // After the userinfo, the last `:` starts the port (`[::1]:8443`; `::` is IPv6, not one).
+        let hostport =
+            memchr::memrchr(b'@', authority.as_bytes()).and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
+        let port = memchr::memrchr(b':', hostport.as_bytes())
+            .filter(|&colon| colon == 0 || hostport.as_bytes().get(colon - 1) != Some(&b':'))
+            .and_then(|colon| hostport.get(colon + 1..))
+            .and_then(|p| p.trim_end_matches(']').parse().ok());
         let (path, query) = path_and_query(path_query);
         Url {
             host: host_in(authority),
@@ -313,5 +314,8 @@ mod tests {
         let v6 = Url::parse("http://[::ffff:a9fe:a9fe]/latest");
         assert_eq!(v6.host, "::ffff:a9fe:a9fe");
         assert_eq!(v6.port, None);
+        assert_eq!(Url::parse("http://[::1]:8443/x").port, Some(8443));
+        assert_eq!(Url::parse("http://a@b@host:81").port, Some(81));
+        assert_eq!(Url::parse("http://user:pw@host/x").port, None);
     }
 }
