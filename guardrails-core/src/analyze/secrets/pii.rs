@@ -128,8 +128,19 @@ fn number_starts(b: &[u8], classes: &ByteClasses, k: usize) -> u64 {
 /// `+` or `(`: every such number has eleven bytes of digits and single separators with at least
 /// nine digits (`4111 1111 1`, `536-22-5483`, `555-010-019`).
 fn dense_digits(classes: &ByteClasses, k: usize) -> u64 {
-    let digit = pair(classes, k, |b| b.digit);
-    let sep = pair(classes, k, |b| b.number_sep);
+    let block = classes.block(k);
+    // A window of eleven bytes that starts in this block reaches into the next one only through
+    // this block's last byte: when that is no digit or separator, one word per mask will do.
+    if (block.digit | block.number_sep) >> (BLOCK - 1) == 0 {
+        dense_windows(block.digit, block.number_sep)
+    } else {
+        dense_windows(pair(classes, k, |b| b.digit), pair(classes, k, |b| b.number_sep))
+    }
+}
+
+/// The positions (in the low 64 bits) where eleven bytes of digits and separators start, with at
+/// most two separators among them; over one block's masks or a block and the next.
+fn dense_windows<M: Mask>(digit: M, sep: M) -> u64 {
     // Eleven bytes of digits and separators from each position.
     let all = digit | sep;
     let two = all & (all >> 1);
@@ -138,19 +149,45 @@ fn dense_digits(classes: &ByteClasses, k: usize) -> u64 {
     let eleven = eight & (two >> 8) & (all >> 10);
     // Most blocks (prose, dates, ids) have no eleven such bytes: skip the count below, a long
     // chain of dependent shifts.
-    if eleven as u64 == 0 {
+    if eleven.low64() == 0 {
         return 0;
     }
     // Three or more separators among them (counted bit-sliced, saturating at three).
-    let (mut one_sep, mut two_seps, mut three_seps) = (0u128, 0u128, 0u128);
+    let (mut one_sep, mut two_seps, mut three_seps) = (M::ZERO, M::ZERO, M::ZERO);
     for shift in 0..11 {
         let s = sep >> shift;
-        three_seps |= two_seps & s;
-        two_seps |= one_sep & s;
-        one_sep |= s;
+        three_seps = three_seps | (two_seps & s);
+        two_seps = two_seps | (one_sep & s);
+        one_sep = one_sep | s;
     }
-    // The low half: windows that start in block `k`.
-    (eleven & !three_seps) as u64
+    (eleven & !three_seps).low64()
+}
+
+/// A bitmask of one block (`u64`) or of a block and the next (`u128`).
+trait Mask:
+    Copy
+    + std::ops::BitAnd<Output = Self>
+    + std::ops::BitOr<Output = Self>
+    + std::ops::Not<Output = Self>
+    + std::ops::Shr<u32, Output = Self>
+{
+    const ZERO: Self;
+    /// The bits of the first block.
+    fn low64(self) -> u64;
+}
+
+impl Mask for u64 {
+    const ZERO: u64 = 0;
+    fn low64(self) -> u64 {
+        self
+    }
+}
+
+impl Mask for u128 {
+    const ZERO: u128 = 0;
+    fn low64(self) -> u64 {
+        self as u64
+    }
 }
 
 /// Bytes a phone number or a run of digit groups is made of.
@@ -650,6 +687,21 @@ mod tests {
             assert_eq!(gated, digits_everywhere(&text), "pad {pad}");
             let kinds: Vec<&str> = gated.iter().map(|h| h.2).collect();
             assert_eq!(kinds, ["credit_card", "phone", "phone", "us_ssn"], "pad {pad}");
+        }
+        // Each number alone, starting at every byte around a block's end: a window that starts in
+        // one block and ends in the next is read from the first.
+        for (number, kind) in
+            [(&b"536-22-5483"[..], "us_ssn"), (b"555.010.0199", "phone"), (b"4111 1111 1111 1111", "credit_card")]
+        {
+            for pad in 48..70 {
+                let mut text = vec![b'x'; pad];
+                text.push(b' ');
+                text.extend_from_slice(number);
+                text.extend_from_slice(b" end");
+                let gated = digits_gated(&text);
+                assert_eq!(gated, digits_everywhere(&text), "pad {pad}");
+                assert_eq!(gated.iter().map(|h| h.2).collect::<Vec<_>>(), [kind], "pad {pad}");
+            }
         }
     }
 
