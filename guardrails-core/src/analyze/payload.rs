@@ -148,7 +148,7 @@ const SEPARATOR: &str = "\n\0\n";
 
 impl Drop for Batch<'_> {
     fn drop(&mut self) {
-        scratch::give_bytes(std::mem::take(&mut self.buf).into_bytes());
+        scratch::give_bytes(scratch::Bytes::Text, std::mem::take(&mut self.buf).into_bytes());
         scratch::give_pieces(std::mem::take(&mut self.pieces));
     }
 }
@@ -208,7 +208,7 @@ impl<'v> Batch<'v> {
     /// rarely copies).
     #[cold]
     fn take_buffers(&mut self) {
-        self.buf = String::from_utf8(scratch::take_bytes(4096)).unwrap_or_default();
+        self.buf = String::from_utf8(scratch::take_bytes(scratch::Bytes::Text, 4096)).unwrap_or_default();
         self.pieces = scratch::take_pieces(256);
     }
 

@@ -52,7 +52,7 @@ impl Drop for ByteClasses {
         if self.blocks.spilled() {
             scratch::give_blocks(std::mem::take(&mut self.blocks).into_vec());
         }
-        scratch::give_bytes(std::mem::take(&mut self.lower));
+        scratch::give_bytes(scratch::Bytes::Lowercase, std::mem::take(&mut self.lower));
     }
 }
 
@@ -68,7 +68,11 @@ impl ByteClasses {
         // A long text's blocks and lowercase copy go in buffers kept from earlier texts.
         let mut blocks = if count > 4 { SmallVec::from_vec(scratch::take_blocks(count)) } else { SmallVec::new() };
         let lowered = b.len() >= LOWERCASED_FROM;
-        let mut lower = if lowered { scratch::take_bytes(b.len().next_multiple_of(BLOCK)) } else { Vec::new() };
+        let mut lower = if lowered {
+            scratch::take_bytes(scratch::Bytes::Lowercase, b.len().next_multiple_of(BLOCK))
+        } else {
+            Vec::new()
+        };
         let (chunks, tail) = b.as_chunks::<BLOCK>();
         kernel.classify(chunks, &mut blocks, lowered.then_some(&mut lower));
         if !tail.is_empty() {
