@@ -13,7 +13,7 @@ use serde_json::Value;
 use smallvec::SmallVec;
 
 use super::scratch;
-use super::secrets::{self, long_run_cover, ByteClasses, Class, Hit, Kind};
+use super::secrets::{self, long_run_cover, ByteClasses, Class, Hit, Kind, BLOCK};
 use crate::fact::Span;
 
 /// Decoding layers followed inside one string (base64 of a form of JSON, …).
@@ -588,23 +588,33 @@ fn has_base64_run(b: &[u8], classes: &ByteClasses, range: std::ops::Range<usize>
     if range.len() < MIN_BASE64_RUN {
         return false;
     }
-    // Only capitals inside a long enough base64 run: the masks rule out the others at once.
-    let run_capitals = |c: &ByteClasses, k: usize| match c.block(k).upper {
-        0 => 0,
-        upper => upper & long_run_cover(c, k, MIN_BASE64_RUN as u32, |b| b.base64),
-    };
-    let mut capitals = classes.positions(run_capitals);
-    capitals.seek(range.start);
-    while let Some(i) = capitals.next() {
-        if i >= range.end {
-            break;
+    // Only capitals inside a long enough base64 run: the masks rule out the others at once,
+    // block by block.
+    let mut from = range.start;
+    for k in range.start / BLOCK..range.end.div_ceil(BLOCK).min(classes.len()) {
+        let upper = classes.block(k).upper;
+        if upper == 0 {
+            continue;
         }
-        let (start, end) = classes.run_around(i, |k| classes.block(k).base64);
-        if end - start >= MIN_BASE64_RUN && b.get(start..end).is_some_and(|run| run.iter().any(u8::is_ascii_lowercase))
-        {
-            return true;
+        let mut capitals = upper & long_run_cover(classes, k, MIN_BASE64_RUN as u32, |b| b.base64);
+        while capitals != 0 {
+            let i = k * BLOCK + capitals.trailing_zeros() as usize;
+            capitals &= capitals - 1;
+            if i < from {
+                continue;
+            }
+            if i >= range.end {
+                return false;
+            }
+            let (start, end) = classes.run_around(i, |k| classes.block(k).base64);
+            if end - start >= MIN_BASE64_RUN
+                && b.get(start..end).is_some_and(|run| run.iter().any(u8::is_ascii_lowercase))
+            {
+                return true;
+            }
+            // The run's other capitals are judged with it.
+            from = end.max(i + 1);
         }
-        capitals.seek(end.max(i + 1));
     }
     false
 }

@@ -77,7 +77,7 @@ mod tests;
 mod tokens;
 
 use crate::fact::Span;
-pub(crate) use classes::{long_run_cover, Block, ByteClasses};
+pub(crate) use classes::{long_run_cover, Block, ByteClasses, BLOCK};
 
 /// Whether a hit is a credential or personal data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
