@@ -3,8 +3,8 @@
 //! over the serialised body — what a gitleaks-style loop does without a keyword prefilter.
 //!
 //! Target (issue #4): at most 3 µs for the 4 KB JSON body without a secret. Measured on a 2-vCPU
-//! AVX-512 VM (2026-12-04, 4,183-byte body): 2.89 µs evaluate (23× the loop), 2.0 µs for the
-//! scanner alone; 2.91–2.99 µs in quiet reruns; see the README.
+//! AVX-512 VM (2026-12-04, 4,183-byte body): 2.86 µs evaluate (23× the loop), 2.05 µs for the
+//! scanner alone; 2.77–2.82 µs in reruns of it alone; see the README.
 
 use std::hint::black_box;
 
