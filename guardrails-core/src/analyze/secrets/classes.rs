@@ -7,8 +7,8 @@
 //! Why `wide` and `pulp`: `memchr` finds one to three given bytes, not ranges, and the compiler
 //! does not turn a byte loop into vector compares plus a movemask. `wide` gives those instructions
 //! with a safe API (SSE2 on x86-64, NEON on aarch64, portable code elsewhere); on x86-64 CPUs with
-//! AVX2, detected at run time, `pulp` gives the 32-byte ones, halving the classifier's work. Both
-//! keep this crate `forbid(unsafe_code)`.
+//! AVX-512 or AVX2, detected at run time, `pulp` gives the 64- and 32-byte ones (AVX-512 compares
+//! yield the block's 64-bit masks directly). Both keep this crate `forbid(unsafe_code)`.
 
 use smallvec::SmallVec;
 use wide::i8x16;
@@ -41,8 +41,8 @@ static EMPTY: Block = Block { digit: 0, upper: 0, number_sep: 0, base64: 0 };
 /// same pass.
 #[derive(Debug, Default)]
 pub(crate) struct ByteClasses {
-    // Inline for short texts (headers, URLs, most strings); a long text's blocks go on the heap,
-    // one allocation being cheaper than moving kilobytes of inline blocks around.
+    // Inline for short texts (headers, URLs, most strings); a long text's blocks go in a buffer
+    // kept per thread (see `scratch`), cheaper than moving kilobytes of inline blocks around.
     blocks: SmallVec<[Block; 4]>,
     lower: Vec<u8>,
 }
