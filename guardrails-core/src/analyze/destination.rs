@@ -153,10 +153,7 @@ pub(crate) fn split_authority(target: &str) -> (&str, &str) {
 
 /// The host of an authority: lowercase, without userinfo, port, brackets or a trailing dot.
 pub(crate) fn host_in(authority: &str) -> Cow<'_, str> {
-    let authority = match memchr::memrchr(b'@', authority.as_bytes()) {
-        Some(at) => authority.get(at + 1..).unwrap_or(""),
-        None => authority,
-    };
+    let authority = without_userinfo(authority);
     let host = if let Some(inner) = authority.strip_prefix('[') {
         inner.split_once(']').map_or(inner, |(h, _)| h)
     } else {
@@ -167,6 +164,14 @@ pub(crate) fn host_in(authority: &str) -> Cow<'_, str> {
         Cow::Owned(host.to_ascii_lowercase())
     } else {
         Cow::Borrowed(host)
+    }
+}
+
+/// An authority's `host:port`, after the last `@` (userinfo may hold `@` itself).
+pub(crate) fn without_userinfo(authority: &str) -> &str {
+    match memchr::memrchr(b'@', authority.as_bytes()) {
+        Some(at) => authority.get(at + 1..).unwrap_or(""),
+        None => authority,
     }
 }
 

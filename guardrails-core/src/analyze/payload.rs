@@ -173,9 +173,6 @@ impl<'v> Batch<'v> {
     pub(crate) fn value(&mut self, v: &'v Value, path: &'v str) {
         let root = self.roots.len();
         self.roots.push((v, path));
-        if self.buf.capacity() == 0 {
-            self.take_buffers();
-        }
         self.gather(v, root, 0);
     }
 
@@ -507,16 +504,20 @@ fn credential_name(key: &str) -> bool {
         (b's', b's') => ends_with_word(b, b"pass"),
         (b'e', b't') => ends_with_word(b, b"secret"),
         (b'e', b'n') => ends_with_word(b, b"token"),
-        (b'e', b'y') => {
-            ends_with_word(b, b"apikey")
-                || (ends_with_word(b, b"key")
-                    && b.get(..b.len().saturating_sub(4)).is_some_and(|before| {
-                        b.len() > 4
-                            && [&b"api"[..], b"private", b"secret", b"access"].iter().any(|w| ends_with_word(before, w))
-                    }))
-        }
+        (b'e', b'y') => ends_with_word(b, b"apikey") || owned_key(b),
         _ => false,
     }
+}
+
+/// `…_key` after `api`, `private`, `secret` or `access` (`api_key`, `AWS_SECRET_ACCESS_KEY`).
+fn owned_key(b: &[u8]) -> bool {
+    const OWNERS: [&[u8]; 4] = [b"api", b"private", b"secret", b"access"];
+    // The word before `_key`/`-key`, if the name is `<something><separator>key`.
+    let before = match b.len().checked_sub(4).and_then(|cut| b.get(..cut)) {
+        Some(before) if !before.is_empty() && ends_with_word(b, b"key") => before,
+        _ => return false,
+    };
+    OWNERS.iter().any(|w| ends_with_word(before, w))
 }
 
 /// Whether the last `_`/`-` word of `b` is `word` (ASCII case-insensitively).

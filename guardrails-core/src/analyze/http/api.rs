@@ -207,14 +207,13 @@ const PRIVILEGED_ROLES: &[&str] = &[
     "sysadmin",
 ];
 
-/// Path words that say a request hands out rights.
+/// Path words that say a request hands out rights (besides any word holding `role`, which
+/// `roles` tests on its own).
 /// (A `match`, not a list: the words are told apart by length first, without a call each.)
 fn is_role_word(segment: &str) -> bool {
     matches!(
         segment,
-        "roles"
-            | "role"
-            | "permissions"
+        "permissions"
             | "permission"
             | "grants"
             | "grant"
@@ -223,8 +222,6 @@ fn is_role_word(segment: &str) -> bool {
             | "memberships"
             | "members"
             | "iam"
-            | "rolebindings"
-            | "clusterrolebindings"
             | "acl"
             | "acls"
             | "access"

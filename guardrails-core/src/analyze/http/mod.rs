@@ -20,7 +20,7 @@ use smallvec::SmallVec;
 use crate::fact::{Fact, Facts, Location, Severity, Span, Target};
 use crate::intent::Intent;
 
-use super::destination::{classify, host_in, split_authority, HostClass};
+use super::destination::{classify, host_in, split_authority, without_userinfo, HostClass};
 use super::egress::{self, Receiver};
 use super::payload::{self, Batch, Key, Scan};
 use super::{Analysis, Detector};
@@ -84,8 +84,7 @@ impl<'a> Url<'a> {
     pub(crate) fn parse(url: &'a str) -> Url<'a> {
         let (authority, path_query) = split_authority(url);
         // After the userinfo, the last `:` starts the port (`[::1]:8443`; `::` is IPv6, not one).
-        let hostport =
-            memchr::memrchr(b'@', authority.as_bytes()).and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
+        let hostport = without_userinfo(authority);
         let port = memchr::memrchr(b':', hostport.as_bytes())
             .filter(|&colon| colon == 0 || hostport.as_bytes().get(colon - 1) != Some(&b':'))
             .and_then(|colon| hostport.get(colon + 1..))
