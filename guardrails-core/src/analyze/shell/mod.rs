@@ -11,6 +11,7 @@
 
 pub(crate) mod lexer;
 pub(crate) mod parse;
+pub(crate) mod powershell;
 pub(crate) mod programs;
 pub(crate) mod unwrap;
 

@@ -75,15 +75,8 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
         }
         "xargs" => xargs(inv, st, facts),
         "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "fish" | "mksh" | "csh" | "tcsh" => shell(inv, st, facts),
-        // `… | pwsh -`, `… | powershell -Command -`: PowerShell runs the script on its standard
-        // input, as a shell does.
-        "pwsh" | "powershell" => {
-            if inv.args.len() == 1 || inv.args.iter().skip(1).any(|a| a.value == "-") {
-                let stdin = inv.stdin.clone();
-                script_flow(&inv, stdin, st, facts);
-            }
-            Flow::Unknown
-        }
+        // PowerShell's script (`-Command`, `-EncodedCommand`, or read from a pipe) is translated.
+        "pwsh" | "powershell" => super::powershell::run(&inv, st, facts),
         "eval" => {
             let code = Arg {
                 value: join(&inv.args[1..]),

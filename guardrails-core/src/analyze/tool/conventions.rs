@@ -461,6 +461,15 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     {
         if let Some((v, path)) = any_arg(args, SHELL_KEYS) {
             if let Some(command) = command_text(v) {
+                // A PowerShell tool, or a shell tool told to use PowerShell, runs PowerShell.
+                let interpreter = ["shell", "interpreter", "language", "lang", "runtime"]
+                    .iter()
+                    .find_map(|k| args.get(*k).and_then(Value::as_str))
+                    .map(str::to_ascii_lowercase);
+                let powershell = name.has_any(&["powershell", "pwsh"])
+                    || interpreter.is_some_and(|i| i.contains("powershell") || i.contains("pwsh"));
+                let command =
+                    if powershell { Cow::Owned(format!("pwsh -Command {}", shell_quote(&command))) } else { command };
                 out.push(Carried::Shell { command, path });
                 return out;
             }

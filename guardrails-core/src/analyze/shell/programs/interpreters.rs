@@ -43,7 +43,21 @@ use crate::analyze::destination::host_of;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/interpreter_code",
     intents: &[Intent::FsDeleteRecursive, Intent::SystemDisrupt, Intent::ExecRemoteCode],
-    triggers: &["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "deno", "bun", "lua"],
+    triggers: &[
+        "python",
+        "python2",
+        "python3",
+        "perl",
+        "ruby",
+        "node",
+        "nodejs",
+        "php",
+        "deno",
+        "bun",
+        "lua",
+        "pwsh",
+        "powershell",
+    ],
 };
 
 /// Functions whose string arguments are shell command lines.

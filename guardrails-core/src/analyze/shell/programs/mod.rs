@@ -195,6 +195,11 @@ fn decode_base64(inv: &Invocation<'_>) -> Flow {
 /// Standard or URL-safe base64, padding optional, whitespace ignored. Hand-written: a guard only
 /// needs to decode small literal payloads, which does not justify a dependency.
 pub(crate) fn decode_b64(s: &str) -> Option<String> {
+    String::from_utf8(decode_b64_bytes(s)?).ok()
+}
+
+/// The bytes of standard or URL-safe base64 (see [`decode_b64`]).
+pub(crate) fn decode_b64_bytes(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let mut acc: u32 = 0;
     let mut bits = 0;
@@ -216,17 +221,13 @@ pub(crate) fn decode_b64(s: &str) -> Option<String> {
             acc &= (1 << bits) - 1;
         }
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 /// Programs that only run another command whose words are in the same text (`nohup rm …`), or
 /// whose effect needs an operator (`cd /; …`, `echo … | sh`): they need no trigger word.
 #[cfg(test)]
 const NO_TRIGGER_NEEDED: &[&str] = &[
-    // PowerShell matters only when it reads a script from a pipe, and a pipe always gets the
-    // full analysis.
-    "pwsh",
-    "powershell",
     "nohup",
     "builtin",
     "setsid",
