@@ -49,6 +49,8 @@ pub(crate) struct ShellState<'l> {
     pub(crate) current_src: Option<String>,
     /// Aliases defined earlier on the line (`alias x='rm -rf /'; x`).
     pub(crate) aliases: HashMap<String, String>,
+    /// What the commands being analysed print reaches the terminal (not a command substitution).
+    pub(crate) prints_to_terminal: bool,
 }
 
 impl<'l> ShellState<'l> {
@@ -63,6 +65,7 @@ impl<'l> ShellState<'l> {
             sensitive_tables,
             current_src: None,
             aliases: HashMap::new(),
+            prints_to_terminal: true,
         }
     }
 }
@@ -118,6 +121,7 @@ impl Invocation<'_> {
 /// Returns what the last command prints.
 pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     let whole = report.unwrap_or(Span::new(0, text.len()));
+    let report_is_terminal = st.prints_to_terminal;
     if text.len() > st.limits.max_input_bytes {
         facts.push(unanalyzable(
             whole,
@@ -138,6 +142,18 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
     }
     let commands = parse::commands(lexer::tokenize(text));
     let outer_src = st.current_src.replace(text.to_owned());
+    // Commands whose standard output reaches the terminal: read by no pipe, sent to no file.
+    let printed: Vec<bool> = commands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            !commands.iter().any(|later| later.piped_from == Some(i))
+                && !c
+                    .redirs
+                    .iter()
+                    .any(|r| matches!(r.kind, RedirKind::Out | RedirKind::Append) && r.fd.unwrap_or(1) == 1)
+        })
+        .collect();
     let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
     for (index, cmd) in commands.into_iter().enumerate() {
         // The first command of a top-level line is free: one simple command is always analysed,
@@ -153,6 +169,19 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
         let report = report.unwrap_or(cmd.span);
         let stdin = stdin_of(&cmd, &outputs, text, report, st, facts);
         let out = command(cmd, text, report, stdin, st, facts);
+        // A secret printed on the terminal is read by whoever runs the line (`base64 <
+        // ~/.aws/credentials`, `printenv`): for an agent, into its transcript.
+        if let (true, Flow::Secret(what)) = (printed[index] && report_is_terminal, &out) {
+            facts.push(Fact {
+                intent: Intent::CredentialRead,
+                severity: Severity::High,
+                span: report,
+                detector: programs::credentials::DETECTOR.id,
+                target: None,
+                message: format!("prints {what}"),
+                location: None,
+            });
+        }
         outputs.push(out);
     }
     st.current_src = outer_src;
@@ -188,7 +217,7 @@ fn stdin_of(
                 let arg = parse::resolve(target, &st.vars);
                 // `bash < <(curl …)`: the process substitution's output is the input.
                 if let Some(inner) = arg.proc_substs.first() {
-                    return nested(src.get(inner.range()).unwrap_or(""), report, st, facts);
+                    return captured(src.get(inner.range()).unwrap_or(""), report, st, facts);
                 }
                 return programs::credentials::flow_of_file(&arg.value);
             }
@@ -257,8 +286,16 @@ fn substitutions(arg: &Arg, src: &str, report: Span, st: &mut ShellState<'_>, fa
     arg.substs
         .iter()
         .chain(arg.proc_substs.iter())
-        .map(|s| (*s, nested(src.get(s.range()).unwrap_or(""), report, st, facts)))
+        .map(|s| (*s, captured(src.get(s.range()).unwrap_or(""), report, st, facts)))
         .collect()
+}
+
+/// Analyses a substitution's commands, whose output the shell captures instead of printing.
+fn captured(text: &str, report: Span, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
+    let outer = std::mem::replace(&mut st.prints_to_terminal, false);
+    let out = nested(text, report, st, facts);
+    st.prints_to_terminal = outer;
+    out
 }
 
 /// Analyses nested command text within the depth budget; returns what its last command prints.

@@ -434,6 +434,19 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                         );
                     }
                 }
+                // A gist (or GitLab snippet) is published on the code host, outside the
+                // organisation's repositories: credential files and dumps put there leak.
+                (Some("gist" | "snippet"), Some("create" | "edit")) => {
+                    let files =
+                        operands(&v[3..], &["-d", "--desc", "--description", "-f", "--filename", "-t", "--title"]);
+                    for file in files {
+                        let flow = if file == "-" { inv.stdin.clone() } else { super::credentials::flow_of_file(file) };
+                        if matches!(flow, Flow::Secret(_) | Flow::Data(_)) {
+                            let host = if name == "gh" { "gist.github.com" } else { "gitlab.com" };
+                            super::network::send_flow(inv.report, host, flow, st.policy, facts);
+                        }
+                    }
+                }
                 (Some("auth"), Some("token")) => {
                     prints_secret(facts, format!("{name} auth token prints the code host's access token"));
                     return Flow::Secret("code host token".to_owned());

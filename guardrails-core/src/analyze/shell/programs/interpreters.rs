@@ -35,7 +35,7 @@ use crate::analyze::Detector;
 use crate::fact::{Facts, Severity, Target};
 use crate::intent::Intent;
 
-use super::super::unwrap::script_flow;
+use super::super::unwrap::{script_flow, shell_quote};
 use super::super::{nested, Flow, Invocation, ShellState};
 use super::filesystem::delete_severity;
 use crate::analyze::destination::host_of;
@@ -77,6 +77,9 @@ const SHELL_CALLS: &[&str] = &[
     "exec(",
     "execSync(",
     "spawnSync(",
+    "spawn(",
+    "execFile(",
+    "execFileSync(",
     "shell_exec(",
     "passthru(",
     "popen(",
@@ -297,8 +300,15 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
             if literals.is_empty() {
                 continue;
             }
-            // A list form (`["rm", "-rf", "/"]`) is one command; otherwise the first literal is.
-            let line = if args.trim_start().starts_with('[') { literals.join(" ") } else { literals[0].clone() };
+            // A list form (`["rm", "-rf", "/"]`, `spawn("sh", ["-c", "…"])`) is one argument
+            // vector; otherwise the first literal is the command line.
+            let argv = args.trim_start().starts_with('[')
+                || ["spawn(", "spawnSync(", "execFile(", "execFileSync("].contains(call);
+            let line = if argv {
+                literals.iter().map(|l| shell_quote(l)).collect::<Vec<_>>().join(" ")
+            } else {
+                literals[0].clone()
+            };
             nested(&line, inv.report, st, facts);
         }
     }

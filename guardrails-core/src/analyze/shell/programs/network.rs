@@ -347,6 +347,8 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
                 } else if let Some(arg) = value_arg.filter(|x| x.dynamic) {
                     uploads
                         .extend(inv.subst_flows.iter().filter(|(s, _)| arg.substs.contains(s)).map(|(_, f)| f.clone()));
+                    // Its variables (`-d "token=$GH_TOKEN"`) are judged by their names.
+                    bodies.push(value);
                 } else {
                     bodies.push(value);
                 }
@@ -371,6 +373,7 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         i += step;
     }
     literal_payload(inv, &urls, &bodies, &headers, st, facts);
+    variables_sent(inv, &urls, &bodies, &headers, st, facts);
     requests(inv, &urls, &uploads, !to_file, st, facts)
 }
 
@@ -391,6 +394,82 @@ fn literal_payload(
         let class = classify(&host, url, &st.policy.destinations);
         judge_literal(inv.report, &host, url, class, bodies, headers, facts);
     }
+}
+
+/// Secret environment variables expanded into a request (`curl "https://x/?k=$AWS_SECRET_ACCESS_KEY"`).
+/// In an authorization header a secret is how a client signs in, normal use anywhere but a
+/// catcher, paste site, tunnel or bare IP; in the URL or body it is sent as data, normal use only
+/// for the service the variable is named after (`?access_token=$MAPBOX_TOKEN` to api.mapbox.com).
+fn variables_sent(
+    inv: &Invocation<'_>,
+    urls: &[String],
+    bodies: &[&str],
+    headers: &[&str],
+    st: &ShellState<'_>,
+    facts: &mut Facts,
+) {
+    for url in urls {
+        let host = host_of(url);
+        let class = classify(&host, url, &st.policy.destinations);
+        if class == HostClass::Metadata || !class.leaves() {
+            continue;
+        }
+        let strict = matches!(class, HostClass::Untrusted | HostClass::BareIp);
+        // The variables after the host: one that names the host itself sends nothing.
+        let after_host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let after_host = after_host.find(['/', '?', '#']).map_or("", |at| &after_host[at..]);
+        let mut sent: Vec<String> = std::iter::once(after_host)
+            .chain(bodies.iter().copied())
+            .flat_map(secret_variables)
+            .filter(|v| strict || !names_service(v, &host))
+            .collect();
+        for header in headers {
+            let (name, value) = header.split_once(':').unwrap_or(("", header));
+            let signs_in = http::is_auth_header(name.trim());
+            sent.extend(secret_variables(value).filter(|v| strict || (!signs_in && !names_service(v, &host))));
+        }
+        sent.sort();
+        sent.dedup();
+        for var in sent {
+            send(inv, &host, url, Flow::Secret(format!("the secret variable `{var}`")), st.policy, facts);
+        }
+    }
+}
+
+/// `$NAME` and `${NAME}` in a text whose names say they hold a secret.
+fn secret_variables(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.match_indices('$').filter_map(move |(at, _)| {
+        let rest = text[at + 1..].strip_prefix('{').unwrap_or(&text[at + 1..]);
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let name = &rest[..end];
+        names_a_secret(name).then(|| name.to_owned())
+    })
+}
+
+/// Whether a variable's name says it holds a credential (`AWS_SECRET_ACCESS_KEY`, `GH_TOKEN`,
+/// `DB_PASSWORD`, `DATABASE_URL`), not merely a setting (`API_URL`, `PWD`, `KEY_ID`).
+pub(crate) fn names_a_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE_KEY", "COOKIE", "SESSION", "DSN"]
+        .iter()
+        .any(|w| upper.contains(w))
+        || upper.ends_with("_KEY")
+        || upper.ends_with("APIKEY")
+        || upper == "DATABASE_URL"
+        || upper.ends_with("_PASS")
+        || upper.ends_with("_PWD")
+}
+
+/// Whether the variable is named after the host's service (`STRIPE_SECRET_KEY`, api.stripe.com).
+fn names_service(var: &str, host: &str) -> bool {
+    let var = var.to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let name_labels = &labels[..labels.len().saturating_sub(1)];
+    name_labels.iter().filter(|l| l.len() >= 3 && !matches!(**l, "api" | "www" | "app" | "com")).any(|l| {
+        var.contains(*l)
+            || (l.starts_with("amazonaws") && var.starts_with("aws"))
+            || (*l == "githubusercontent" && var.contains("github"))
+    })
 }
 
 fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
@@ -464,6 +543,7 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
         i += 1;
     }
     literal_payload(inv, &urls, &bodies, &headers, st, facts);
+    variables_sent(inv, &urls, &bodies, &headers, st, facts);
     requests(inv, &urls, &uploads, to_stdout, st, facts)
 }
 

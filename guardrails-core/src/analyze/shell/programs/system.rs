@@ -71,6 +71,8 @@ pub(crate) const DETECTOR: Detector = Detector {
         "ifdown",
         "ufw",
         "crontab",
+        "sysrq-trigger",
+        "power",
     ],
 };
 
@@ -195,6 +197,17 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                     });
                     let severity = if critical { Severity::High } else { Severity::Medium };
                     disrupt(facts, severity, format!("`{name} {verb} {unit}` stops a service"));
+                }
+                // Restarting a data store or the host's network takes it offline for a while
+                // (web servers and applications restart as part of routine deploys).
+                "restart" | "try-restart" | "force-reload"
+                    if CRITICAL_SERVICES.iter().filter(|s| !matches!(**s, "nginx" | "haproxy")).any(|s| {
+                        unit_name == *s
+                            || unit_name.starts_with(&format!("{s}@"))
+                            || unit_name.starts_with("postgresql")
+                    }) =>
+                {
+                    disrupt(facts, Severity::Medium, format!("`{name} {verb} {unit}` takes a critical service offline"))
                 }
                 "enable" if !unit.is_empty() => facts.push(inv.fact(
                     Intent::Persistence,
@@ -455,6 +468,16 @@ pub(crate) fn write_effects(path: &str) -> Vec<(Intent, Severity, &'static str, 
             Severity::High,
             PERSISTENCE_DETECTOR.id,
             format!("writes `{path}`, which runs or admits code again later"),
+        ));
+    }
+    // The kernel's control files: a byte written to sysrq-trigger crashes, reboots or powers the
+    // host off at once; /sys/power/state suspends it.
+    if lower == "/proc/sysrq-trigger" || lower == "/sys/power/state" || lower == "/proc/sys/kernel/sysrq" {
+        effects.push((
+            Intent::SystemDisrupt,
+            Severity::Critical,
+            DETECTOR.id,
+            format!("writes `{path}`, which can crash or stop the host at once"),
         ));
     }
     if super::filesystem::is_block_device(path) {
