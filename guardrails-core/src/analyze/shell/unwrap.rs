@@ -274,6 +274,9 @@ fn env(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow 
     shifted(inv, i, st, facts)
 }
 
+/// What `xargs` appends when its input is not known: a variable, so the command stays dynamic.
+pub(crate) const XARGS_INPUT: &str = "$XARGS_INPUT";
+
 fn xargs(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow {
     let with_value =
         ["-I", "-n", "-P", "-d", "-a", "-E", "-L", "-s", "--max-args", "--max-procs", "--delimiter", "--arg-file"];
@@ -298,7 +301,7 @@ fn xargs(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     }
     let items: Vec<String> = match &inv.stdin {
         Flow::Text(t) => t.split_whitespace().map(str::to_owned).collect(),
-        _ => vec!["$XARGS_INPUT".to_owned()],
+        _ => vec![XARGS_INPUT.to_owned()],
     };
     let dynamic_items = !matches!(inv.stdin, Flow::Text(_));
     let item_bytes: usize = items.iter().map(String::len).sum();

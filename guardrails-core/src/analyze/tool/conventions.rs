@@ -341,6 +341,22 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     // Key-value stores whose tools take the store's own commands: `redis__execute {command:
     // "FLUSHALL"}` runs as `redis-cli FLUSHALL`.
     if (name.server_has_any(KV_SERVERS) || name.has_any(KV_SERVERS)) && !name.has_any(LOOKUP_WORDS) {
+        // A pipeline or transaction: a list of commands, each a string or an argument list.
+        if let Some((Value::Array(list), path)) =
+            any_arg(args, &["commands", "cmds", "pipeline", "batch", "transaction"])
+        {
+            for (i, item) in list.iter().enumerate() {
+                if let Some(line) = command_text(item) {
+                    out.push(Carried::Shell {
+                        command: Cow::Owned(format!("redis-cli {line}")),
+                        path: format!("{path}[{i}]"),
+                    });
+                }
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
         if let Some((v, path)) = any_arg(args, &["command", "cmd", "argv", "args", "query"]) {
             if let Some(rest) = command_text(v) {
                 // A command split into its name and its arguments (`{command: "CONFIG", args:
@@ -356,6 +372,36 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
                 out.push(Carried::Shell { command: Cow::Owned(line), path });
                 return out;
             }
+        }
+    }
+    // Service managers: `systemd__manage {unit: "sshd", action: "stop"}` runs as `systemctl stop
+    // sshd`.
+    if name.server_has_any(&["systemd", "systemctl", "services", "service"]) || name.has_any(&["systemd", "systemctl"])
+    {
+        let unit = string_arg(args, &["unit", "service", "name", "unit_name", "service_name"]);
+        let verb = string_arg(args, &["action", "operation", "command", "verb", "state"]);
+        if let (Some((unit, _)), Some((verb, path))) = (unit, verb) {
+            let command = format!("systemctl {} {}", shell_quote(&verb.to_ascii_lowercase()), shell_quote(unit));
+            out.push(Carried::Shell { command: Cow::Owned(command), path });
+            return out;
+        }
+    }
+    // Kubernetes tools that apply a manifest: `k8s.apply {manifest}` runs as `kubectl apply -f -`
+    // fed the manifest (an object is written as JSON, which is YAML).
+    if (name.server_has_any(&["kubernetes", "k8s", "kubectl", "kube"])
+        || name.has_any(&["kubernetes", "k8s", "kubectl"]))
+        && name.has_any(&["apply", "create", "deploy", "replace", "manifest"])
+    {
+        if let Some((v, path)) =
+            any_arg(args, &["manifest", "yaml", "manifests", "content", "resource", "spec", "body"])
+        {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let command = format!("kubectl apply -f - <<'GUARDRAILS_MANIFEST'\n{text}\nGUARDRAILS_MANIFEST\n");
+            out.push(Carried::Shell { command: Cow::Owned(command), path });
+            return out;
         }
     }
     let db = DB_SERVERS.iter().find(|(s, _)| name.server == *s || name.server_words.iter().any(|w| w == s));
@@ -480,6 +526,30 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         if let Some((text, path)) = string_arg(args, &["text"]) {
             out.push(Carried::Shell { command: Cow::Borrowed(text), path });
             return out;
+        }
+    }
+    // Export tools: a table or database written to a bucket or URL is a dump sent there, judged
+    // as `pg_dump -t table | aws s3 cp - s3://…` (or `curl -T -`) is.
+    if name.has_any(&["export", "dump", "backup", "unload", "extract", "replicate", "copy", "sync", "transfer"]) {
+        let source =
+            string_arg(args, &["table", "tables", "table_name", "database", "db", "collection", "dataset", "schema"]);
+        let target =
+            string_arg(args, &["destination", "dest", "to", "target", "uri", "url", "location", "output", "bucket"]);
+        if let (Some((source, _)), Some((target, path))) = (source, target) {
+            let upload = if target.starts_with("s3://") {
+                Some(format!("aws s3 cp - {}", shell_quote(target)))
+            } else if target.starts_with("gs://") {
+                Some(format!("gsutil cp - {}", shell_quote(target)))
+            } else if target.starts_with("https://") || target.starts_with("http://") {
+                Some(format!("curl -T - {}", shell_quote(target)))
+            } else {
+                None
+            };
+            if let Some(upload) = upload {
+                let command = format!("pg_dump -t {} | {upload}", shell_quote(source));
+                out.push(Carried::Shell { command: Cow::Owned(command), path });
+                return out;
+            }
         }
     }
     // An upload tool given a local file and a URL sends the file there: it is judged as
@@ -920,6 +990,8 @@ fn message<'a>(name: &Name, args: &'a Value, dest: &Destinations) -> Option<Carr
         "webhook",
         "text",
     ]);
+    // `email.send`, `slack.post`: the server says what is sent.
+    let noun = noun || (verb && name.server_has_any(MESSAGING_SERVICES));
     let repository_file = name.server_has_any(CODE_HOSTS) && name.has_any(&["file", "files", "push"]);
     let posted_file = name.server_has_any(MESSAGING_SERVICES)
         && name.has_any(&["file", "files", "upload", "attach", "attachment", "snippet"]);
@@ -1461,13 +1533,30 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
             let Some(ops) = v.as_object().filter(|o| !o.is_empty()) else { return false };
             ops.iter().all(|(op, arg)| match op.as_str() {
                 // Every document has an `_id`: these hold for all of them (or all but a listed few).
-                "$exists" => key == "_id" && truthy(arg),
-                "$ne" => key == "_id",
+                "$exists" => always_present(key) && truthy(arg),
+                "$ne" => always_present(key) && arg.is_null() || key == "_id",
                 "$nin" => key == "_id" || arg.as_array().is_some_and(Vec::is_empty),
                 _ => false,
             })
         }
     }
+}
+
+/// Fields every record of a collection has: its id and the write timestamps drivers and ORMs set.
+fn always_present(key: &str) -> bool {
+    matches!(
+        key,
+        "_id"
+            | "id"
+            | "createdAt"
+            | "created_at"
+            | "updatedAt"
+            | "updated_at"
+            | "created"
+            | "modified"
+            | "timestamp"
+            | "ts"
+    )
 }
 
 fn privilege(

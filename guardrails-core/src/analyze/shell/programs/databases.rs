@@ -314,6 +314,12 @@ fn redis(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
         ("CONFIG", "SET" | "REWRITE" | "RESETSTAT") => {
             (Intent::SystemDisrupt, Severity::High, "CONFIG SET changes the Redis server's configuration")
         }
+        // `redis-cli --scan | xargs redis-cli DEL`: every key another command lists, one by one.
+        ("DEL" | "UNLINK", _) if v.contains(&super::super::unwrap::XARGS_INPUT) => (
+            Intent::DataBulkDelete,
+            Severity::High,
+            "DEL deletes every key piped in from another command (a scan of the keyspace)",
+        ),
         ("SHUTDOWN", _) => (Intent::SystemDisrupt, Severity::High, "SHUTDOWN stops the Redis server"),
         ("DEBUG", _) => (Intent::SystemDisrupt, Severity::High, "DEBUG can crash or stall the Redis server"),
         ("SLAVEOF" | "REPLICAOF", _) => {

@@ -179,6 +179,23 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                     );
                     return Flow::Secret("kubernetes secret".to_owned());
                 }
+                // Manifests given on standard input (`-f -`, a here-document) are read.
+                Some("apply" | "create" | "replace")
+                    if v.windows(2).any(|w| w == ["-f", "-"]) || v.contains(&"--filename=-") =>
+                {
+                    if let Flow::Text(manifest) = &inv.stdin {
+                        for why in super::manifest::grants(manifest).unwrap_or_default() {
+                            fact(
+                                facts,
+                                Intent::PrivilegeEscalate,
+                                Severity::Critical,
+                                "cluster",
+                                "",
+                                format!("the manifest applied: {why}"),
+                            );
+                        }
+                    }
+                }
                 Some("exec") => {
                     if let Some(dd) = v.iter().position(|a| *a == "--") {
                         let line: Vec<String> = inv.args[dd + 1..].iter().map(|a| shell_quote(&a.value)).collect();

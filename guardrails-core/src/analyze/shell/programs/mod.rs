@@ -7,6 +7,7 @@ pub(crate) mod filesystem;
 pub(crate) mod git;
 pub(crate) mod infrastructure;
 pub(crate) mod interpreters;
+pub(crate) mod manifest;
 pub(crate) mod network;
 pub(crate) mod redirections;
 pub(crate) mod system;
