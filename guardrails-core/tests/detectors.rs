@@ -15,10 +15,12 @@ use guardrails_core::{Action, Guard, Intent, Verdict};
 /// Each detector's fixture file and the intents its detector may emit (its docs' `## Intents`).
 /// `dynamic_sql` emits whatever the rebuilt SQL does; of its own it adds `exec.dynamic`.
 const DETECTORS: &[(&str, &[&str])] = &[
+    ("catalog_write", &["schema.drop", "privilege.escalate"]),
+    ("code_loading", &["exec.remote_code"]),
     ("credential_catalog_read", &["credential.read"]),
     ("dangerous_function", &["credential.read", "data.export", "exec.remote_code", "system.disrupt"]),
     ("data_export", &["data.export", "exec.remote_code", "credential.read"]),
-    ("destructive_alter", &["schema.alter_destructive"]),
+    ("destructive_alter", &["schema.alter_destructive", "schema.truncate", "schema.drop"]),
     ("drop_statement", &["schema.drop"]),
     ("dynamic_sql", &["exec.dynamic"]),
     ("privilege_change", &["privilege.grant", "privilege.escalate"]),

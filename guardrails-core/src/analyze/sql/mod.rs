@@ -292,6 +292,7 @@ const TOKEN_DETECTORS: &[(&Detector, TokenCheck)] = &[
     (&detectors::dangerous_function::DETECTOR, detectors::dangerous_function::check),
     (&detectors::credential_catalog_read::DETECTOR, detectors::credential_catalog_read::check),
     (&detectors::code_loading::DETECTOR, detectors::code_loading::check),
+    (&detectors::catalog_write::DETECTOR, detectors::catalog_write::check),
 ];
 
 /// Statements longer than this, or with more boolean and comparison operators, are not handed to

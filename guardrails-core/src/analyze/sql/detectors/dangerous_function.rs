@@ -4,7 +4,8 @@
 //! Calls of functions and procedures that reach outside the database or take it over:
 //! server file reads (`pg_read_file`, `pg_ls_dir`, `LOAD_FILE`, `lo_import`), file writes
 //! (`lo_export`, `UTL_FILE`), network egress (`dblink*`, `UTL_HTTP`, `OPENROWSET`), operating-system
-//! commands (`xp_cmdshell`, `sys_exec`, `sp_OACreate`), and session killers (`pg_terminate_backend`).
+//! commands (`xp_cmdshell`, `sys_exec`, `sp_OACreate`), and session killers (`pg_terminate_backend`;
+//! `pg_cancel_backend` of one literal process id is routine and passes).
 //! Names match as calls (`f(…)`), package members (`UTL_HTTP.request`) or `EXEC` targets, also when
 //! schema-qualified (`master..xp_cmdshell`).
 //!
@@ -127,6 +128,14 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             continue;
         };
         if !is_call(stmt, i) {
+            continue;
+        }
+        // Cancelling one query by its process id (`pg_cancel_backend(48121)`) is routine; the
+        // connection survives.
+        let one_literal_pid = stmt.is_punct(i + 1, "(")
+            && stmt.tokens.get(i + 2).is_some_and(|t| t.text(stmt.src).bytes().all(|b| b.is_ascii_digit()))
+            && stmt.is_punct(i + 3, ")");
+        if *name == "pg_cancel_backend" && one_literal_pid {
             continue;
         }
         facts.push(stmt.fact(

@@ -4,7 +4,7 @@
 //! Statements that move data out of the database: `COPY … TO 'file'` and `TO PROGRAM` (which also
 //! runs a command on the server), `COPY … FROM PROGRAM`, psql's `\copy … to`, MySQL's
 //! `INTO OUTFILE`/`INTO DUMPFILE`, Redshift's `UNLOAD`, BigQuery's `EXPORT DATA`, Snowflake's
-//! `COPY INTO @stage` and `COPY INTO 's3://…'`.
+//! `COPY INTO @stage` and `COPY INTO 's3://…'`, SQL Server's `BACKUP … TO URL`.
 //!
 //! ## Why it matters
 //! Whole tables leave the database's access controls and audit trail; `PROGRAM` runs an
@@ -41,7 +41,7 @@ use super::super::Stmt;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/data_export",
     intents: &[Intent::DataExport, Intent::ExecRemoteCode, Intent::CredentialRead],
-    triggers: &["copy", "outfile", "dumpfile", "unload", "export", "load", "bulk", "directory"],
+    triggers: &["copy", "outfile", "dumpfile", "unload", "export", "load", "bulk", "directory", "backup"],
 };
 
 /// Finds every export form in the statement.
@@ -60,6 +60,14 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, facts: &mut Facts) {
     }
     if stmt.is_kw(0, "COPY") {
         copy(stmt, facts);
+    }
+    // SQL Server `BACKUP DATABASE|LOG db TO URL = 'https://…'`: the whole database written to a
+    // storage account (`TO DISK` stays on the server's own disks).
+    if stmt.is_kw(0, "BACKUP") {
+        if let Some(at) = (1..stmt.tokens.len()).find(|&k| stmt.is_kw(k, "URL") && stmt.is_kw(k - 1, "TO")) {
+            let url = stmt.tokens.get(at + 2).map(|t| t.string_value(stmt.src)).unwrap_or_default();
+            export(facts, "location", url.clone(), format!("BACKUP … TO URL writes the whole database to `{url}`"));
+        }
     }
     for i in 0..stmt.tokens.len() {
         if stmt.is_kw(i, "INTO") && (stmt.is_kw(i + 1, "OUTFILE") || stmt.is_kw(i + 1, "DUMPFILE")) {

@@ -19,13 +19,14 @@
 //! ```
 //!
 //! A type change `USING` a constant (`ALTER COLUMN total TYPE bigint USING 0`) overwrites every
-//! value.
+//! value; `TRUNCATE PARTITION` empties a partition; BigQuery's `SET OPTIONS (expiration_timestamp
+//! = …)` deletes the table when that time passes (at once when it already has).
 //!
 //! ## Known gaps
 //! Type changes that truncate data (`ALTER COLUMN c TYPE varchar(2)`) are not flagged.
 //!
 //! ## Intents
-//! `schema.alter_destructive`
+//! `schema.alter_destructive`, `schema.truncate`, `schema.drop`
 
 use crate::analyze::Detector;
 use crate::fact::{Facts, Severity, Target};
@@ -35,7 +36,7 @@ use super::super::Stmt;
 
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/destructive_alter",
-    intents: &[Intent::SchemaAlterDestructive, Intent::SchemaTruncate],
+    intents: &[Intent::SchemaAlterDestructive, Intent::SchemaTruncate, Intent::SchemaDrop],
     triggers: &["alter"],
 };
 
@@ -65,6 +66,16 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 DETECTOR.id,
                 Some(Target { kind: "partition", name: format!("{table}.{name}") }),
                 format!("TRUNCATE PARTITION empties partition `{name}` of table `{table}`"),
+            ));
+        } else if stmt.is_kw(i, "expiration_timestamp") && stmt.is_punct(i + 1, "=") && !stmt.is_kw(i + 2, "NULL") {
+            // BigQuery `SET OPTIONS (expiration_timestamp = …)`: the table is deleted when that
+            // time comes — at once, when it has passed.
+            facts.push(stmt.fact(
+                Intent::SchemaDrop,
+                Severity::High,
+                DETECTOR.id,
+                Some(Target { kind: "table", name: table.clone() }),
+                format!("sets an expiration time on table `{table}`: BigQuery deletes the table when it passes"),
             ));
         } else if depth == 0 && stmt.is_kw(i, "USING") && rewrites_to_constant(stmt, i) {
             // `ALTER COLUMN c TYPE t USING 0`: every row's value becomes the constant.

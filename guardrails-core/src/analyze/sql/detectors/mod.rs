@@ -2,6 +2,7 @@
 //! words. A detector may only fire when one of its trigger words appears as a word of the
 //! statement; the prefilter relies on that to skip analysis soundly.
 
+pub(crate) mod catalog_write;
 pub(crate) mod code_loading;
 pub(crate) mod credential_catalog_read;
 pub(crate) mod dangerous_function;
@@ -38,6 +39,7 @@ pub(crate) const ALL: &[&Detector] = &[
     &dynamic_sql::DETECTOR,
     &sensitive_table_access::DETECTOR,
     &code_loading::DETECTOR,
+    &catalog_write::DETECTOR,
 ];
 
 /// Whether `word` is a trigger word of some detector (ASCII case-insensitive).
@@ -170,6 +172,11 @@ pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
     // ALTER statements are fully classified by the token detectors (destructive clauses, roles,
     // system settings); a stored-procedure call's danger is known by its name.
     if stmt.is_kw(0, "ALTER") {
+        return false;
+    }
+    // MySQL `LOAD DATA [LOCAL] INFILE … INTO TABLE t` is an import, fully judged by the export
+    // detector (which reports the server-side file read).
+    if stmt.seq(0, &["LOAD", "DATA"]) {
         return false;
     }
     stmt.tokens.iter().enumerate().any(|(i, t)| {

@@ -34,8 +34,8 @@
 //! `data.bulk_delete`, `data.bulk_update`
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, FromTable, InTarget, Join, JoinConstraint, JoinOperator, MergeAction, MergeClauseKind,
-    ObjectName, Query, SetExpr, Statement, TableFactor, TableWithJoins, UnaryOperator, Value,
+    AssignmentTarget, BinaryOperator, Expr, FromTable, InTarget, Join, JoinConstraint, JoinOperator, MergeAction,
+    MergeClauseKind, ObjectName, Query, SetExpr, Statement, TableFactor, TableWithJoins, UnaryOperator, Value,
 };
 use sqlparser::parser::Parser;
 
@@ -60,7 +60,7 @@ const MAX_BOUNDED_LIMIT: f64 = 1000.0;
 /// Most `DELETE`/`UPDATE`s judged in one unparseable statement before it is `unanalyzable`.
 const MAX_FALLBACK_WRITES: usize = 64;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Write {
     Delete,
     Update,
@@ -109,7 +109,19 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
         }
         Statement::Update(u) => {
             let table = relation_name(&u.table);
-            let joined = u.table.joins.iter().any(|j| bounds(j, &table));
+            let joined = u.table.joins.iter().any(|j| bounds(j, &table)) || u.from.is_some();
+            let set: Vec<String> = u
+                .assignments
+                .iter()
+                .filter_map(|a| match &a.target {
+                    AssignmentTarget::ColumnName(n) => n.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()),
+                    AssignmentTarget::Tuple(_) => None,
+                })
+                .collect();
+            if let Some(guard) = u.selection.as_ref().filter(|e| !joined && only_skips_done_rows(e, &set)) {
+                report_guard(stmt, table, guard, facts);
+                return;
+            }
             (Write::Update, table, joined, u.selection.as_ref())
         }
         Statement::Merge(m) => {
@@ -225,11 +237,48 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
             Ok(expr) if truth(&expr, &table) == Truth::True => {
                 report(stmt, write, table, Some(expr.to_string()), facts)
             }
+            Ok(expr) if write == Write::Update && only_skips_done_rows(&expr, &assigned_columns(stmt, i, w)) => {
+                report_guard(stmt, table, &expr, facts)
+            }
             Ok(_) => {}
             Err(_) => judged_all = false,
         }
     }
     judged_all
+}
+
+/// The columns an `UPDATE` at token `head` sets, before its `WHERE` at `where_at`: each word
+/// followed by `=` right after `SET` or a top-level `,`.
+fn assigned_columns(stmt: &Stmt<'_>, head: usize, where_at: usize) -> Vec<String> {
+    let Some(set_at) = (head..where_at).find(|&j| stmt.is_kw(j, "SET")) else { return Vec::new() };
+    let mut depth = 0i32;
+    let mut out = Vec::new();
+    for j in set_at + 1..where_at {
+        if stmt.is_punct(j, "(") {
+            depth += 1;
+        } else if stmt.is_punct(j, ")") {
+            depth -= 1;
+        } else if depth == 0 && (j == set_at + 1 || stmt.is_punct(j - 1, ",")) {
+            // `SET t.col = …`: the last part of the name.
+            let (name, next) = stmt.name_at(j);
+            if stmt.is_punct(next, "=") {
+                out.push(name.rsplit('.').next().unwrap_or(&name).trim_matches(['"', '`', '[', ']']).to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn report_guard(stmt: &Stmt<'_>, table: String, guard: &Expr, facts: &mut Facts) {
+    facts.push(stmt.fact(
+        Intent::DataBulkUpdate,
+        Severity::High,
+        DETECTOR.id,
+        Some(Target { kind: "table", name: table.clone() }),
+        format!(
+            "the WHERE clause `{guard}` only skips rows the update already changed, so UPDATE rewrites every other row of `{table}`"
+        ),
+    ));
 }
 
 fn report(stmt: &Stmt<'_>, write: Write, table: String, tautology: Option<String>, facts: &mut Facts) {
@@ -576,6 +625,42 @@ fn selects_whole(q: &Query, target: &str) -> bool {
             sel.selection.is_none()
                 && sel.from.len() == 1
                 && sel.from.iter().all(|t| t.joins.is_empty() && relation_name(t).eq_ignore_ascii_case(target))
+        }
+        _ => false,
+    }
+}
+
+/// `UPDATE users SET deleted_at = now() WHERE deleted_at IS NULL`: a WHERE made only of null and
+/// true/false checks of the columns the update sets selects every row it has not yet changed —
+/// the whole table, the first time it runs. (A check for a particular value, `status =
+/// 'running'`, does select some rows.)
+fn only_skips_done_rows(e: &Expr, assigned: &[String]) -> bool {
+    let set = |c: &Expr| {
+        let name = match c {
+            Expr::Identifier(i) => &i.value,
+            Expr::CompoundIdentifier(parts) => match parts.last() {
+                Some(i) => &i.value,
+                None => return false,
+            },
+            _ => return false,
+        };
+        assigned.iter().any(|a| a.eq_ignore_ascii_case(name))
+    };
+    let boolean = |v: &Expr| matches!(v, Expr::Value(x) if matches!(x.value, Value::Boolean(_)));
+    match e {
+        Expr::Nested(inner) => only_skips_done_rows(inner, assigned),
+        Expr::BinaryOp { left, op: BinaryOperator::And, right } => {
+            only_skips_done_rows(left, assigned) && only_skips_done_rows(right, assigned)
+        }
+        Expr::IsNull(c)
+        | Expr::IsNotNull(c)
+        | Expr::IsTrue(c)
+        | Expr::IsFalse(c)
+        | Expr::IsNotTrue(c)
+        | Expr::IsNotFalse(c) => set(c),
+        Expr::UnaryOp { op: UnaryOperator::Not, expr } => set(expr),
+        Expr::BinaryOp { left, op: BinaryOperator::Eq | BinaryOperator::NotEq, right } => {
+            (set(left) && boolean(right)) || (set(right) && boolean(left))
         }
         _ => false,
     }
