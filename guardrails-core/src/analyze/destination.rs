@@ -222,6 +222,91 @@ fn is_untrusted(host: &str, url: &str) -> bool {
     untrusted.with_path.iter().any(|(h, prefix)| host_within(host, h) && url.to_ascii_lowercase().contains(prefix))
 }
 
+/// The host with each letter that looks like a Latin one (Cyrillic `а`, `е`, `о`, `р`, `с`, Greek
+/// `ο`, `α`, …) replaced by it. Hand-written: the full Unicode confusables table is large, and
+/// host names are spoofed with a few dozen letters.
+fn ascii_skeleton(host: &str) -> String {
+    host.chars()
+        .map(|c| match c {
+            'а' | 'α' | 'ɑ' => 'a',
+            'Ь' | 'ƅ' => 'b',
+            'с' | 'ϲ' | 'ⅽ' => 'c',
+            'ԁ' | 'ⅾ' => 'd',
+            'е' | 'ё' | 'ε' | 'ҽ' => 'e',
+            'ɡ' => 'g',
+            'һ' => 'h',
+            'і' | 'ı' | 'ι' | 'ⅰ' | 'ӏ' => 'i',
+            'ј' | 'ϳ' => 'j',
+            'κ' | 'к' => 'k',
+            'ⅼ' | 'ǀ' => 'l',
+            'ⅿ' => 'm',
+            'ո' | 'п' => 'n',
+            'о' | 'ο' | 'օ' | 'σ' => 'o',
+            'р' | 'ρ' => 'p',
+            'ԛ' => 'q',
+            'г' => 'r',
+            'ѕ' => 's',
+            'т' | 'τ' => 't',
+            'υ' | 'ս' => 'u',
+            'ν' | 'ѵ' | 'ⅴ' => 'v',
+            'ԝ' | 'ѡ' => 'w',
+            'х' | 'χ' | 'ⅹ' => 'x',
+            'у' | 'γ' => 'y',
+            'ᴢ' => 'z',
+            '‐' | '‑' | '‒' | '–' | '−' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+/// Whether a request to a cloud metadata endpoint reads only a fact about the machine (its zone,
+/// id, type, hostname, addresses), not credentials, tokens, user data or startup scripts.
+pub(crate) fn metadata_reveals_no_secret(url: &str) -> bool {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = path.find('/').map_or("", |at| &path[at..]);
+    let path = path.split(['?', '#']).next().unwrap_or(path).trim_end_matches('/').to_ascii_lowercase();
+    let Some(leaf) = path.rsplit('/').next() else { return false };
+    let secret_parts = [
+        "iam",
+        "identity",
+        "token",
+        "credential",
+        "user-data",
+        "userdata",
+        "service-account",
+        "attributes",
+        "keys",
+        "secret",
+        "password",
+    ];
+    if secret_parts.iter().any(|p| path.contains(p)) {
+        return false;
+    }
+    matches!(
+        leaf,
+        "instance-id"
+            | "instance-type"
+            | "ami-id"
+            | "hostname"
+            | "local-hostname"
+            | "public-hostname"
+            | "local-ipv4"
+            | "public-ipv4"
+            | "mac"
+            | "availability-zone"
+            | "availability-zone-id"
+            | "region"
+            | "zone"
+            | "machine-type"
+            | "project-id"
+            | "numeric-project-id"
+            | "location"
+            | "vmsize"
+            | "instance-life-cycle"
+            | "placement-group"
+    )
+}
+
 /// Classifies `host` (and, for webhooks on shared hosts, the whole `url`).
 pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClass {
     if host.is_empty() {
@@ -232,6 +317,13 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
     }
     if policy.untrusted.iter().any(|g| g.matches(host)) {
         return HostClass::Untrusted;
+    }
+    // `api.acmе-corp.com` with a Cyrillic `е`: a name made to pass for the organisation's.
+    if !host.is_ascii() {
+        let skeleton = ascii_skeleton(host);
+        if skeleton.is_ascii() && policy.org_hosts.iter().any(|g| g.matches(&skeleton)) {
+            return HostClass::Untrusted;
+        }
     }
     if is_untrusted(host, url) {
         return HostClass::Untrusted;

@@ -293,6 +293,7 @@ pub(crate) fn check(
             bulk_endpoint(&segs, body, emit);
             graphql_mutation(body, emit);
             privileged_container(&segs, body, emit);
+            scale_to_zero(&segs, body, emit);
             roles(&segs, body, emit);
             branch_rewrite(url, &segs, body, emit);
         }
@@ -963,6 +964,33 @@ fn privileged_container(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>
 }
 
 /// Calls `f` with every key and value of every object in `v`.
+/// A Kubernetes workload (or its `/scale` subresource) written with `replicas: 0` (a merge patch,
+/// a full object or a JSON patch of `/spec/replicas`): every pod stops.
+fn scale_to_zero(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    let Some(body) = body else { return };
+    let workload = segs
+        .iter()
+        .any(|s| matches!(*s, "deployments" | "statefulsets" | "replicasets" | "replicationcontrollers" | "scale"))
+        && segs.contains(&"namespaces");
+    if !workload {
+        return;
+    }
+    let zero = |v: Option<&Value>| v.and_then(Value::as_u64) == Some(0);
+    let patched_to_zero = body.as_array().is_some_and(|ops| {
+        ops.iter().any(|op| op.get("path").and_then(Value::as_str) == Some("/spec/replicas") && zero(op.get("value")))
+    });
+    if zero(body.get("spec").and_then(|s| s.get("replicas"))) || patched_to_zero {
+        let name = segs.iter().rev().find(|s| **s != "scale").copied().unwrap_or("");
+        emit(
+            Intent::SystemDisrupt,
+            Severity::High,
+            DESTRUCTIVE.id,
+            target("workload", name),
+            format!("scales `{name}` to zero replicas: every pod stops"),
+        );
+    }
+}
+
 fn walk_objects(v: &Value, f: &mut impl FnMut(&str, &Value)) {
     match v {
         Value::Object(m) => {
@@ -1123,6 +1151,18 @@ fn grants_everything(key: &str, value: &str) -> bool {
 }
 
 /// The command line a Kubernetes `exec`/`attach` or Docker exec request runs, shell-quoted.
+/// Script consoles run the code posted to them (Jenkins `/script`, `/scriptText`, also under
+/// `/computer/<agent>/`): the code, as Groovy run on the server, for the caller to analyse as
+/// `groovy -e`.
+pub(crate) fn script_console(url: &Url, body: Option<&Value>) -> Option<String> {
+    let last = url.segments.last()?;
+    if !matches!(last.as_ref(), "script" | "scriptText") {
+        return None;
+    }
+    let code = body?.get("script")?.as_str()?;
+    Some(format!("groovy -e {}", shell_quote(code)))
+}
+
 pub(crate) fn exec_command(url: &Url, body: Option<&Value>) -> Option<String> {
     let last = url.segments.last().map(AsRef::as_ref);
     let has = |name: &str| url.segments.iter().any(|s| s == name);

@@ -190,6 +190,7 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
             }
         };
     match class {
+        HostClass::Metadata if crate::analyze::destination::metadata_reveals_no_secret(request.url) => {}
         HostClass::Metadata => facts.push(url_fact(
             Intent::CredentialRead,
             Severity::High,
@@ -221,6 +222,9 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
     // Commands carried by `exec` endpoints are analysed as shell, pointing at the URL.
     if let Some(command) = api::exec_command(&url, body) {
         super::code(super::Code::Shell(&command), Some(&request.at.url), cx, facts);
+    }
+    if let Some(command) = api::script_console(&url, body) {
+        super::code(super::Code::Shell(&command), Some(&request.at.body), cx, facts);
     }
 
     // The whole URL (credentials in its userinfo, tokens in its path), the query, the headers and

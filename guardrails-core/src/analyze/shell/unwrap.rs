@@ -89,7 +89,8 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
         }
         "source" | "." => source(&inv, st, facts),
         "ssh" => programs::network::ssh(inv, st, facts),
-        "python" | "python2" | "python3" | "perl" | "ruby" | "node" | "nodejs" | "php" | "deno" | "bun" | "lua" => {
+        "python" | "python2" | "python3" | "perl" | "ruby" | "node" | "nodejs" | "php" | "deno" | "bun" | "lua"
+        | "groovy" => {
             programs::interpreters::check(&inv, &name, st, facts);
             Flow::Unknown
         }

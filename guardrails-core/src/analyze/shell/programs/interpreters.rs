@@ -1,7 +1,8 @@
 //! `shell/interpreter_code`
 //!
 //! ## What it catches
-//! One-liners and here-documents for `python`, `perl`, `ruby`, `node`, `php`, `deno`, `bun`, `lua`:
+//! One-liners and here-documents for `python`, `perl`, `ruby`, `node`, `php`, `deno`, `bun`, `lua`,
+//! `groovy` (`.execute()` runs a string or list as a command):
 //! shell commands they run (`os.system("…")`, `subprocess.run([...])`, `` `…` ``, `system`,
 //! `child_process.execSync`, `shell_exec`) are analysed as shell; files opened by name are
 //! judged like `cat` and `>` (`open('~/.aws/credentials')` reads credentials, `open('/etc/sudoers',
@@ -109,6 +110,7 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
         "ruby" => &["-e"],
         "node" | "nodejs" | "bun" => &["-e", "--eval", "-p", "--print"],
         "php" => &["-r"],
+        "groovy" => &["-e"],
         "deno" => &["eval"],
         "lua" => &["-e"],
         _ => &[],
@@ -312,6 +314,24 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
             nested(&line, inv.report, st, facts);
         }
     }
+    // Groovy runs a string or a list with `.execute()`: `"rm -rf /".execute()`, `["bash", "-c",
+    // "…"].execute()`.
+    for (at, _) in code.match_indices(".execute(") {
+        let before = code[..at].trim_end();
+        let line = if before.ends_with(']') {
+            let Some(open) = list_start(before) else { continue };
+            string_literals(&before[open + 1..], 16).iter().map(|l| shell_quote(l)).collect::<Vec<_>>().join(" ")
+        } else if let Some(q) = before.chars().last().filter(|c| *c == '"' || *c == '\'') {
+            let body = &before[..before.len() - 1];
+            match body.rfind(q) {
+                Some(start) => body[start + 1..].to_owned(),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        nested(&line, inv.report, st, facts);
+    }
     // Perl and Ruby backticks run shell commands too.
     let mut rest = code;
     while let Some(start) = rest.find('`') {
@@ -377,6 +397,24 @@ fn scan(inv: &Invocation<'_>, code: &str, st: &mut ShellState<'_>, facts: &mut F
             "a fork loop exhausts the host's processes (fork bomb)".to_owned(),
         ));
     }
+}
+
+/// Where the list literal that `text` ends with (`…]`) opens.
+fn list_start(text: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in text.char_indices().rev() {
+        match c {
+            ']' => depth += 1,
+            '[' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The first `max` quoted string literals at the start of a call's argument list (up to its `)`).

@@ -235,6 +235,9 @@ pub(crate) fn flow_of_path(path: &str) -> Flow {
 }
 
 fn metadata(inv: &Invocation<'_>, url: &str, facts: &mut Facts) {
+    if crate::analyze::destination::metadata_reveals_no_secret(url) {
+        return;
+    }
     facts.push(inv.fact(
         Intent::CredentialRead,
         Severity::High,
