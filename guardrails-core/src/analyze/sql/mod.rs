@@ -258,7 +258,9 @@ pub(crate) fn analyze_statement(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts
     }
     // A plain DELETE/UPDATE is judged from its tokens and its WHERE expression alone, without
     // parsing the whole statement; joins, LIMIT, MERGE and EXPLAIN need the AST.
-    let needs_ast = ["MERGE", "LIMIT", "USING", "JOIN", "EXPLAIN", "TOP"].iter().any(|k| stmt.any_kw(k));
+    // (`UPDATE … FROM other`: whether the WHERE ties the target's rows to the others.)
+    let needs_ast = ["MERGE", "LIMIT", "USING", "JOIN", "EXPLAIN", "TOP"].iter().any(|k| stmt.any_kw(k))
+        || (stmt.any_kw("UPDATE") && stmt.any_kw("FROM"));
     if structural && !needs_ast && detectors::unbounded_write::check_tokens(stmt, state, facts) {
         return;
     }
@@ -386,8 +388,13 @@ fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Facts) {
             return;
         }
     }
+    // Common table expressions stand for the tables they select from.
+    let ctes: &[sqlparser::ast::Cte] = match statement {
+        Statement::Query(q) => q.with.as_ref().map_or(&[], |w| w.cte_tables.as_slice()),
+        _ => &[],
+    };
     let _ = sqlparser::ast::visit_statements(statement, |s| {
-        detectors::unbounded_write::check_ast(stmt, s, facts);
+        detectors::unbounded_write::check_ast(stmt, s, ctes, facts);
         std::ops::ControlFlow::<()>::Continue(())
     });
 }

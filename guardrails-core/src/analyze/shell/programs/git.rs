@@ -134,6 +134,8 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
             pushed_outside(inv, st, &rest, facts);
             push(st, &rest, facts, rewrite)
         }
+        // `git filter-repo --analyze` only writes a report; `--dry-run` rewrites nothing.
+        "filter-repo" if has("--analyze") || has("--dry-run") => {}
         "filter-branch" | "filter-repo" => {
             rewrite(facts, Severity::High, "", format!("`git {sub}` rewrites the repository's history"))
         }

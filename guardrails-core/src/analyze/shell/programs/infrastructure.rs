@@ -490,7 +490,16 @@ fn prints_data(v: &[&str]) -> bool {
         "-o" | "--output" => v.get(i + 1).copied(),
         _ => a.strip_prefix("--output=").or_else(|| a.strip_prefix("-o").filter(|f| !f.is_empty())),
     });
-    format.is_some_and(|f| !f.starts_with("name") && f != "wide")
+    // A JSONPath or template that names only metadata (`{.metadata.annotations}`) prints no value.
+    let names_only_metadata = |f: &str| {
+        let template = f.split_once('=').map_or("", |(_, t)| t);
+        (f.starts_with("jsonpath") || f.starts_with("go-template") || f.starts_with("custom-columns"))
+            && !template.is_empty()
+            && !template.contains("data")
+            && !template.contains("{.}")
+            && !template.contains("{@}")
+    };
+    format.is_some_and(|f| !f.starts_with("name") && f != "wide" && !names_only_metadata(f))
 }
 
 fn short(line: &str) -> String {

@@ -6,7 +6,9 @@
 //!   `ACCOUNTADMIN`, `pg_execute_server_program`, …) or powers (`SUPER`, `FILE`); roles or users
 //!   created or altered with `SUPERUSER`, `CREATEROLE`, `BYPASSRLS`; `ALTER [SERVER] ROLE admin ADD
 //!   MEMBER`; `sp_addrolemember`/`sp_addsrvrolemember` of an administrative role; `SET ROLE` to an
-//!   administrative role, `SET SESSION AUTHORIZATION`, `EXECUTE AS`.
+//!   administrative role, `SET SESSION AUTHORIZATION`, `EXECUTE AS`; row-level security switched
+//!   off (`DISABLE` / `NO FORCE ROW LEVEL SECURITY`) or opened to all (`CREATE POLICY … TO PUBLIC
+//!   USING (true)`).
 //! - `privilege.grant`: any other `GRANT` (also in `ALTER DEFAULT PRIVILEGES`), new logins
 //!   (`CREATE USER|ROLE|LOGIN`), password changes, `SET ROLE` to another role.
 //!
@@ -46,6 +48,8 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/privilege_change",
     intents: &[Intent::PrivilegeGrant, Intent::PrivilegeEscalate],
     triggers: &[
+        "security",
+        "policy",
         "roles",
         "password",
         "set_config",
@@ -110,6 +114,49 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             .enumerate()
             .filter(|(_, t)| matches!(t.kind, TokenKind::Word | TokenKind::Str | TokenKind::QuotedIdent))
     };
+
+    // Row-level security switched off (`ALTER TABLE t DISABLE | NO FORCE ROW LEVEL SECURITY`), or
+    // a policy that lets everyone see every row (`CREATE POLICY p ON t … TO PUBLIC USING (true)`;
+    // permissive policies are OR-ed, so one such policy opens the table).
+    if stmt.seq(0, &["ALTER", "TABLE"]) {
+        if let Some(at) = (2..stmt.tokens.len()).find(|&k| stmt.seq(k, &["ROW", "LEVEL", "SECURITY"])) {
+            if stmt.is_kw(at - 1, "DISABLE") || (stmt.is_kw(at - 1, "FORCE") && stmt.is_kw(at.wrapping_sub(2), "NO")) {
+                let table = stmt.name_at(2).0;
+                fact(
+                    facts,
+                    Intent::PrivilegeEscalate,
+                    Severity::High,
+                    table.clone(),
+                    format!("switches off row-level security on `{table}`: every role that can read it sees every row"),
+                );
+            }
+        }
+    }
+    if stmt.seq(0, &["CREATE", "POLICY"]) && !stmt.any_kw("RESTRICTIVE") {
+        let open = (0..stmt.tokens.len()).any(|k| {
+            let paren = if stmt.is_kw(k, "USING") {
+                k + 1
+            } else if stmt.seq(k, &["WITH", "CHECK"]) {
+                k + 2
+            } else {
+                return false;
+            };
+            let always =
+                stmt.is_kw(paren + 1, "TRUE") || stmt.tokens.get(paren + 1).is_some_and(|t| t.text(stmt.src) == "1");
+            stmt.is_punct(paren, "(") && always && stmt.is_punct(paren + 2, ")")
+        });
+        let to_everyone = stmt.any_kw("PUBLIC") || !stmt.any_kw("TO");
+        if open && to_everyone {
+            let name = stmt.name_at(2).0;
+            fact(
+                facts,
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                name.clone(),
+                format!("policy `{name}` lets every role see or write every row (`USING (true)`), undoing row-level security"),
+            );
+        }
+    }
 
     // GRANT …, or ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT … (future objects).
     let grant_at = if stmt.is_kw(0, "GRANT") {

@@ -62,12 +62,15 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
     }
     if stmt.seq(0, &["CREATE", "OR", "REPLACE"]) {
         let mut i = 3;
-        for kw in ["TRANSIENT", "TEMPORARY", "TEMP", "EXTERNAL"] {
+        // A temporary table lives and dies with the session: replacing one discards nothing kept.
+        let mut temporary = false;
+        for kw in ["TRANSIENT", "TEMPORARY", "TEMP", "VOLATILE", "EXTERNAL"] {
             if stmt.is_kw(i, kw) {
+                temporary |= matches!(kw, "TEMPORARY" | "TEMP" | "VOLATILE");
                 i += 1;
             }
         }
-        if stmt.is_kw(i, "TABLE") {
+        if stmt.is_kw(i, "TABLE") && !temporary {
             let name = stmt.name_at(i + 1).0;
             facts.push(stmt.fact(
                 Intent::DataOverwrite,

@@ -34,8 +34,9 @@
 //! `data.bulk_delete`, `data.bulk_update`
 
 use sqlparser::ast::{
-    AssignmentTarget, BinaryOperator, Expr, FromTable, InTarget, Join, JoinConstraint, JoinOperator, MergeAction,
-    MergeClauseKind, ObjectName, Query, SetExpr, Statement, TableFactor, TableWithJoins, UnaryOperator, Value,
+    visit_expressions, AssignmentTarget, BinaryOperator, Cte, Expr, FromTable, InTarget, Join, JoinConstraint,
+    JoinOperator, MergeAction, MergeClauseKind, ObjectName, Query, SetExpr, Statement, TableFactor, TableWithJoins,
+    UnaryOperator, UpdateTableFromKind, Value,
 };
 use sqlparser::parser::Parser;
 
@@ -88,7 +89,7 @@ impl Write {
 }
 
 /// Checks one (possibly nested) parsed statement.
-pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Facts) {
+pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, ctes: &[Cte], facts: &mut Facts) {
     // MySQL `DELETE … LIMIT n`: at most n rows, however wide the condition.
     let small_limit = |limit: &Option<Expr>| {
         limit.as_ref().and_then(constant).is_some_and(|c| matches!(c, Const::Num(n) if n <= MAX_BOUNDED_LIMIT))
@@ -104,12 +105,12 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
                 d.tables.first().map(object_name).or_else(|| from.first().map(relation_name)).unwrap_or_default();
             // Only a join with a real condition bounds the rows: `USING other` or a second table in
             // FROM without a WHERE is a cross join, every row of the target.
-            let joined = from.iter().flat_map(|t| t.joins.iter()).any(|j| bounds(j, &table));
+            let joined = from.iter().flat_map(|t| t.joins.iter()).any(|j| bounds(j, &Scope { table: &table, ctes }));
             (Write::Delete, table, joined, d.selection.as_ref())
         }
         Statement::Update(u) => {
             let table = relation_name(&u.table);
-            let joined = u.table.joins.iter().any(|j| bounds(j, &table)) || u.from.is_some();
+            let joined = u.table.joins.iter().any(|j| bounds(j, &Scope { table: &table, ctes })) || u.from.is_some();
             let set: Vec<String> = u
                 .assignments
                 .iter()
@@ -118,6 +119,21 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
                     AssignmentTarget::Tuple(_) => None,
                 })
                 .collect();
+            if let Some(from) = &u.from {
+                let (UpdateTableFromKind::BeforeSet(others) | UpdateTableFromKind::AfterSet(others)) = from;
+                if !tied_to_target(&u.table, others, u.selection.as_ref(), &Scope { table: &table, ctes }) {
+                    facts.push(stmt.fact(
+                        Intent::DataBulkUpdate,
+                        Severity::High,
+                        DETECTOR.id,
+                        Some(Target { kind: "table", name: table.clone() }),
+                        format!(
+                            "UPDATE … FROM: no condition ties the rows of `{table}` to the other tables, so every row of `{table}` is updated"
+                        ),
+                    ));
+                    return;
+                }
+            }
             if let Some(guard) = u.selection.as_ref().filter(|e| !joined && only_skips_done_rows(e, &set)) {
                 report_guard(stmt, table, guard, facts);
                 return;
@@ -126,7 +142,7 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
         }
         Statement::Merge(m) => {
             // MERGE … ON <always true> WHEN MATCHED THEN DELETE | UPDATE touches every row.
-            if truth(&m.on, "") != Truth::True {
+            if truth(&m.on, &Scope { table: "", ctes }) != Truth::True {
                 return;
             }
             let table = match &m.table {
@@ -149,7 +165,9 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, facts: &mut Fact
     };
     match selection {
         None if !joined => report(stmt, write, table, None, facts),
-        Some(expr) if truth(expr, &table) == Truth::True => report(stmt, write, table, Some(expr.to_string()), facts),
+        Some(expr) if truth(expr, &Scope { table: &table, ctes }) == Truth::True => {
+            report(stmt, write, table, Some(expr.to_string()), facts)
+        }
         _ => {}
     }
 }
@@ -234,7 +252,7 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
                 }
             });
         match parsed {
-            Ok(expr) if truth(&expr, &table) == Truth::True => {
+            Ok(expr) if truth(&expr, &Scope { table: &table, ctes: &[] }) == Truth::True => {
                 report(stmt, write, table, Some(expr.to_string()), facts)
             }
             Ok(expr) if write == Write::Update && only_skips_done_rows(&expr, &assigned_columns(stmt, i, w)) => {
@@ -299,8 +317,51 @@ fn report(stmt: &Stmt<'_>, write: Write, table: String, tautology: Option<String
     ));
 }
 
+/// `UPDATE t SET … FROM others WHERE …`: whether the WHERE, or a join condition among `others`,
+/// says anything about the rows of `t` (a column qualified by its name or alias, or an
+/// unqualified column, which may be its). Conditions only on the other tables pair every row of
+/// `t` with the rows they pick.
+fn tied_to_target(
+    table: &TableWithJoins,
+    others: &[TableWithJoins],
+    selection: Option<&Expr>,
+    scope: &Scope<'_>,
+) -> bool {
+    let mut names: Vec<String> = Vec::new();
+    if let TableFactor::Table { name, alias, .. } = &table.relation {
+        names.extend(name.0.last().and_then(|p| p.as_ident()).map(|i| i.value.clone()));
+        names.extend(alias.as_ref().map(|a| a.name.value.clone()));
+    }
+    let mentions = |e: &Expr| {
+        let mut found = false;
+        let _ = visit_expressions(e, |x| {
+            match x {
+                Expr::Identifier(_) => found = true,
+                Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
+                    let qualifier = &parts[parts.len() - 2].value;
+                    found |= names.iter().any(|n| n.eq_ignore_ascii_case(qualifier));
+                }
+                _ => {}
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        found
+    };
+    let join_ties = others.iter().flat_map(|t| t.joins.iter()).any(|j| match &j.join_operator {
+        JoinOperator::Join(JoinConstraint::On(on))
+        | JoinOperator::Inner(JoinConstraint::On(on))
+        | JoinOperator::Left(JoinConstraint::On(on))
+        | JoinOperator::LeftOuter(JoinConstraint::On(on))
+        | JoinOperator::Right(JoinConstraint::On(on))
+        | JoinOperator::RightOuter(JoinConstraint::On(on)) => truth(on, scope) != Truth::True && mentions(on),
+        // `USING (col)`, `NATURAL`: the columns pair the rows.
+        _ => bounds(j, scope),
+    });
+    join_ties || selection.is_some_and(|w| truth(w, scope) != Truth::True && mentions(w))
+}
+
 /// Whether a join restricts the rows it pairs: an `ON` that is not always true, or `USING (cols)`.
-fn bounds(join: &Join, target: &str) -> bool {
+fn bounds(join: &Join, target: &Scope<'_>) -> bool {
     let constraint = match &join.join_operator {
         JoinOperator::Join(c)
         | JoinOperator::Inner(c)
@@ -355,7 +416,7 @@ impl Truth {
 }
 
 /// Whether `e` holds for every row (as far as the text alone can tell).
-fn truth(e: &Expr, target: &str) -> Truth {
+fn truth(e: &Expr, target: &Scope<'_>) -> Truth {
     match e {
         Expr::Nested(inner) => truth(inner, target),
         Expr::Value(v) => match &v.value {
@@ -426,6 +487,13 @@ fn truth(e: &Expr, target: &str) -> Truth {
             Some(c) if list.iter().any(|x| constant(x).as_ref() == Some(&c)) => bool_truth(!negated),
             _ => Truth::Unknown,
         },
+        // `id NOT IN (SELECT … WHERE false)`: nothing to exclude.
+        Expr::In { expr, target: InTarget::Subquery(subquery), negated: true, .. }
+            if is_key_column(expr) && selects_nothing(subquery, target) =>
+        {
+            Truth::True
+        }
+        Expr::Exists { subquery, negated: true } if selects_nothing(subquery, target) => Truth::True,
         // `id IN (SELECT id FROM <the target table>)` with no WHERE in the subquery.
         Expr::In { expr, target: InTarget::Subquery(subquery), negated: false, .. }
             if is_key_column(expr) && selects_whole(subquery, target) =>
@@ -594,7 +662,33 @@ fn written_at(e: &Expr) -> bool {
         Expr::CompoundIdentifier(parts) => parts.last().map(|i| i.value.to_ascii_lowercase()).unwrap_or_default(),
         _ => return false,
     };
-    ["created", "inserted", "recorded", "logged", "occurred", "received"].iter().any(|w| name.starts_with(w))
+    // Times of events that have happened: every existing row's is in the past. (Deadlines and
+    // expiries, `expires_at`, `due_on`, lie ahead and are not among them.)
+    [
+        "created",
+        "inserted",
+        "recorded",
+        "logged",
+        "occurred",
+        "received",
+        "started",
+        "ended",
+        "finished",
+        "completed",
+        "sent",
+        "delivered",
+        "processed",
+        "closed",
+        "submitted",
+        "placed",
+        "updated",
+        "modified",
+        "timestamp",
+        "event_time",
+        "ts",
+    ]
+    .iter()
+    .any(|w| name.starts_with(w))
 }
 
 /// The current time plus an offset (`now() + interval '100 years'`, `CURRENT_DATE + 30`).
@@ -618,13 +712,39 @@ fn is_column(e: &Expr) -> bool {
     matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
 }
 
+/// The table a write targets, and the common table expressions of its statement, which a
+/// subquery may name instead of the table (`WITH t AS (SELECT id FROM users) … IN (SELECT id FROM t)`).
+pub(crate) struct Scope<'a> {
+    pub(crate) table: &'a str,
+    pub(crate) ctes: &'a [Cte],
+}
+
+impl Scope<'_> {
+    /// Whether `relation` is the target table, or a CTE that selects all of it.
+    fn is(&self, relation: &str) -> bool {
+        relation.eq_ignore_ascii_case(self.table)
+            || self.ctes.iter().any(|c| {
+                c.alias.name.value.eq_ignore_ascii_case(relation)
+                    && selects_whole(&c.query, &Scope { table: self.table, ctes: &[] })
+            })
+    }
+}
+
+/// Whether `q` selects no row: its `WHERE` is always false (`WHERE false`, `WHERE 1 = 0`).
+fn selects_nothing(q: &Query, scope: &Scope<'_>) -> bool {
+    match q.body.as_ref() {
+        SetExpr::Select(sel) => sel.selection.as_ref().is_some_and(|w| truth(w, scope) == Truth::False),
+        _ => false,
+    }
+}
+
 /// Whether `q` is `SELECT … FROM target` with no condition.
-fn selects_whole(q: &Query, target: &str) -> bool {
+fn selects_whole(q: &Query, target: &Scope<'_>) -> bool {
     match q.body.as_ref() {
         SetExpr::Select(sel) => {
             sel.selection.is_none()
                 && sel.from.len() == 1
-                && sel.from.iter().all(|t| t.joins.is_empty() && relation_name(t).eq_ignore_ascii_case(target))
+                && sel.from.iter().all(|t| t.joins.is_empty() && target.is(&relation_name(t)))
         }
         _ => false,
     }
@@ -688,7 +808,7 @@ mod tests {
     fn t(sql: &str) -> Truth {
         let expr =
             Parser::new(&sqlparser::dialect::GenericDialect {}).try_with_sql(sql).and_then(|mut p| p.parse_expr());
-        truth(&expr.expect("test expression parses"), "t")
+        truth(&expr.expect("test expression parses"), &Scope { table: "t", ctes: &[] })
     }
 
     #[test]
