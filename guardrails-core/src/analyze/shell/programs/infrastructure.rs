@@ -495,7 +495,8 @@ fn prints_data(v: &[&str]) -> bool {
         let template = f.split_once('=').map_or("", |(_, t)| t);
         (f.starts_with("jsonpath") || f.starts_with("go-template") || f.starts_with("custom-columns"))
             && !template.is_empty()
-            && !template.contains("data")
+            && !template.contains(".data")
+            && !template.contains("stringData")
             && !template.contains("{.}")
             && !template.contains("{@}")
     };

@@ -122,20 +122,18 @@ pub(crate) fn check_ast(stmt: &Stmt<'_>, statement: &Statement, ctes: &[Cte], fa
             if let Some(from) = &u.from {
                 let (UpdateTableFromKind::BeforeSet(others) | UpdateTableFromKind::AfterSet(others)) = from;
                 if !tied_to_target(&u.table, others, u.selection.as_ref(), &Scope { table: &table, ctes }) {
-                    facts.push(stmt.fact(
-                        Intent::DataBulkUpdate,
-                        Severity::High,
-                        DETECTOR.id,
-                        Some(Target { kind: "table", name: table.clone() }),
-                        format!(
-                            "UPDATE … FROM: no condition ties the rows of `{table}` to the other tables, so every row of `{table}` is updated"
-                        ),
-                    ));
+                    let why = format!(
+                        "UPDATE … FROM: no condition ties the rows of `{table}` to the other tables, so every row of `{table}` is updated"
+                    );
+                    report_update(stmt, table, why, facts);
                     return;
                 }
             }
             if let Some(guard) = u.selection.as_ref().filter(|e| !joined && only_skips_done_rows(e, &set)) {
-                report_guard(stmt, table, guard, facts);
+                let why = format!(
+                    "the WHERE clause `{guard}` only skips rows the update already changed, so UPDATE rewrites every other row of `{table}`"
+                );
+                report_update(stmt, table, why, facts);
                 return;
             }
             (Write::Update, table, joined, u.selection.as_ref())
@@ -256,7 +254,10 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, state: &SqlState<'_>, facts: &mut Fa
                 report(stmt, write, table, Some(expr.to_string()), facts)
             }
             Ok(expr) if write == Write::Update && only_skips_done_rows(&expr, &assigned_columns(stmt, i, w)) => {
-                report_guard(stmt, table, &expr, facts)
+                let why = format!(
+                    "the WHERE clause `{expr}` only skips rows the update already changed, so UPDATE rewrites every other row of `{table}`"
+                );
+                report_update(stmt, table, why, facts)
             }
             Ok(_) => {}
             Err(_) => judged_all = false,
@@ -287,15 +288,14 @@ fn assigned_columns(stmt: &Stmt<'_>, head: usize, where_at: usize) -> Vec<String
     out
 }
 
-fn report_guard(stmt: &Stmt<'_>, table: String, guard: &Expr, facts: &mut Facts) {
+/// An UPDATE that reaches every row of `table`, for the reason given.
+fn report_update(stmt: &Stmt<'_>, table: String, why: String, facts: &mut Facts) {
     facts.push(stmt.fact(
         Intent::DataBulkUpdate,
         Severity::High,
         DETECTOR.id,
-        Some(Target { kind: "table", name: table.clone() }),
-        format!(
-            "the WHERE clause `{guard}` only skips rows the update already changed, so UPDATE rewrites every other row of `{table}`"
-        ),
+        Some(Target { kind: "table", name: table }),
+        why,
     ));
 }
 
