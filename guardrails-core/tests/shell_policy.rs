@@ -66,7 +66,7 @@ fn recommended_shell_production_unapproved() {
         ("dd if=/dev/zero of=/dev/nvme1n1 bs=1M", "production", "human", false, Deny),
         ("chmod -R 777 /etc", "production", "agent", false, Deny),
         ("terraform destroy -auto-approve", "production", "ci", false, Approval),
-        ("kubectl delete namespace billing", "production", "agent", false, Approval),
+        ("kubectl delete namespace billing", "production", "agent", false, Deny),
         ("aws s3 rm s3://invoice-archive --recursive", "production", "ci", false, Approval),
         ("docker system prune -a --volumes -f", "production", "human", false, Approval),
         ("git push --force origin main", "production", "human", false, Approval),

@@ -226,7 +226,8 @@ fn delete(path: &str, recursive: bool, file: &FileAction<'_>, facts: &mut Facts)
 }
 
 /// The shell commands in content written to a file that the system runs by itself: login
-/// scripts whole, crontab lines after their schedule, systemd `Exec*=` lines.
+/// scripts and git hooks whole, crontab lines after their schedule, systemd `Exec*=` lines, ssh's
+/// `ProxyCommand` and `LocalCommand`.
 fn executed_content(path: &str, content: &str) -> Option<String> {
     let lower = path.to_ascii_lowercase();
     if system::is_login_script(&lower) || lower == "/etc/rc.local" || lower.starts_with("/etc/init.d/") {
@@ -239,6 +240,23 @@ fn executed_content(path: &str, content: &str) -> Option<String> {
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#') && !is_cron_variable(l))
             .filter_map(|l| cron_command(l, system_table))
+            .collect();
+        return (!commands.is_empty()).then(|| commands.join("\n"));
+    }
+    // Git runs its hooks on commits, checkouts and merges.
+    if lower.contains(".git/hooks/") && !lower.ends_with(".sample") {
+        return Some(content.to_owned());
+    }
+    // ssh runs `ProxyCommand` and `LocalCommand` on every connection to a matching host.
+    if lower.ends_with(".ssh/config") || lower == "/etc/ssh/ssh_config" || lower.starts_with("/etc/ssh/ssh_config.d/") {
+        let commands: Vec<&str> = content
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let (key, value) = l.split_once([' ', '\t', '='])?;
+                (key.eq_ignore_ascii_case("ProxyCommand") || key.eq_ignore_ascii_case("LocalCommand"))
+                    .then(|| value.trim_start_matches([' ', '\t', '=']))
+            })
             .collect();
         return (!commands.is_empty()).then(|| commands.join("\n"));
     }

@@ -28,7 +28,7 @@
 //! verb look like updates.
 //!
 //! ## Intents
-//! `data.bulk_delete`, `data.bulk_update`, `infra.destroy`, `schema.drop`, `system.disrupt`,
+//! `data.bulk_delete`, `data.bulk_update`, `data.export`, `infra.destroy`, `schema.drop`, `system.disrupt`,
 //! `vcs.history_rewrite`, `privilege.escalate`, `privilege.grant`, `credential.read`
 
 use std::borrow::Cow;
@@ -46,6 +46,7 @@ use super::{Request, Url};
 pub(crate) const DESTRUCTIVE: Detector = Detector {
     id: "http/destructive",
     intents: &[
+        Intent::DataExport,
         Intent::DataBulkDelete,
         Intent::DataBulkUpdate,
         Intent::InfraDestroy,
@@ -288,8 +289,13 @@ pub(crate) fn check(
         aws(&action, url, body, emit);
     }
     match method {
-        "DELETE" => delete(url, &segs, body, protected, emit),
+        "DELETE" => {
+            control_planes(method, url, &segs, body, emit);
+            delete(url, &segs, body, protected, emit)
+        }
         "POST" | "PUT" | "PATCH" => {
+            admin_flags(&segs, body, emit);
+            control_planes(method, url, &segs, body, emit);
             bulk_endpoint(&segs, body, emit);
             graphql_mutation(body, emit);
             privileged_container(&segs, body, emit);
@@ -591,6 +597,164 @@ fn code_host_delete(rest: &[&str], path: &str, protected: &[crate::glob::Glob], 
     }
 }
 
+/// A body that switches on an administrator flag (`{"isGrafanaAdmin": true}`, `{"site_admin":
+/// true}`), or a path that maps someone to a superuser role (OpenSearch
+/// `/_plugins/_security/api/rolesmapping/all_access`).
+fn admin_flags(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    fn flag(v: &Value, depth: usize) -> Option<String> {
+        let m = v.as_object().filter(|_| depth < 8)?;
+        m.iter().find_map(|(k, v)| {
+            let key: String = k.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+            let admin = matches!(
+                key.as_str(),
+                "admin"
+                    | "isadmin"
+                    | "siteadmin"
+                    | "superuser"
+                    | "issuperuser"
+                    | "isgrafanaadmin"
+                    | "isserveradmin"
+                    | "sysadmin"
+            );
+            if admin && v.as_bool() == Some(true) {
+                Some(k.clone())
+            } else {
+                flag(v, depth + 1)
+            }
+        })
+    }
+    if let Some(key) = body.and_then(|b| flag(b, 0)) {
+        emit(
+            Intent::PrivilegeEscalate,
+            Severity::High,
+            PRIVILEGE.id,
+            target("role", &key),
+            format!("sets `{key}: true`, an administrator's rights"),
+        );
+        return;
+    }
+    if let Some(w) =
+        segs.windows(2).find(|w| matches!(w[0], "rolesmapping" | "role_mapping" | "rolemappings" | "role-mappings"))
+    {
+        let role = w[1];
+        if matches!(role, "all_access" | "security_manager" | "admin" | "superuser" | "manage_security") {
+            emit(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                PRIVILEGE.id,
+                target("role", role),
+                format!("maps users to the superuser role `{role}`"),
+            );
+        }
+    }
+}
+
+/// Control planes with a meaning of their own: a code host's repository settings (branch
+/// protection removed, write deploy keys, a private repository made public), Vault (root tokens,
+/// sealing), Prometheus (deleting every series).
+fn control_planes(method: &str, url: &Url, segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    let get_bool = |k: &str| body.and_then(|b| b.get(k)).and_then(Value::as_bool);
+    if let Some(at) = code_host_repository(url, segs) {
+        let repo = segs[..at].join("/");
+        match (method, &segs[at..]) {
+            ("DELETE", ["branches", branch @ .., "protection"]) if !branch.is_empty() => {
+                let branch = branch.join("/");
+                emit(
+                    Intent::VcsHistoryRewrite,
+                    Severity::High,
+                    DESTRUCTIVE.id,
+                    target("location", &branch),
+                    format!("removes the protection of `{branch}`: force pushes and deletion become possible"),
+                );
+            }
+            ("PUT" | "PATCH" | "POST", ["branches", branch @ .., "protection"])
+                if get_bool("allow_force_pushes") == Some(true) || get_bool("allow_deletions") == Some(true) =>
+            {
+                let branch = branch.join("/");
+                emit(
+                    Intent::VcsHistoryRewrite,
+                    Severity::High,
+                    DESTRUCTIVE.id,
+                    target("location", &branch),
+                    format!("lets anyone force-push to or delete `{branch}`"),
+                );
+            }
+            ("POST", ["keys"] | ["deploy_keys"])
+                if get_bool("read_only") != Some(true) && get_bool("can_push") != Some(false) =>
+            {
+                emit(
+                    Intent::PrivilegeEscalate,
+                    Severity::High,
+                    PRIVILEGE.id,
+                    target("repository", &repo),
+                    "adds a deploy key that can push to the repository".to_owned(),
+                );
+            }
+            ("PATCH" | "PUT", [])
+                if get_bool("private") == Some(false)
+                    || body.and_then(|b| b.get("visibility")).and_then(Value::as_str) == Some("public") =>
+            {
+                emit(
+                    Intent::DataExport,
+                    Severity::High,
+                    DESTRUCTIVE.id,
+                    target("repository", &repo),
+                    "makes the repository public: its code and history are exposed".to_owned(),
+                );
+            }
+            _ => {}
+        }
+        return;
+    }
+    match segs {
+        // Vault: `auth/token/create` with the root policy mints a root token; `sys/seal` stops it.
+        ["v1", "auth", "token", create, ..] if create.starts_with("create") => {
+            let root = body
+                .and_then(|b| b.get("policies"))
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.iter().any(|x| x.as_str() == Some("root")));
+            if root {
+                emit(
+                    Intent::PrivilegeEscalate,
+                    Severity::Critical,
+                    PRIVILEGE.id,
+                    target("role", "root"),
+                    "mints a Vault token with the root policy".to_owned(),
+                );
+            }
+        }
+        ["v1", "sys", "seal"] => {
+            emit(
+                Intent::SystemDisrupt,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("server", ""),
+                "seals Vault: no secret can be read until it is unsealed".to_owned(),
+            );
+        }
+        // Prometheus: `delete_series` with a matcher every series meets.
+        [.., "admin", "tsdb", "delete_series"] => {
+            let matchers: Vec<&str> =
+                url.query.iter().filter(|(k, _)| k.starts_with("match")).map(|(_, v)| v.as_str()).collect();
+            let every = matchers.is_empty()
+                || matchers.iter().any(|m| {
+                    let m: String = m.chars().filter(|c| !c.is_whitespace()).collect();
+                    m.contains("=~\".+\"") || m.contains("=~\".*\"") || m.contains("!=\"\"")
+                });
+            if every {
+                emit(
+                    Intent::DataBulkDelete,
+                    Severity::Critical,
+                    DESTRUCTIVE.id,
+                    target("location", "/api/v1/admin/tsdb"),
+                    "deletes every time series".to_owned(),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
 /// An object store address: S3 and its compatibles, Google Cloud Storage.
 struct ObjectStore {
     /// The bucket a DELETE of this address removes; `None` for an object or a bucket's settings.
@@ -863,6 +1027,19 @@ fn graphql_mutation(body: Option<&Value>, emit: &mut Emit<'_>) {
         };
         if rest.is_empty() {
             continue;
+        }
+        // Hasura-style `delete_tickets(where: {})`: an empty condition matches every row.
+        let after = query.find(word).map_or("", |at| &query[at + word.len()..]);
+        let compact: String = after.chars().take(64).filter(|c| !c.is_whitespace()).collect();
+        if compact.starts_with("(where:{})") {
+            emit(
+                Intent::DataBulkDelete,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", word),
+                format!("the GraphQL mutation `{word}` with an empty `where` deletes every row"),
+            );
+            return;
         }
         if rest.starts_with("all")
             || rest.starts_with("many")

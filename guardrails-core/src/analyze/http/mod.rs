@@ -229,8 +229,21 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
 
     // The whole URL (credentials in its userinfo, tokens in its path), the query, the headers and
     // the body: one scan.
+    // `Authorization: Basic …` carries `user:password` in base64: scanned decoded too.
+    let basic: Vec<(&str, String)> = request
+        .headers
+        .iter()
+        .filter(|(name, _)| is_auth_header(name))
+        .filter_map(|(name, value)| {
+            let encoded = value.trim().strip_prefix("Basic ").or_else(|| value.trim().strip_prefix("basic "))?;
+            crate::analyze::shell::programs::decode_b64(encoded.trim()).map(|d| (*name, d))
+        })
+        .collect();
     let mut batch = Batch::default();
     batch.text(request.url, &request.at.url, Key::None, false);
+    for (name, decoded) in &basic {
+        batch.text(decoded, &request.at.headers, Key::Field(name), true);
+    }
     for (k, v) in &url.query {
         batch.pair(k, v, &request.at.url, Key::Query(k));
     }

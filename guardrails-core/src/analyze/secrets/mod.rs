@@ -57,8 +57,9 @@
 //!   is not reported even there (it is usually an id or a commit).
 //! - `sk-` keys without an OpenAI marker (`T3BlbkFJ`, `proj-`, …) are reported as OpenAI keys when
 //!   long and random; other vendors use the same prefix.
-//! - Twilio auth tokens (32 hex, no prefix), Mapbox `sk.` secret tokens, AWS session tokens and the
-//!   long tail of vendor formats are not recognised.
+//! - Twilio auth tokens (32 hex, no prefix) are recognised only as `AC<sid>:<token>` (how they
+//!   travel in Basic auth) or under a credential-named field; Mapbox `sk.` secret tokens, AWS
+//!   session tokens and the long tail of vendor formats are not recognised.
 //! - Cards are only read from the start of a digit group run; a card glued after another number
 //!   (`12 4111 1111 1111 1111`) is missed. Phone numbers need a `+` or NANP punctuation.
 //! - Field values shorter than 8 bytes (`password: hunter2`), made of lowercase words only, or
@@ -144,6 +145,8 @@ pub(crate) static GOOGLE_REFRESH_TOKEN: Kind = secret("google_refresh_token", "a
 pub(crate) static OPENAI_API_KEY: Kind = secret("openai_api_key", "an OpenAI API key", &["openai.com"]);
 pub(crate) static ANTHROPIC_API_KEY: Kind = secret("anthropic_api_key", "an Anthropic API key", &["anthropic.com"]);
 pub(crate) static TWILIO_API_KEY: Kind = secret("twilio_api_key", "a Twilio API key", &["twilio.com"]);
+pub(crate) static TWILIO_AUTH_TOKEN: Kind =
+    secret("twilio_auth_token", "a Twilio account sid and auth token", &["twilio.com"]);
 pub(crate) static SENDGRID_API_KEY: Kind =
     secret("sendgrid_api_key", "a SendGrid API key", &["sendgrid.com", "sendgrid.net"]);
 pub(crate) static NPM_TOKEN: Kind = secret("npm_token", "an npm access token", &["npmjs.org", "npmjs.com"]);
@@ -187,7 +190,7 @@ pub(crate) static IBAN: Kind = pii("iban", "an IBAN");
 pub(crate) static EMAIL: Kind = pii("email", "an email address");
 pub(crate) static PHONE: Kind = pii("phone", "a phone number");
 
-const N_KINDS: usize = 40;
+const N_KINDS: usize = 41;
 
 static KIND_LIST: [&Kind; N_KINDS] = [
     &AWS_ACCESS_KEY_ID,
@@ -204,6 +207,7 @@ static KIND_LIST: [&Kind; N_KINDS] = [
     &OPENAI_API_KEY,
     &ANTHROPIC_API_KEY,
     &TWILIO_API_KEY,
+    &TWILIO_AUTH_TOKEN,
     &SENDGRID_API_KEY,
     &NPM_TOKEN,
     &PYPI_TOKEN,

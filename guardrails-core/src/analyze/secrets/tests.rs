@@ -311,6 +311,15 @@ fn twilio_api_keys_but_not_account_sids() {
     assert_none(&format!("ASK{}", rand(92, 32, HEX)));
 }
 
+#[test]
+fn twilio_account_sid_with_its_auth_token() {
+    let pair = format!("AC{}:{}", rand(93, 32, HEX), rand(94, 32, HEX));
+    assert_only(&format!("auth {pair} end"), "twilio_auth_token", &pair);
+    // A sid followed by something else, or a pair glued into a longer word, is not the pair.
+    assert_none(&format!("AC{}:not-a-token", rand(95, 32, HEX)));
+    assert_none(&format!("XAC{}:{}", rand(96, 32, HEX), rand(97, 32, HEX)));
+}
+
 // ---- JWT ----
 
 fn jwt_with(header: &str) -> String {

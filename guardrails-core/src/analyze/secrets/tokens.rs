@@ -16,7 +16,7 @@ use super::{
     GITLAB_TOKEN, GOOGLE_API_KEY, GOOGLE_OAUTH_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN, GRAFANA_TOKEN, HUGGINGFACE_TOKEN,
     JWT, LINEAR_KEY, NEW_RELIC_KEY, NOTION_TOKEN, NPM_TOKEN, OPENAI_API_KEY, POSTMAN_KEY, PRIVATE_KEY, PYPI_TOKEN,
     SENDGRID_API_KEY, SENTRY_TOKEN, SHOPIFY_TOKEN, SLACK_TOKEN, SLACK_WEBHOOK, SQUARE_TOKEN, STRIPE_SECRET_KEY,
-    TWILIO_API_KEY, URL_PASSWORD, VAULT_TOKEN,
+    TWILIO_API_KEY, TWILIO_AUTH_TOKEN, URL_PASSWORD, VAULT_TOKEN,
 };
 
 /// Which detector a keyword wakes.
@@ -672,7 +672,8 @@ fn sk_dash(st: &mut State<'_, '_>, s: usize) {
 }
 
 /// `SK` + 32 lowercase hex is a Twilio API key sid, which with its secret is a credential. `AC` +
-/// 32 hex (an account sid) only names an account and is not reported.
+/// 32 hex (an account sid) only names an account and is not reported, unless `:` and the 32-hex
+/// auth token follow (`AC…:…`, the pair Basic auth carries).
 fn twilio(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
     let b = text.as_bytes();
     // `SK` is two capitals: candidates come from the capital mask, not a pass over the text.
@@ -680,8 +681,21 @@ fn twilio(text: &str, classes: &ByteClasses, hits: &mut Vec<Hit>) {
         let upper = super::classes::pair(c, k, |blk| blk.upper);
         (upper & (upper >> 1)) as u64
     });
-    for s in pairs.filter(|&s| starts_with_at(b, s, b"SK")) {
+    let hex32 = |from: usize| {
+        let body = slice(b, from, from + 32);
+        body.len() == 32 && body.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) && !too_few_distinct(body, 8)
+    };
+    for s in pairs {
         if is_alnum(before(b, s)) {
+            continue;
+        }
+        if starts_with_at(b, s, b"AC") {
+            if hex32(s + 2) && at(b, s + 34) == b':' && hex32(s + 35) && !is_alnum(at(b, s + 67)) {
+                push(hits, &TWILIO_AUTH_TOKEN, s, s + 67);
+            }
+            continue;
+        }
+        if !starts_with_at(b, s, b"SK") {
             continue;
         }
         let body = slice(b, s + 2, s + 34);

@@ -197,6 +197,13 @@ fn sudo(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flow
             i += 1;
             break;
         }
+        // `sudo EDITOR=vim visudo`: variables set for the command.
+        if v.split_once('=')
+            .is_some_and(|(k, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        {
+            i += 1;
+            continue;
+        }
         if !v.starts_with('-') {
             break;
         }

@@ -341,6 +341,29 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     // Key-value stores whose tools take the store's own commands: `redis__execute {command:
     // "FLUSHALL"}` runs as `redis-cli FLUSHALL`.
     if (name.server_has_any(KV_SERVERS) || name.has_any(KV_SERVERS)) && !name.has_any(LOOKUP_WORDS) {
+        // A Lua script (`EVAL`): each `redis.call('FLUSHDB')` / `redis.pcall(…)` is a command.
+        if let Some((script, path)) = string_arg(args, &["script", "lua", "source", "code"]) {
+            for at in script
+                .match_indices("redis.call(")
+                .chain(script.match_indices("redis.pcall("))
+                .map(|(at, m)| at + m.len())
+            {
+                let rest = &script[at..];
+                let call = &rest[..rest.find(')').unwrap_or(rest.len())];
+                let words: Vec<String> = call
+                    .split(',')
+                    .map(|w| w.trim().trim_matches(['\'', '"']).to_owned())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if !words.is_empty() {
+                    let line = words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ");
+                    out.push(Carried::Shell { command: Cow::Owned(format!("redis-cli {line}")), path: path.clone() });
+                }
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
         // A pipeline or transaction: a list of commands, each a string or an argument list.
         if let Some((Value::Array(list), path)) =
             any_arg(args, &["commands", "cmds", "pipeline", "batch", "transaction"])
@@ -464,20 +487,11 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
             return out;
         }
     }
-    // Code interpreters: `run_python {code}` runs as `python3 -c code`.
-    if name.has_any(&[
-        "python",
-        "py",
-        "ipython",
-        "jupyter",
-        "notebook",
-        "javascript",
-        "js",
-        "node",
-        "ruby",
-        "interpreter",
-        "code",
-    ]) && !name.has_any(&["file", "review", "search"])
+    // Code interpreters: `run_python {code}`, `jupyter__execute_cell {code}` run as `python3 -c code`.
+    const INTERPRETERS: &[&str] =
+        &["python", "py", "ipython", "jupyter", "notebook", "javascript", "js", "node", "ruby", "interpreter", "code"];
+    if (name.has_any(INTERPRETERS) || name.server_has_any(&["python", "ipython", "jupyter", "notebook", "interpreter"]))
+        && !name.has_any(&["file", "review", "search"])
     {
         if let Some((code, path)) = string_arg(args, CODE_KEYS) {
             let language = args.get("language").and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
@@ -516,6 +530,14 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
                     || interpreter.is_some_and(|i| i.contains("powershell") || i.contains("pwsh"));
                 let command =
                     if powershell { Cow::Owned(format!("pwsh -Command {}", shell_quote(&command))) } else { command };
+                // Text for the command's standard input (`{cmd: "bash", stdin: "rm -rf …"}`) is
+                // fed to it as a here-document.
+                let command = match string_arg(args, &["stdin", "input_text", "stdin_text"]) {
+                    Some((input, _)) => {
+                        Cow::Owned(format!("{command} <<'GUARDRAILS_STDIN'\n{input}\nGUARDRAILS_STDIN\n"))
+                    }
+                    None => command,
+                };
                 out.push(Carried::Shell { command, path });
                 return out;
             }
@@ -1255,12 +1277,17 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
         "deprovision",
         "teardown",
     ]);
+    // `delete_many`, `deleteMany`, and search engines' `delete_by_query`.
     let bulk = name.has_any(&["many", "all", "bulk", "batch"])
         || name.leaf.contains("deletemany")
-        || name.leaf.contains("updatemany");
+        || name.leaf.contains("updatemany")
+        || (name.has("by") && name.has("query"));
     let target = target_of(args);
     if bulk && name.has_any(&["update", "delete", "remove", "replace"]) {
-        let filter = ["filter", "query", "where", "selector", "match"].iter().find_map(|k| args.get(*k));
+        // The filter, also inside a request body (`{body: {query: …}}`).
+        let filter = ["filter", "query", "where", "selector", "match"]
+            .iter()
+            .find_map(|k| args.get(*k).or_else(|| args.get("body").and_then(|b| b.get(*k))));
         if selects_everything(filter, 0) {
             let (intent, verb) = if name.has("update") || name.has("replace") {
                 (Intent::DataBulkUpdate, "updates")
@@ -1268,6 +1295,48 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
                 (Intent::DataBulkDelete, "deletes")
             };
             push(intent, Severity::High, "table", target, format!("`{tool}` with no filter {verb} every record"));
+        }
+        return;
+    }
+    // Branch protection removed (`delete_branch_protection`) or loosened to allow force pushes or
+    // deletion (`update_branch_protection {allow_force_pushes: true}`).
+    if name.has("protection") {
+        let loosened =
+            ["allow_force_pushes", "allow_deletions", "allowForcePushes", "allowDeletions"].iter().any(|k| {
+                args.get(*k).is_some_and(|v| {
+                    v.as_bool() == Some(true) || v.get("enabled").and_then(Value::as_bool) == Some(true)
+                })
+            });
+        if destroys || loosened {
+            let branch = branch_arg(args).unwrap_or("");
+            push(
+                Intent::VcsHistoryRewrite,
+                Severity::High,
+                "location",
+                branch,
+                format!("`{tool}` lets the branch `{branch}` be force-pushed or deleted"),
+            );
+        }
+        return;
+    }
+    // MongoDB `$out` replaces the named collection with the pipeline's result: aimed at the
+    // collection being read, the pipeline rewrites it (and a filter that matches nothing empties it).
+    if name.has("aggregate") {
+        let collection =
+            ["collection", "coll", "collectionName"].iter().find_map(|k| args.get(*k).and_then(Value::as_str));
+        let out =
+            args.get("pipeline").and_then(Value::as_array).and_then(|p| p.last()).and_then(|stage| stage.get("$out"));
+        let out_name = out.and_then(|o| o.as_str().or_else(|| o.get("coll").and_then(Value::as_str)));
+        if let (Some(c), Some(o)) = (collection, out_name) {
+            if c == o {
+                push(
+                    Intent::DataOverwrite,
+                    Severity::High,
+                    "table",
+                    c,
+                    format!("`$out` replaces the collection `{c}` it reads with the pipeline's result"),
+                );
+            }
         }
         return;
     }
@@ -1526,6 +1595,17 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
         _ => false,
     };
     match key {
+        // Search-engine queries: `match_all`, a `bool` with nothing it must match, `exists`.
+        "match_all" => v.is_object(),
+        "bool" => v.as_object().is_some_and(|b| {
+            ["must", "filter", "should"].iter().all(|k| {
+                b.get(*k).is_none_or(|c| {
+                    c.as_array().is_some_and(Vec::is_empty) || c.as_object().is_some_and(|o| o.is_empty())
+                })
+            })
+        }),
+        "exists" => v.get("field").is_some(),
+        "query" => selects_everything(Some(v), depth),
         "$and" => v.as_array().is_some_and(|a| a.iter().all(|c| selects_everything(Some(c), depth))),
         "$or" => v.as_array().is_some_and(|a| a.iter().any(|c| selects_everything(Some(c), depth))),
         "$where" | "$expr" => truthy(v),

@@ -41,6 +41,7 @@ pub(crate) const NAMED: Detector = Detector {
         Intent::SchemaDrop,
         Intent::DataBulkDelete,
         Intent::DataBulkUpdate,
+        Intent::DataOverwrite,
         Intent::VcsHistoryRewrite,
         Intent::PrivilegeEscalate,
         Intent::CredentialRead,

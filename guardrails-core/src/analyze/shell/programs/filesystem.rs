@@ -45,7 +45,7 @@ use super::super::{Flow, Invocation, ShellState};
 pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/recursive_delete",
     intents: &[Intent::FsDeleteRecursive, Intent::DataOverwrite],
-    triggers: &["rm", "unlink", "rmdir", "find", "mv", "truncate", "rsync"],
+    triggers: &["rm", "unlink", "rmdir", "find", "mv", "truncate", "rsync", "userdel", "deluser"],
 };
 
 pub(crate) const DEVICE_DETECTOR: Detector = Detector {

@@ -199,7 +199,8 @@ fn push(st: &ShellState<'_>, rest: &[&str], facts: &mut Facts, rewrite: impl Fn(
         r.rsplit(':').next().unwrap_or(r).trim_start_matches("refs/heads/").to_owned()
     };
     let branches: Vec<String> = refspecs.iter().map(|r| dest(r)).filter(|b| !b.is_empty()).collect();
-    let protected = |b: &str| st.policy.protected_branches.iter().any(|g| g.matches(b));
+    // `+refs/heads/*:refs/heads/*` reaches every branch, the protected ones among them.
+    let protected = |b: &str| b.contains('*') || st.policy.protected_branches.iter().any(|g| g.matches(b));
     let any_protected = branches.is_empty() || branches.iter().any(|b| protected(b));
     let named = if branches.is_empty() { "the current branch".to_owned() } else { branches.join(", ") };
     let first = branches.first().map(String::as_str).unwrap_or("");
@@ -225,9 +226,11 @@ fn push(st: &ShellState<'_>, rest: &[&str], facts: &mut Facts, rewrite: impl Fn(
             ),
         );
     } else if lease && any_protected {
+        // The lease only refuses to overwrite commits this clone has not seen; what it pushes
+        // still replaces the shared branch's history.
         rewrite(
             facts,
-            Severity::Medium,
+            Severity::High,
             first,
             format!("`--force-with-lease` still rewrites the history of the shared branch {named}"),
         );

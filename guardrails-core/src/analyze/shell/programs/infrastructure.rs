@@ -243,6 +243,16 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                     "",
                     format!("`{name} apply -destroy` deletes every managed resource"),
                 ),
+                // A saved plan applies without asking; one saved by `plan -destroy` (and named
+                // for it) deletes what it lists.
+                Some("apply") if ops.get(1).is_some_and(|p| p.to_ascii_lowercase().contains("destroy")) => fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::Critical,
+                    "stack",
+                    "",
+                    format!("`{name} apply {}` applies a saved destroy plan without asking", ops[1]),
+                ),
                 Some("apply") if auto => fact(
                     facts,
                     Intent::InfraDestroy,

@@ -130,6 +130,31 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
     // No script file among the operands: the program reads its code from standard input.
     let reads_stdin = inv.args.iter().skip(1).all(|a| a.value.starts_with('-') && a.value != "-m")
         || inv.args.iter().skip(1).any(|a| a.value == "-" || a.value == "/dev/stdin");
+    // IPython and Jupyter run `!command` lines and `%%bash` / `%%sh` cells in the shell.
+    if name.starts_with("python") {
+        if let Some(code) = code.as_deref().or(match &inv.stdin {
+            Flow::Text(t) => Some(t.as_str()),
+            _ => None,
+        }) {
+            let shell_cell = code.trim_start().starts_with("%%bash")
+                || code.trim_start().starts_with("%%sh")
+                || code.trim_start().starts_with("%%script bash")
+                || code.trim_start().starts_with("%%script sh");
+            let lines: Vec<&str> = if shell_cell {
+                code.trim_start().lines().skip(1).collect()
+            } else {
+                code.lines()
+                    .filter_map(|l| {
+                        let l = l.trim_start();
+                        l.strip_prefix('!').or_else(|| l.strip_prefix("%sx ")).or_else(|| l.strip_prefix("%system "))
+                    })
+                    .collect()
+            };
+            if !lines.is_empty() {
+                nested(&lines.join("\n"), inv.report, st, facts);
+            }
+        }
+    }
     match code {
         Some(code) => scan(inv, &code, st, facts),
         None if reads_stdin => match inv.stdin.clone() {

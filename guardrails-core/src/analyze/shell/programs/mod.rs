@@ -87,6 +87,18 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         "base64" => decode_base64(&inv),
         // `sed -i` edits a file in place: a write.
         "sed" if inv.args.iter().any(|a| a.value.starts_with("-i")) => system::check(&inv, name, st, facts),
+        // Filters whose result on literal text is known: `rev` reverses each line, `tr` maps or
+        // deletes characters (`echo 'gol/rav/ fr- mr' | rev | bash`, `tr 'a-z' 'n-za-m'`).
+        "rev" if inv.args.len() == 1 => match &inv.stdin {
+            Flow::Text(t) => {
+                Flow::Text(t.lines().map(|l| l.chars().rev().collect::<String>()).collect::<Vec<_>>().join("\n"))
+            }
+            other => other.clone(),
+        },
+        "tr" if matches!(inv.stdin, Flow::Text(_)) => match (&inv.stdin, translate_chars(&inv.values()[1..])) {
+            (Flow::Text(t), Some(map)) => Flow::Text(map(t)),
+            _ => Flow::Unknown,
+        },
         // Filters that transform what flows through: the result is no longer the literal text.
         "tr" | "rev" | "xxd" | "sed" | "awk" | "perl" if matches!(inv.stdin, Flow::Text(_)) && inv.args.len() > 1 => {
             let _ = credentials::readers(&inv, name, facts);
@@ -107,6 +119,46 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             credentials::environment(&inv, name, facts)
         }
         _ => system::check(&inv, name, st, facts),
+    }
+}
+
+/// What `tr SET1 SET2` or `tr -d SET` does to a text, for plain sets: characters and ranges
+/// (`a-z`), no classes or options besides `-d`. `None` for anything else.
+#[expect(clippy::type_complexity, reason = "a closure built from the arguments")]
+fn translate_chars(args: &[&str]) -> Option<Box<dyn Fn(&str) -> String>> {
+    fn expand(set: &str) -> Option<Vec<char>> {
+        if set.contains("[:") || set.contains('\\') {
+            return None;
+        }
+        let chars: Vec<char> = set.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if i + 2 < chars.len() && chars[i + 1] == '-' && chars[i] <= chars[i + 2] {
+                out.extend(chars[i]..=chars[i + 2]);
+                i += 3;
+            } else {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+        (out.len() <= 4096).then_some(out)
+    }
+    match args {
+        ["-d", set] => {
+            let set = expand(set)?;
+            Some(Box::new(move |t: &str| t.chars().filter(|c| !set.contains(c)).collect()))
+        }
+        [from, to] if !from.starts_with('-') => {
+            let (from, to) = (expand(from)?, expand(to)?);
+            let last = *to.last()?;
+            Some(Box::new(move |t: &str| {
+                t.chars()
+                    .map(|c| from.iter().position(|f| *f == c).map_or(c, |k| to.get(k).copied().unwrap_or(last)))
+                    .collect()
+            }))
+        }
+        _ => None,
     }
 }
 
@@ -304,6 +356,8 @@ const NO_TRIGGER_NEEDED: &[&str] = &[
     "flush",
     "ruleset",
     "reset",
+    "-a",
+    "--all",
 ];
 
 #[cfg(test)]

@@ -118,7 +118,36 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             }
             Flow::Unknown
         }
-        "scp" | "rsync" | "sftp" => {
+        // `sftp host` runs the batch commands it reads (`-b file`, `-b -` or standard input):
+        // each `put` uploads a local file.
+        "sftp" => {
+            let with_value = ["-b", "-P", "-i", "-o", "-F", "-c", "-D", "-l", "-R", "-s", "-S", "-B", "-J", "-X"];
+            let mut host = None;
+            let mut i = 1;
+            while let Some(a) = inv.args.get(i) {
+                if with_value.contains(&a.value.as_str()) {
+                    i += 2;
+                    continue;
+                }
+                if !a.value.starts_with('-') {
+                    host = Some(host_of(a.value.split(':').next().unwrap_or(&a.value)));
+                    break;
+                }
+                i += 1;
+            }
+            let batch_from_stdin = inv.args.windows(2).any(|w| w[0].value == "-b" && w[1].value == "-")
+                || !inv.args.iter().any(|a| a.value == "-b");
+            if let (Some(host), true, Flow::Text(batch)) = (host, batch_from_stdin, &inv.stdin) {
+                for line in batch.lines() {
+                    let mut words = line.split_whitespace();
+                    if let (Some("put" | "mput" | "reput"), Some(local)) = (words.next(), words.next()) {
+                        send(inv, &host, &host, flow_of_path(local), st.policy, facts);
+                    }
+                }
+            }
+            Flow::Unknown
+        }
+        "scp" | "rsync" => {
             let ops: Vec<&str> =
                 inv.args.iter().skip(1).map(|a| a.value.as_str()).filter(|a| !a.starts_with('-')).collect();
             if let Some((dest, sources)) = ops.split_last() {

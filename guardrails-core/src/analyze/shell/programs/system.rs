@@ -73,6 +73,8 @@ pub(crate) const DETECTOR: Detector = Detector {
         "crontab",
         "sysrq-trigger",
         "power",
+        "umount",
+        "swapoff",
     ],
 };
 
@@ -80,7 +82,8 @@ pub(crate) const PRIVILEGE_DETECTOR: Detector = Detector {
     id: "shell/privilege_escalation",
     intents: &[Intent::PrivilegeEscalate],
     triggers: &[
-        "sudo", "doas", "su", "usermod", "gpasswd", "tee", "cp", "mv", "install", "sudoers", "passwd", "shadow", "run0",
+        "sudo", "doas", "su", "usermod", "gpasswd", "tee", "cp", "mv", "install", "sudoers", "passwd", "shadow",
+        "run0", "visudo",
     ],
 };
 
@@ -188,6 +191,24 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             match verb {
                 "poweroff" | "reboot" | "halt" | "kexec" | "rescue" | "emergency" => {
                     disrupt(facts, Severity::High, format!("`systemctl {verb}` takes the host down"))
+                }
+                // `systemctl isolate rescue.target` stops every service the target does not need.
+                "isolate"
+                    if [
+                        "rescue",
+                        "emergency",
+                        "poweroff",
+                        "reboot",
+                        "halt",
+                        "shutdown",
+                        "runlevel0",
+                        "runlevel1",
+                        "runlevel6",
+                    ]
+                    .iter()
+                    .any(|t| unit_name.trim_end_matches(".target") == *t) =>
+                {
+                    disrupt(facts, Severity::High, format!("`systemctl isolate {unit}` stops the host's services"))
                 }
                 "stop" | "disable" | "mask" | "kill" => {
                     let critical = CRITICAL_SERVICES.iter().any(|s| {
@@ -317,6 +338,43 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                     format!("`{}` adds a user to an administrative group", v.join(" ")),
                 ));
             }
+        }
+        // `userdel -r` deletes the account's home directory and mail spool with it.
+        "userdel" | "deluser"
+            if rest.iter().any(|a| matches!(*a, "-r" | "--remove" | "--remove-home" | "--remove-all-files")) =>
+        {
+            let user = rest.iter().rev().find(|a| !a.starts_with('-')).copied().unwrap_or("");
+            facts.push(inv.fact(
+                Intent::FsDeleteRecursive,
+                Severity::High,
+                super::filesystem::DETECTOR.id,
+                Some(Target { kind: "file", name: format!("~{user}") }),
+                format!("`{}` deletes the account and its home directory", v.join(" ")),
+            ));
+        }
+        // visudo fed from a pipe runs a non-interactive EDITOR (`EDITOR='tee -a' visudo`): what is
+        // piped in is written into sudoers.
+        "visudo" if !matches!(inv.stdin, Flow::Terminal) => facts.push(inv.fact(
+            Intent::PrivilegeEscalate,
+            Severity::Critical,
+            PRIVILEGE_DETECTOR.id,
+            Some(Target { kind: "file", name: "/etc/sudoers".to_owned() }),
+            "visudo with its input piped in writes sudoers, which decides who is root".to_owned(),
+        )),
+        // Unmounting a live volume (lazily or by force) pulls it from under whatever runs on it.
+        "umount"
+            if rest.iter().any(|a| {
+                a.starts_with('-') && !a.starts_with("--") && (a.contains('l') || a.contains('f'))
+                    || *a == "--lazy"
+                    || *a == "--force"
+                    || *a == "-a"
+                    || *a == "--all"
+            }) =>
+        {
+            disrupt(facts, Severity::High, format!("`{}` detaches a mounted volume from under its users", v.join(" ")))
+        }
+        "swapoff" if rest.iter().any(|a| *a == "-a" || *a == "--all") => {
+            disrupt(facts, Severity::Medium, "`swapoff -a` can exhaust memory on a loaded host".to_owned())
         }
         "tee" => {
             for t in rest.iter().filter(|a| !a.starts_with('-')) {
