@@ -604,19 +604,30 @@ fn admin_flags(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     fn flag(v: &Value, depth: usize) -> Option<String> {
         let m = v.as_object().filter(|_| depth < 8)?;
         m.iter().find_map(|(k, v)| {
-            let key: String = k.chars().filter(|c| *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
-            let admin = matches!(
-                key.as_str(),
-                "admin"
-                    | "isadmin"
-                    | "siteadmin"
-                    | "superuser"
-                    | "issuperuser"
-                    | "isgrafanaadmin"
-                    | "isserveradmin"
-                    | "sysadmin"
-            );
-            if admin && v.as_bool() == Some(true) {
+            // Compared without case, `_` or `-`, in a stack buffer: bodies have many keys.
+            let mut buf = [0u8; 16];
+            let mut n = 0;
+            let admin = v.as_bool() == Some(true)
+                && k.bytes().filter(|b| *b != b'_' && *b != b'-').all(|b| {
+                    let fits = n < buf.len();
+                    if fits {
+                        buf[n] = b.to_ascii_lowercase();
+                        n += 1;
+                    }
+                    fits
+                })
+                && matches!(
+                    &buf[..n],
+                    b"admin"
+                        | b"isadmin"
+                        | b"siteadmin"
+                        | b"superuser"
+                        | b"issuperuser"
+                        | b"isgrafanaadmin"
+                        | b"isserveradmin"
+                        | b"sysadmin"
+                );
+            if admin {
                 Some(k.clone())
             } else {
                 flag(v, depth + 1)
