@@ -51,6 +51,29 @@ pub(crate) struct ShellState<'l> {
     pub(crate) aliases: HashMap<String, String>,
     /// What the commands being analysed print reaches the terminal (not a command substitution).
     pub(crate) prints_to_terminal: bool,
+    /// Files downloaded earlier on the line, and from where (`curl -o /tmp/i.sh URL`).
+    pub(crate) downloads: Vec<(String, String)>,
+}
+
+impl ShellState<'_> {
+    /// Notes that `path` now holds what `url` served.
+    pub(crate) fn downloaded(&mut self, path: &str, url: &str) {
+        if self.downloads.len() < 16 && !path.is_empty() && path != "-" && path != "/dev/null" {
+            self.downloads.push((path.trim_start_matches("./").to_owned(), url.to_owned()));
+        }
+    }
+
+    /// The URL a file run now was downloaded from earlier on the line (`wget -O u.sh URL && sh
+    /// u.sh`, `curl -O URL/i.sh; chmod +x i.sh; ./i.sh`).
+    pub(crate) fn download_run(&self, path: &str) -> Option<&str> {
+        let path = path.trim_start_matches("./");
+        let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+        self.downloads
+            .iter()
+            .rev()
+            .find(|(file, _)| file == path || (!path.contains('/') || !file.contains('/')) && base(file) == base(path))
+            .map(|(_, url)| url.as_str())
+    }
 }
 
 impl<'l> ShellState<'l> {
@@ -66,6 +89,7 @@ impl<'l> ShellState<'l> {
             current_src: None,
             aliases: HashMap::new(),
             prints_to_terminal: true,
+            downloads: Vec::new(),
         }
     }
 }
@@ -257,7 +281,12 @@ fn command(cmd: Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSta
     programs::redirections::check(&inv, st, facts);
     let sockets = programs::redirections::sockets(&inv, st);
     let shell = inv.args.first().is_some_and(|a| SHELLS.contains(&program_name(&a.value)));
+    let redirected_to = stdout_file(inv.redirs, st);
     let out = unwrap::run(inv, st, facts);
+    // `curl URL > /tmp/i.sh`: the file now holds the download.
+    if let (Flow::Remote(url), Some(file)) = (&out, &redirected_to) {
+        st.downloaded(file, url);
+    }
     // `cmd > /dev/tcp/host/port`: the output goes over the network; a shell wired to a socket is
     // a reverse shell.
     for host in sockets {
@@ -276,6 +305,14 @@ fn command(cmd: Command, src: &str, report: Span, stdin: Flow, st: &mut ShellSta
         }
     }
     out
+}
+
+/// The file a command's standard output is written to (`> file`), when known.
+fn stdout_file(redirs: &[Redir], st: &ShellState<'_>) -> Option<String> {
+    let r =
+        redirs.iter().rev().find(|r| matches!(r.kind, RedirKind::Out | RedirKind::Append) && r.fd.unwrap_or(1) == 1)?;
+    let arg = parse::resolve(r.target.as_ref()?, &st.vars);
+    (!arg.dynamic).then_some(arg.value)
 }
 
 /// Shells, whose input is code.

@@ -19,6 +19,13 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
         dynamic_name(&inv, st, facts);
         return Flow::Unknown;
     }
+    // `./install.sh` after `curl -o install.sh URL`: the program is the download.
+    if first.value.contains('/') {
+        if let Some(url) = st.download_run(&first.value).map(str::to_owned) {
+            remote_code(&inv, &url, facts);
+            return Flow::Unknown;
+        }
+    }
     let name = program_name(&first.value).to_owned();
     // An alias defined earlier on the line runs its value (unless the word was quoted or escaped).
     if let Some(value) = st.aliases.get(&first.value).cloned() {
@@ -383,6 +390,11 @@ fn shell(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
             break;
         }
         if !v.starts_with('-') && !v.starts_with('+') {
+            // `wget -O u.sh URL && sh u.sh`: the script is the download.
+            if let Some(url) = st.download_run(v).map(str::to_owned) {
+                remote_code(&inv, &url, facts);
+                return Flow::Unknown;
+            }
             // `bash script.sh`: a file the engine cannot read. `bash <(curl …)` is remote code.
             if let [(_, flow)] = inv.subst_flows.as_slice() {
                 if !inv.args[i].proc_substs.is_empty() {
@@ -477,6 +489,8 @@ fn source(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> F
             script_flow(inv, flow.unwrap_or(Flow::Unknown), st, facts);
         } else if arg.value == "/dev/stdin" || arg.value == "-" {
             script_flow(inv, inv.stdin.clone(), st, facts);
+        } else if let Some(url) = st.download_run(&arg.value).map(str::to_owned) {
+            remote_code(inv, &url, facts);
         }
     }
     Flow::Unknown

@@ -57,7 +57,7 @@ pub(crate) const DEVICE_DETECTOR: Detector = Detector {
 pub(crate) const PERMISSIONS_DETECTOR: Detector = Detector {
     id: "shell/permission_change",
     intents: &[Intent::FsPermissions, Intent::PrivilegeEscalate],
-    triggers: &["chmod", "chown", "chgrp"],
+    triggers: &["chmod", "chown", "chgrp", "setfacl", "install"],
 };
 
 /// Top-level directories of the operating system (Linux and macOS).
@@ -567,6 +567,58 @@ pub(crate) fn is_block_device(path: &str) -> bool {
 
 /// `chmod`, `chown`, `chgrp`.
 pub(crate) fn permissions(inv: &Invocation<'_>, name: &str, facts: &mut Facts) {
+    // `setfacl -m u:svc:rw /etc/shadow`: an ACL entry opens an account file as chmod would;
+    // `install -m 4755 /bin/bash /tmp/.sh`: a setuid copy.
+    if name == "setfacl" {
+        let grants = inv.args.iter().any(|a| {
+            matches!(a.value.as_str(), "-m" | "-M" | "--modify" | "--set")
+                || a.value.starts_with("--modify=")
+                || a.value.starts_with("--set=")
+        });
+        let writes =
+            inv.args.iter().any(|a| a.value.contains(":rw") || a.value.contains(":w") || a.value.ends_with("rwx"));
+        for t in
+            inv.args.iter().skip(1).filter(|t| t.value.starts_with('/') && super::system::is_account_file(&t.value))
+        {
+            if grants {
+                facts.push(inv.fact(
+                    Intent::PrivilegeEscalate,
+                    Severity::Critical,
+                    PERMISSIONS_DETECTOR.id,
+                    Some(Target { kind: "file", name: t.value.clone() }),
+                    format!(
+                        "`setfacl` gives another account {} `{}`",
+                        if writes { "write access to" } else { "access to" },
+                        t.value
+                    ),
+                ));
+            }
+        }
+        return;
+    }
+    if name == "install" {
+        let mode = inv
+            .args
+            .windows(2)
+            .find(|w| w[0].value == "-m" || w[0].value == "--mode")
+            .map(|w| w[1].value.as_str())
+            .or_else(|| {
+                inv.args.iter().find_map(|a| {
+                    a.value.strip_prefix("--mode=").or_else(|| a.value.strip_prefix("-m").filter(|m| !m.is_empty()))
+                })
+            });
+        if let Some(mode) = mode.filter(|m| is_setuid(m)) {
+            let target = inv.args.last().map(|a| a.value.clone()).unwrap_or_default();
+            facts.push(inv.fact(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                PERMISSIONS_DETECTOR.id,
+                Some(Target { kind: "file", name: target.clone() }),
+                format!("`install -m {mode}` creates `{target}` running with its owner's privileges (setuid/setgid)"),
+            ));
+        }
+        return;
+    }
     let recursive = inv.args.iter().skip(1).any(|a| {
         a.value == "-R"
             || a.value == "--recursive"

@@ -130,6 +130,17 @@ pub(crate) fn check(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut F
             Some("drop") => discard(facts, Severity::Medium, "`git stash drop` deletes a stash".to_owned()),
             _ => {}
         },
+        // `git credential fill` prints the stored password or token for the host it is asked about.
+        "credential" if rest.first() == Some(&"fill") => {
+            facts.push(inv.fact(
+                Intent::CredentialRead,
+                Severity::High,
+                super::credentials::DETECTOR.id,
+                Some(Target { kind: "file", name: "git credential helper".to_owned() }),
+                "`git credential fill` prints a stored password or token".to_owned(),
+            ));
+            return Flow::Secret("a stored git credential".to_owned());
+        }
         "push" => {
             pushed_outside(inv, st, &rest, facts);
             push(st, &rest, facts, rewrite)

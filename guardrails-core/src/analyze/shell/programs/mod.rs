@@ -55,14 +55,23 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             filesystem::device(&inv, "mkfs", facts);
             Flow::Unknown
         }
-        "chmod" | "chown" | "chgrp" => {
+        "chmod" | "chown" | "chgrp" | "setfacl" => {
             filesystem::permissions(&inv, name, facts);
             Flow::Unknown
+        }
+        "install"
+            if inv.args.iter().any(|a| {
+                a.value == "-m" || a.value.starts_with("--mode") || (a.value.starts_with("-m") && a.value.len() > 2)
+            }) =>
+        {
+            filesystem::permissions(&inv, name, facts);
+            credentials::readers(&inv, name, facts)
         }
         "git" => git::check(&inv, st, facts),
         n if n.starts_with("git-") => git::check(&inv, st, facts),
         "kubectl" | "oc" | "helm" | "terraform" | "tofu" | "terragrunt" | "pulumi" | "aws" | "gcloud" | "gsutil"
-        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" | "gh" | "glab" | "vault" => {
+        | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" | "gh" | "glab" | "vault"
+        | "ansible" | "etcdctl" | "kafka-topics" | "kafka-topics.sh" | "cdk" => {
             infrastructure::check(inv, name, st, facts)
         }
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "clickhouse" | "snowsql" | "bq"
@@ -72,8 +81,11 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             filesystem::rsync_delete(&inv, st, facts);
             network::check(&inv, name, st, facts)
         }
-        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "sftp" | "rclone" => {
-            network::check(&inv, name, st, facts)
+        "curl" | "wget" | "nc" | "ncat" | "netcat" | "socat" | "telnet" | "scp" | "sftp" | "rclone" | "croc"
+        | "wormhole" => network::check(&inv, name, st, facts),
+        "pip" | "pip3" | "npm" | "pnpm" | "yarn" | "gem" => {
+            network::package_install(&inv, name, st, facts);
+            Flow::Unknown
         }
         "echo" | "printf" => {
             let text = print_text(&inv.args, name);
@@ -338,8 +350,6 @@ const NO_TRIGGER_NEEDED: &[&str] = &[
     "keychain",
     "gh",
     "rustup",
-    "npm",
-    "pip",
     "uv",
     "poetry",
     "-i",

