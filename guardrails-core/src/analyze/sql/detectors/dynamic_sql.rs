@@ -43,7 +43,16 @@ use super::super::{analyze, analyze_statement, dialect::Syntax, unanalyzable, Sq
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/dynamic_sql",
     intents: &[Intent::ExecDynamic, Intent::ExecRemoteCode],
-    triggers: &["do", "execute", "exec", "prepare", "immediate", "sp_executesql"],
+    triggers: &[
+        "do",
+        "execute",
+        "exec",
+        "prepare",
+        "immediate",
+        "sp_executesql",
+        "sp_msforeachtable",
+        "sp_msforeachdb",
+    ],
 };
 
 /// Handles a dynamic-SQL statement, or records a variable assignment. Returns true when the
@@ -110,6 +119,23 @@ pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts
         }
         let end = arg_end(s, at);
         let value = eval(s, at, end, state);
+        run(s, value, state, facts);
+        return true;
+    }
+    // `EXEC sp_MSforeachtable 'DELETE FROM ?'` (and `sp_MSforeachdb`): the command runs once for
+    // every table (database), `?` standing for its name.
+    if let Some(at) = (i..s.tokens.len().min(i + 6)).find(|&k| {
+        s.tokens[k]
+            .ident(s.src)
+            .is_some_and(|w| w.eq_ignore_ascii_case("sp_MSforeachtable") || w.eq_ignore_ascii_case("sp_MSforeachdb"))
+    }) {
+        let mut at = at + 1;
+        if s.tokens.get(at).is_some_and(|t| t.kind == TokenKind::Variable) && s.is_punct(at + 1, "=") {
+            at += 2;
+        }
+        let end = arg_end(s, at);
+        let mut value = eval(s, at, end, state);
+        value.text = value.text.replace('?', "[every_table]");
         run(s, value, state, facts);
         return true;
     }

@@ -179,6 +179,11 @@ pub(crate) fn has_unexplained_action(stmt: &Stmt<'_>) -> bool {
     if stmt.seq(0, &["LOAD", "DATA"]) {
         return false;
     }
+    // Oracle `FLASHBACK TABLE t TO …` is judged by the overwrite detector; `TO BEFORE DROP`
+    // brings a dropped table back.
+    if stmt.is_kw(0, "FLASHBACK") {
+        return false;
+    }
     stmt.tokens.iter().enumerate().any(|(i, t)| {
         let word = t.text(stmt.src);
         if i == 0 && (word.eq_ignore_ascii_case("EXEC") || word.eq_ignore_ascii_case("EXECUTE")) {

@@ -4,13 +4,14 @@
 //! - `privilege.escalate`: `GRANT ALL`, grants `ON *.*`, `WITH GRANT|ADMIN OPTION`, grants to
 //!   `PUBLIC`, grants of administrative roles (`db_owner`, `sysadmin`, `rds_superuser`,
 //!   `ACCOUNTADMIN`, `pg_execute_server_program`, …) or powers (`SUPER`, `FILE`); roles or users
-//!   created or altered with `SUPERUSER`, `CREATEROLE`, `BYPASSRLS`; `ALTER [SERVER] ROLE admin ADD
+//!   created or altered with `SUPERUSER`, `BYPASSRLS`, `REPLICATION`; `ALTER [SERVER] ROLE admin ADD
 //!   MEMBER`; `sp_addrolemember`/`sp_addsrvrolemember` of an administrative role; `SET ROLE` to an
 //!   administrative role, `SET SESSION AUTHORIZATION`, `EXECUTE AS`; row-level security switched
 //!   off (`DISABLE` / `NO FORCE ROW LEVEL SECURITY`) or opened to all (`CREATE POLICY … TO PUBLIC
 //!   USING (true)`).
 //! - `privilege.grant`: any other `GRANT` (also in `ALTER DEFAULT PRIVILEGES`), new logins
-//!   (`CREATE USER|ROLE|LOGIN`), password changes, `SET ROLE` to another role.
+//!   (`CREATE USER|ROLE|LOGIN`), `CREATEROLE` / `CREATEDB`, password changes, `SET ROLE` to another
+//!   role.
 //!
 //! ## Why it matters
 //! Privileges outlive the session that granted them; an agent that can raise its own rights has
@@ -96,7 +97,11 @@ const ADMIN: &[&str] = &[
 ];
 
 /// Role options that amount to superuser.
-const POWERFUL_OPTIONS: &[&str] = &["SUPERUSER", "CREATEROLE", "BYPASSRLS", "REPLICATION", "CREATEUSER"];
+const POWERFUL_OPTIONS: &[&str] = &["SUPERUSER", "BYPASSRLS", "REPLICATION"];
+
+/// Role options that hand out administration of other roles or databases, short of superuser: a
+/// grant an approval can release.
+const ADMINISTRATIVE_OPTIONS: &[&str] = &["CREATEROLE", "CREATEUSER", "CREATEDB"];
 
 fn is_admin(name: &str) -> bool {
     let bare = name.trim_matches(|c| c == '\'' || c == '"' || c == '`' || c == '[' || c == ']');
@@ -232,6 +237,14 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 facts,
                 Intent::PrivilegeEscalate,
                 Severity::Critical,
+                name.clone(),
+                format!("gives `{name}` the {option} attribute"),
+            );
+        } else if let Some(option) = ADMINISTRATIVE_OPTIONS.iter().find(|o| stmt.any_kw(o)) {
+            fact(
+                facts,
+                Intent::PrivilegeGrant,
+                Severity::High,
                 name.clone(),
                 format!("gives `{name}` the {option} attribute"),
             );

@@ -35,7 +35,7 @@ use super::super::Stmt;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/table_overwrite",
     intents: &[Intent::DataOverwrite],
-    triggers: &["overwrite", "replace", "merge"],
+    triggers: &["overwrite", "replace", "merge", "flashback"],
 };
 
 /// Finds whole-table replacements.
@@ -47,17 +47,38 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
                 i += 1;
             }
         }
-        stmt.name_at(i).0
+        stmt.name_at(i)
     };
     let directory = |i: usize| stmt.is_kw(i + 2, "DIRECTORY") || stmt.seq(i + 2, &["LOCAL", "DIRECTORY"]);
-    if let Some(i) = (0..stmt.tokens.len()).find(|&i| stmt.seq(i, &["INSERT", "OVERWRITE"]) && !directory(i)) {
-        let name = target(i + 2);
+    // `INSERT OVERWRITE TABLE t PARTITION (dt = '2024-06-30')`: one named partition is rebuilt
+    // (the idempotent daily load); a partition list with a dynamic column still reaches many.
+    let one_partition = |at: usize| {
+        stmt.is_kw(at, "PARTITION") && stmt.is_punct(at + 1, "(") && {
+            let close = (at + 2..stmt.tokens.len()).find(|&k| stmt.is_punct(k, ")")).unwrap_or(stmt.tokens.len());
+            let assigned = (at + 2..close).filter(|&k| stmt.is_punct(k, "=")).count();
+            let columns = 1 + (at + 2..close).filter(|&k| stmt.is_punct(k, ",")).count();
+            assigned == columns
+        }
+    };
+    let overwrite = (0..stmt.tokens.len()).find(|&i| stmt.seq(i, &["INSERT", "OVERWRITE"]) && !directory(i));
+    if let Some((name, _)) = overwrite.map(|i| target(i + 2)).filter(|(_, after)| !one_partition(*after)) {
         facts.push(stmt.fact(
             Intent::DataOverwrite,
             Severity::High,
             DETECTOR.id,
             Some(Target { kind: "table", name: name.clone() }),
             format!("INSERT OVERWRITE replaces every row of `{name}`"),
+        ));
+    }
+    // Oracle `FLASHBACK TABLE t TO TIMESTAMP|SCN …`: every change since then is undone.
+    if stmt.seq(0, &["FLASHBACK", "TABLE"]) && stmt.any_kw("TO") && !stmt.any_kw("BEFORE") {
+        let name = stmt.name_at(2).0;
+        facts.push(stmt.fact(
+            Intent::DataOverwrite,
+            Severity::High,
+            DETECTOR.id,
+            Some(Target { kind: "table", name: name.clone() }),
+            format!("FLASHBACK TABLE rewinds `{name}`, discarding every change made since"),
         ));
     }
     if stmt.seq(0, &["CREATE", "OR", "REPLACE"]) {
@@ -93,7 +114,7 @@ pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
             }
         }
         if deletes {
-            let name = target(1);
+            let name = target(1).0;
             facts.push(stmt.fact(
                 Intent::DataOverwrite,
                 Severity::High,

@@ -633,6 +633,15 @@ fn compare(left: &Expr, op: &BinaryOperator, right: &Expr) -> Truth {
         _ if matches!(op, BinaryOperator::Lt | BinaryOperator::LtEq) && written_at(left) && in_future(right) => {
             return Truth::True;
         }
+        // `issued_at < '9999-12-31'`, `created > '1900-01-01'`: a date bound no row's date reaches.
+        (None, Some(Const::Str(d))) if is_column(left) && date_year(&d).is_some_and(|y| y >= 2100 || y <= 1900) => {
+            let year = date_year(&d).unwrap_or(2000);
+            return match op {
+                BinaryOperator::Lt | BinaryOperator::LtEq if year >= 2100 => Truth::True,
+                BinaryOperator::Gt | BinaryOperator::GtEq if year <= 1900 => Truth::True,
+                _ => Truth::Unknown,
+            };
+        }
         // `id > 0`, `id >= 0`: every row of a table with a serial key.
         (None, Some(Const::Num(n))) if is_key_column(left) && n <= 0.0 => {
             return match op {
@@ -689,6 +698,13 @@ fn written_at(e: &Expr) -> bool {
     ]
     .iter()
     .any(|w| name.starts_with(w))
+}
+
+/// The year of a date or timestamp literal (`'9999-12-31'`, `'1900-01-01 00:00:00'`).
+fn date_year(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    let shaped = b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && b[..4].iter().all(u8::is_ascii_digit);
+    shaped.then(|| s[..4].parse().ok()).flatten()
 }
 
 /// The current time plus an offset (`now() + interval '100 years'`, `CURRENT_DATE + 30`).
