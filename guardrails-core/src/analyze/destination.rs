@@ -330,7 +330,14 @@ pub(crate) fn classify(host: &str, url: &str, policy: &Destinations) -> HostClas
     }
     if matches!(
         host,
-        "metadata.google.internal" | "metadata" | "metadata.azure.com" | "instance-data" | "instance-data.ec2.internal"
+        "metadata.google.internal"
+            | "metadata"
+            | "metadata.azure.com"
+            | "instance-data"
+            | "instance-data.ec2.internal"
+            | "metadata.tencentyun.com"
+            | "metadata.platformequinix.com"
+            | "metadata.packet.net"
     ) {
         return HostClass::Metadata;
     }

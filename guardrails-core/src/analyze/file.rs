@@ -243,6 +243,10 @@ fn executed_content(path: &str, content: &str) -> Option<String> {
             .collect();
         return (!commands.is_empty()).then(|| commands.join("\n"));
     }
+    // CI definitions run their steps on the CI runners, with the repository's secrets.
+    if let Some(commands) = ci_commands(&lower, content) {
+        return Some(commands);
+    }
     // Git runs its hooks on commits, checkouts and merges.
     if lower.contains(".git/hooks/") && !lower.ends_with(".sample") {
         return Some(content.to_owned());
@@ -273,6 +277,40 @@ fn executed_content(path: &str, content: &str) -> Option<String> {
         return (!commands.is_empty()).then(|| commands.join("\n"));
     }
     None
+}
+
+/// The shell steps of a CI definition (`.github/workflows/*.yml` `run:`, `.gitlab-ci.yml`
+/// `script:`, `before_script:`, `after_script:`), one per line. `path` is lower-cased.
+pub(crate) fn ci_commands(path: &str, content: &str) -> Option<String> {
+    let workflow = (path.contains(".github/workflows/") || path.contains(".gitea/workflows/"))
+        && (path.ends_with(".yml") || path.ends_with(".yaml"));
+    let gitlab = path.ends_with(".gitlab-ci.yml") || path.ends_with(".gitlab-ci.yaml");
+    if !(workflow || gitlab) || content.len() > 256 * 1024 {
+        return None;
+    }
+    fn walk(v: &serde_yaml_ng::Value, depth: usize, out: &mut Vec<String>) {
+        use serde_yaml_ng::Value as Y;
+        match v {
+            Y::Mapping(m) if depth < 16 => {
+                for (k, v) in m {
+                    let key = k.as_str().unwrap_or("");
+                    match (key, v) {
+                        ("run" | "script" | "before_script" | "after_script", Y::String(s)) => out.push(s.clone()),
+                        ("script" | "before_script" | "after_script", Y::Sequence(items)) => {
+                            out.extend(items.iter().filter_map(Y::as_str).map(str::to_owned))
+                        }
+                        _ => walk(v, depth + 1, out),
+                    }
+                }
+            }
+            Y::Sequence(items) if depth < 16 => items.iter().for_each(|i| walk(i, depth + 1, out)),
+            _ => {}
+        }
+    }
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(content).ok()?;
+    let mut out = Vec::new();
+    walk(&value, 0, &mut out);
+    (!out.is_empty()).then(|| out.join("\n"))
 }
 
 fn is_cron_variable(line: &str) -> bool {

@@ -734,6 +734,57 @@ fn control_planes(method: &str, url: &Url, segs: &[&str], body: Option<&Value>, 
                 );
             }
         }
+        // Spring Boot's actuator stops the application.
+        [.., "actuator", "shutdown"] if method == "POST" => {
+            emit(
+                Intent::SystemDisrupt,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("server", ""),
+                "the actuator `shutdown` endpoint stops the application".to_owned(),
+            );
+        }
+        // Message queues' purge endpoints (RabbitMQ `DELETE /api/queues/{vhost}/{queue}/contents`).
+        [.., "queues", _, _, "contents" | "messages" | "purge"]
+            if method == "DELETE" || segs.last() == Some(&"purge") =>
+        {
+            let queue = segs[segs.len() - 2];
+            emit(
+                Intent::DataBulkDelete,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", queue),
+                format!("purges every message of the queue `{queue}`"),
+            );
+        }
+        // etcd's gateway: `range_end` `\0` (`AA==`) with any key deletes every key from it on.
+        [.., "kv", "deleterange"] => {
+            let range_end = body.and_then(|b| b.get("range_end")).and_then(Value::as_str);
+            if range_end == Some("AA==") {
+                emit(
+                    Intent::InfraDestroy,
+                    Severity::Critical,
+                    DESTRUCTIVE.id,
+                    target("cluster", ""),
+                    "deletes every key in etcd (`range_end` `\\0`)".to_owned(),
+                );
+            }
+        }
+        // Directory APIs that promote an account (Google Workspace `users/{id}/makeAdmin`).
+        [.., last]
+            if matches!(
+                last.to_ascii_lowercase().as_str(),
+                "makeadmin" | "make_admin" | "promotetoadmin" | "grantadmin"
+            ) =>
+        {
+            emit(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                PRIVILEGE.id,
+                target("role", "admin"),
+                format!("`{last}` makes the account an administrator"),
+            );
+        }
         ["v1", "sys", "seal"] => {
             emit(
                 Intent::SystemDisrupt,
@@ -835,7 +886,30 @@ fn kubernetes_resource<'a>(segs: &[&'a str]) -> Option<K8s<'a>> {
 
 /// Bulk endpoints: `POST /members/bulk-delete`, `POST /idx/_delete_by_query`.
 fn bulk_endpoint(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
-    let Some(word) = segs.iter().rev().take(2).find(|s| is_bulk_delete_word(s)).copied() else {
+    // `POST /v1/consignments/batch {"action": "delete", …}`: a batch endpoint told to delete.
+    let batch_delete = matches!(segs.last(), Some(&("batch" | "bulk" | "_bulk" | "batches")))
+        && body.is_some_and(|b| {
+            ["action", "op", "operation", "method", "type"]
+                .iter()
+                .any(|k| b.get(*k).and_then(Value::as_str).is_some_and(|a| a.eq_ignore_ascii_case("delete")))
+        });
+    let word = segs.iter().rev().take(2).find(|s| is_bulk_delete_word(s)).copied().or(batch_delete.then_some("batch"));
+    // Solr `update` with `<delete><query>*:*</query></delete>` (or its JSON form) empties the core.
+    if segs.last() == Some(&"update") && segs.contains(&"solr") {
+        let text = body.map(|b| b.to_string()).unwrap_or_default();
+        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.contains("<query>*:*</query>") || compact.contains("\"query\":\"*:*\"") {
+            emit(
+                Intent::DataBulkDelete,
+                Severity::Critical,
+                DESTRUCTIVE.id,
+                target("location", format!("/{}", segs.join("/"))),
+                "a Solr delete by the query `*:*` deletes every document".to_owned(),
+            );
+            return;
+        }
+    }
+    let Some(word) = word else {
         if segs.last() == Some(&"_update_by_query") && !body.is_some_and(has_query) {
             emit(
                 Intent::DataBulkUpdate,
@@ -883,6 +957,8 @@ fn selects_everything(v: &Value) -> bool {
                         Value::String(s) => matches!(s.to_ascii_lowercase().as_str(), "all" | "*" | "everything" | ""),
                         Value::Bool(b) => *b && k == "all",
                         Value::Object(o) => o.is_empty() || selects_everything(v),
+                        // `"ids": ["*"]`
+                        Value::Array(items) => items.iter().any(|i| matches!(i.as_str(), Some("*" | "all" | "%"))),
                         _ => false,
                     })
         }),
@@ -1349,6 +1425,65 @@ pub(crate) fn script_console(url: &Url, body: Option<&Value>) -> Option<String> 
     }
     let code = body?.get("script")?.as_str()?;
     Some(format!("groovy -e {}", shell_quote(code)))
+}
+
+/// Command lines a request hands a control plane to run (a Rundeck `exec`, a Consul check's
+/// `Args`, an SSM document's `commands`): string fields named for commands whose value reads as
+/// a command line, and argument vectors, each as one command line. At most 8.
+pub(crate) fn body_commands(body: Option<&Value>) -> Vec<String> {
+    fn walk(v: &Value, depth: usize, out: &mut Vec<String>) {
+        let Some(m) = v.as_object().filter(|_| depth < 6 && out.len() < 8) else {
+            if let Some(items) = v.as_array().filter(|_| depth < 6) {
+                for item in items {
+                    walk(item, depth + 1, out);
+                }
+            }
+            return;
+        };
+        for (k, v) in m {
+            let key = k.to_ascii_lowercase();
+            let commandish = matches!(
+                key.as_str(),
+                "exec"
+                    | "command"
+                    | "commands"
+                    | "cmd"
+                    | "script"
+                    | "shell"
+                    | "args"
+                    | "argv"
+                    | "run"
+                    | "commandline"
+                    | "inline"
+            );
+            match v {
+                Value::String(text) if commandish && crate::analyze::tool::conventions::starts_with_program(text) => {
+                    out.push(text.clone())
+                }
+                Value::Array(items) if commandish && items.iter().all(Value::is_string) && !items.is_empty() => {
+                    let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                    let program = crate::analyze::shell::program_name(words[0]);
+                    if crate::analyze::tool::conventions::is_program(program) && !words[0].contains(' ') {
+                        out.push(words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" "));
+                    } else {
+                        out.extend(
+                            words
+                                .iter()
+                                .filter(|w| crate::analyze::tool::conventions::starts_with_program(w))
+                                .map(|w| (*w).to_owned()),
+                        );
+                    }
+                }
+                other => walk(other, depth + 1, out),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(b) = body {
+        walk(b, 0, &mut out);
+    }
+    out.truncate(8);
+    out
 }
 
 pub(crate) fn exec_command(url: &Url, body: Option<&Value>) -> Option<String> {

@@ -226,6 +226,12 @@ pub(crate) fn analyze(request: &Request<'_>, cx: &Analysis<'_>, facts: &mut Fact
     if let Some(command) = api::script_console(&url, body) {
         super::code(super::Code::Shell(&command), Some(&request.at.body), cx, facts);
     }
+    // Writes that hand a control plane a command to run.
+    if matches!(method.as_ref(), "POST" | "PUT" | "PATCH") {
+        for command in api::body_commands(body) {
+            super::code(super::Code::Shell(&command), Some(&request.at.body), cx, facts);
+        }
+    }
 
     // The whole URL (credentials in its userinfo, tokens in its path), the query, the headers and
     // the body: one scan.

@@ -487,6 +487,15 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
             return out;
         }
     }
+    // Browser automation evaluating script in the page: JavaScript, run as `node -e` is.
+    if name.server_has_any(&["playwright", "puppeteer", "browser", "selenium", "chrome", "browserbase", "chromium"])
+        && name.has_any(&["evaluate", "eval", "execute", "script", "run"])
+    {
+        if let Some((code, path)) = string_arg(args, &["script", "expression", "function", "code", "js", "source"]) {
+            out.push(Carried::Shell { command: Cow::Owned(format!("node -e {}", shell_quote(code))), path });
+            return out;
+        }
+    }
     // Code interpreters: `run_python {code}`, `jupyter__execute_cell {code}` run as `python3 -c code`.
     const INTERPRETERS: &[&str] =
         &["python", "py", "ipython", "jupyter", "notebook", "javascript", "js", "node", "ruby", "interpreter", "code"];
@@ -552,9 +561,15 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     }
     // Export tools: a table or database written to a bucket or URL is a dump sent there, judged
     // as `pg_dump -t table | aws s3 cp - s3://…` (or `curl -T -`) is.
-    if name.has_any(&["export", "dump", "backup", "unload", "extract", "replicate", "copy", "sync", "transfer"]) {
+    const EXPORTS: &[&str] =
+        &["export", "dump", "backup", "unload", "extract", "replicate", "copy", "sync", "transfer"];
+    let exporter = name.has_any(EXPORTS) || name.server_words.iter().any(|w| EXPORTS.iter().any(|e| w.starts_with(e)));
+    if exporter {
+        // What is exported: a named table, or what the tool is named for (`invoice_exporter`).
+        let named = if name.server.is_empty() { name.leaf.as_str() } else { name.server.as_str() };
         let source =
-            string_arg(args, &["table", "tables", "table_name", "database", "db", "collection", "dataset", "schema"]);
+            string_arg(args, &["table", "tables", "table_name", "database", "db", "collection", "dataset", "schema"])
+                .or(Some((named, String::new())));
         let target =
             string_arg(args, &["destination", "dest", "to", "target", "uri", "url", "location", "output", "bucket"]);
         if let (Some((source, _)), Some((target, path))) = (source, target) {
@@ -592,6 +607,17 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
     out.extend(file_actions(&name, args).into_iter().map(Carried::File));
     if !out.is_empty() {
         return out;
+    }
+    // A CI definition committed through a code host's file tool runs its steps on the next
+    // trigger: they are judged as the shell will run them.
+    if name.server_has_any(CODE_HOSTS) {
+        if let (Some((path, _)), Some((content, content_path))) =
+            (string_arg(args, PATH_KEYS), string_arg(args, CONTENT_KEYS))
+        {
+            if let Some(commands) = file::ci_commands(&path.to_ascii_lowercase(), content) {
+                out.push(Carried::Shell { command: Cow::Owned(commands), path: content_path });
+            }
+        }
     }
     if let Some(message) = message(&name, args, dest) {
         out.push(message);
@@ -1152,7 +1178,7 @@ pub(crate) fn is_database_tool(tool: &str) -> bool {
 }
 
 /// Programs the shell analyzer has knowledge of.
-fn is_program(word: &str) -> bool {
+pub(crate) fn is_program(word: &str) -> bool {
     static PROGRAMS: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
         crate::analyze::shell::programs::ALL.iter().flat_map(|d| d.triggers.iter().copied()).collect()
     });
@@ -1240,7 +1266,13 @@ fn target_of(args: &Value) -> &str {
 }
 
 /// Tools named for what they destroy or hand out, judged by name and arguments.
-pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::Glob], facts: &mut Facts) {
+pub(crate) fn named_action(
+    tool: &str,
+    args: &Value,
+    protected: &[crate::glob::Glob],
+    dest: &Destinations,
+    facts: &mut Facts,
+) {
     let name = Name::parse(tool);
     let mut push = |intent: Intent, severity: Severity, kind: &'static str, target: &str, message: String| {
         facts.push(Fact {
@@ -1295,6 +1327,81 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
                 (Intent::DataBulkDelete, "deletes")
             };
             push(intent, Severity::High, "table", target, format!("`{tool}` with no filter {verb} every record"));
+        }
+        return;
+    }
+    // `rename_collection {dropTarget: true}`: the collection renamed over replaces the target.
+    if name.has("rename")
+        && ["dropTarget", "drop_target", "dropTargetIfExists"]
+            .iter()
+            .any(|k| args.get(*k).and_then(Value::as_bool) == Some(true))
+    {
+        let to = ["newName", "new_name", "to", "target"]
+            .iter()
+            .find_map(|k| args.get(*k).and_then(Value::as_str))
+            .unwrap_or("");
+        push(
+            Intent::DataOverwrite,
+            Severity::High,
+            "table",
+            to,
+            format!("`{tool}` with dropTarget replaces the collection `{to}` and its data"),
+        );
+        return;
+    }
+    // Scaling a workload to zero replicas stops it.
+    if name.has("scale")
+        && ["replicas", "replica_count", "count", "desired"]
+            .iter()
+            .any(|k| args.get(*k).and_then(Value::as_u64) == Some(0))
+    {
+        push(
+            Intent::SystemDisrupt,
+            Severity::High,
+            "server",
+            target_of(args),
+            format!("`{tool}` scales `{}` to zero replicas", target_of(args)),
+        );
+        return;
+    }
+    // A repository or project made public (`gitlab__update_project {visibility: "public"}`).
+    if name.has_any(&["update", "edit", "patch", "set", "change"])
+        && (args.get("visibility").and_then(Value::as_str).is_some_and(|v| v.eq_ignore_ascii_case("public"))
+            || args.get("private").and_then(Value::as_bool) == Some(false))
+    {
+        push(
+            Intent::DataExport,
+            Severity::High,
+            "repository",
+            target_of(args),
+            format!("`{tool}` makes `{}` public", target_of(args)),
+        );
+        return;
+    }
+    // Mail forwarding to an address outside the organisation (a filter, a rule, auto-forward).
+    if name.has_any(&["filter", "filters", "forwarding", "forward", "rule", "rules", "autoforward"]) {
+        let mut forwards = Vec::new();
+        let mut path = String::new();
+        let mut found = Vec::new();
+        strings(args, &mut path, &mut found, 0);
+        for (value, at) in found {
+            if at.to_ascii_lowercase().contains("forward") && value.contains('@') {
+                forwards.push(value);
+            }
+        }
+        let inside = |a: &str| {
+            a.rsplit_once('@').is_some_and(|(_, d)| {
+                dest.org_hosts.iter().any(|g| g.matches(&d.trim_end_matches('>').to_ascii_lowercase()))
+            })
+        };
+        if let Some(address) = forwards.into_iter().find(|a| !inside(a)) {
+            push(
+                Intent::DataExport,
+                Severity::High,
+                "location",
+                address,
+                format!("`{tool}` forwards mail to `{address}`, outside the organisation"),
+            );
         }
         return;
     }
@@ -1362,7 +1469,8 @@ pub(crate) fn named_action(tool: &str, args: &Value, protected: &[crate::glob::G
             target,
             format!("`{tool}` deletes a repository or project with its history"),
         );
-    } else if has(&["database", "db"]) {
+    } else if has(&["database", "db"]) || (nouns.iter().any(|w| w == "sql") && has(&["instance", "cluster", "server"]))
+    {
         push(Intent::SchemaDrop, Severity::Critical, "database", target, format!("`{tool}` drops a database"));
     } else if has(&["schema", "keyspace", "dataset"]) {
         push(Intent::SchemaDrop, Severity::Critical, "schema", target, format!("`{tool}` drops a schema"));
@@ -1464,6 +1572,21 @@ fn secret_read(tool: &str, name: &Name, push: &mut impl FnMut(Intent, Severity, 
         "count",
         "reset",
     ]);
+    // Minting a key for a service account or user returns a new long-lived credential
+    // (`gcp__iam_create_service_account_key`, `aws__iam_create_access_key`).
+    let mints = name.has("create")
+        && name.has("key")
+        && (name.has_any(&["service", "account", "serviceaccount", "access"]) || name.server_has_any(&["iam"]));
+    if mints {
+        push(
+            Intent::CredentialRead,
+            Severity::High,
+            "secret",
+            tool,
+            format!("`{tool}` mints a credential and returns it to the caller"),
+        );
+        return;
+    }
     if reads && secret && !about {
         push(
             Intent::CredentialRead,
@@ -1608,6 +1731,14 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
         "query" => selects_everything(Some(v), depth),
         "$and" => v.as_array().is_some_and(|a| a.iter().all(|c| selects_everything(Some(c), depth))),
         "$or" => v.as_array().is_some_and(|a| a.iter().any(|c| selects_everything(Some(c), depth))),
+        // `$expr: {$eq: [1, 1]}`: two equal constants.
+        "$expr"
+            if v.get("$eq")
+                .and_then(Value::as_array)
+                .is_some_and(|p| p.len() == 2 && p[0] == p[1] && !p[0].is_string_field()) =>
+        {
+            true
+        }
         "$where" | "$expr" => truthy(v),
         _ => {
             let Some(ops) = v.as_object().filter(|o| !o.is_empty()) else { return false };
@@ -1619,6 +1750,17 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
                 _ => false,
             })
         }
+    }
+}
+
+/// A MongoDB field path (`"$status"`) rather than a constant.
+trait FieldPath {
+    fn is_string_field(&self) -> bool;
+}
+
+impl FieldPath for Value {
+    fn is_string_field(&self) -> bool {
+        self.as_str().is_some_and(|s| s.starts_with('$'))
     }
 }
 

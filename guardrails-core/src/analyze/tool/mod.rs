@@ -42,6 +42,8 @@ pub(crate) const NAMED: Detector = Detector {
         Intent::DataBulkDelete,
         Intent::DataBulkUpdate,
         Intent::DataOverwrite,
+        Intent::DataExport,
+        Intent::SystemDisrupt,
         Intent::VcsHistoryRewrite,
         Intent::PrivilegeEscalate,
         Intent::CredentialRead,
@@ -174,7 +176,7 @@ pub(crate) fn analyze(tool: &str, args: &Value, cx: &Analysis<'_>, facts: &mut F
             }
         }
     }
-    conventions::named_action(tool, args, &cx.shell.protected_branches, facts);
+    conventions::named_action(tool, args, &cx.shell.protected_branches, cx.destinations(), facts);
     if carried.is_empty() {
         unknown_tool(tool, args, cx, facts);
     }

@@ -122,7 +122,19 @@ pub(crate) fn secret_kind(path: &str) -> Option<&'static str> {
     {
         return Some("a private SSH key");
     }
-    if [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"].iter().any(|e| base_lower.ends_with(e)) {
+    // Certificates (a CA bundle, a server's chain) are public: `.pem` in a certificate store or
+    // named as a certificate is not a key.
+    let certificate = base_lower.ends_with(".pem")
+        && !base_lower.contains("key")
+        && (lower.contains("/certs/")
+            || lower.contains("ca-certificates")
+            || ["cert.pem", "chain.pem", "fullchain.pem", "ca.pem", "cacert.pem", "bundle.pem"]
+                .iter()
+                .any(|c| base_lower.ends_with(c))
+            || base_lower.ends_with("-ca.pem"));
+    if !certificate
+        && [".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk"].iter().any(|e| base_lower.ends_with(e))
+    {
         return Some("a private key");
     }
     // Kubeconfigs of a cluster's own components: kubeadm's `admin.conf`, `super-admin.conf`,

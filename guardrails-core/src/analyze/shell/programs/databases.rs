@@ -320,6 +320,11 @@ fn redis(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {
             Severity::High,
             "DEL deletes every key piped in from another command (a scan of the keyspace)",
         ),
+        ("SWAPDB", _) => (
+            Intent::DataBulkDelete,
+            Severity::High,
+            "SWAPDB swaps the live database for another: every key the application reads is replaced",
+        ),
         ("SHUTDOWN", _) => (Intent::SystemDisrupt, Severity::High, "SHUTDOWN stops the Redis server"),
         ("DEBUG", _) => (Intent::SystemDisrupt, Severity::High, "DEBUG can crash or stall the Redis server"),
         ("SLAVEOF" | "REPLICAOF", _) => {

@@ -750,7 +750,7 @@ fn opens_to_everyone(arg: &str) -> bool {
     matches!(arg, "public-read" | "public-read-write") || arg.contains("acs.amazonaws.com/groups/global/AllUsers")
 }
 
-fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts) {
+fn aws(inv: &Invocation<'_>, v: &[&str], st: &mut ShellState<'_>, facts: &mut Facts) {
     let ops = operands(&v[1..], &["--region", "--profile", "--output", "--endpoint-url", "--query"]);
     let (Some(service), Some(op)) = (ops.first().copied(), ops.get(1).copied()) else { return };
     let has = |f: &str| v.contains(&f);
@@ -764,6 +764,32 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &ShellState<'_>, facts: &mut Facts)
         ));
     };
     match (service, op) {
+        // `aws ssm send-command --document-name AWS-RunShellScript --parameters commands=[…]`:
+        // the commands run on every targeted instance.
+        // (`aws__ssm_send_command` arrives as `send`: `command` is a word of running.)
+        ("ssm", "send-command" | "send") => {
+            // (A tool's `Parameters: {commands: […]}` arrives as `--commands '[…]'`.)
+            let parameters = value_of(v, "--parameters")
+                .map(str::to_owned)
+                .or_else(|| value_of(v, "--commands").map(|c| format!("{{\"commands\":{c}}}")))
+                .unwrap_or_default();
+            let parameters = parameters.as_str();
+            let commands: Vec<String> = match serde_json::from_str::<serde_json::Value>(parameters) {
+                Ok(p) => p
+                    .get("commands")
+                    .or_else(|| p.get("Commands"))
+                    .and_then(serde_json::Value::as_array)
+                    .map(|c| c.iter().filter_map(serde_json::Value::as_str).map(str::to_owned).collect()),
+                Err(_) => parameters.strip_prefix("commands=").map(|rest| {
+                    serde_json::from_str::<Vec<String>>(rest)
+                        .unwrap_or_else(|_| vec![rest.trim_matches(['[', ']', '"']).to_owned()])
+                }),
+            }
+            .unwrap_or_default();
+            for command in commands.iter().take(8) {
+                let _ = nested(command, inv.report, st, facts);
+            }
+        }
         ("s3", "rm") if has("--recursive") => {
             let target = ops.get(2).copied().unwrap_or("");
             let bucket_root = target.trim_start_matches("s3://").trim_end_matches('/').split('/').count() <= 1;

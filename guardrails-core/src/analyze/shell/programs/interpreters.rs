@@ -234,6 +234,8 @@ const NETWORK_CALLS: &[&str] = &[
     "curl_exec(",
     "fsockopen(",
     "Deno.connect",
+    "sendBeacon(",
+    "new Image",
 ];
 
 /// Code that reads the whole environment and talks to the network sends the environment — every
@@ -250,7 +252,9 @@ fn environment_sent(inv: &Invocation<'_>, code: &str, st: &ShellState<'_>, facts
             !one_variable
         })
     });
-    if !whole || !NETWORK_CALLS.iter().any(|c| code.contains(c)) {
+    // In a browser page: the session's cookies and stored tokens.
+    let browser = ["document.cookie", "localStorage", "sessionStorage"].iter().any(|b| code.contains(b));
+    if !(whole || browser) || !NETWORK_CALLS.iter().any(|c| code.contains(c)) {
         return;
     }
     let url = ["https://", "http://"].iter().filter_map(|scheme| code.find(scheme)).min().map(|at| {
@@ -262,7 +266,8 @@ fn environment_sent(inv: &Invocation<'_>, code: &str, st: &ShellState<'_>, facts
         return;
     }
     let host = url.map(host_of).unwrap_or_default();
-    super::network::send_flow(inv.report, &host, Flow::Secret("the process environment".to_owned()), st.policy, facts);
+    let what = if browser { "the page's cookies and stored tokens" } else { "the process environment" };
+    super::network::send_flow(inv.report, &host, Flow::Secret(what.to_owned()), st.policy, facts);
 }
 
 /// Whether a string literal is a file mode (`r`, `wb`, `a+`, `>>`, `<`).
