@@ -60,6 +60,8 @@ pub(crate) fn run(inv: Invocation<'_>, st: &mut ShellState<'_>, facts: &mut Fact
             Flow::Unknown
         }
         "exec" => skip(inv, 1, &["-a"], st, facts),
+        // Package runners run the package's command: `npx prisma migrate reset`.
+        "npx" | "bunx" | "pnpx" => skip(inv, 1, &["-p", "--package", "-c", "--call"], st, facts),
         "command" => {
             if inv.args.get(1).is_some_and(|a| a.value == "-v" || a.value == "-V") {
                 return Flow::Unknown;

@@ -40,6 +40,13 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "shell/credential_read",
     intents: &[Intent::CredentialRead],
     triggers: &[
+        "security",
+        "secret-tool",
+        "pass",
+        "gopass",
+        "op",
+        "bw",
+        "lpass",
         "gzip",
         "gunzip",
         "xz",
@@ -339,6 +346,60 @@ fn secret_variable(name: &str) -> bool {
     ];
     let upper = name.to_ascii_uppercase();
     SECRET_WORDS.iter().any(|w| upper.contains(w))
+}
+
+/// Password managers and keychains asked for a secret's value: `security find-generic-password
+/// -w`, `secret-tool lookup`, `pass show`, `op read`, `op item get --reveal`, `bw get password`,
+/// `lpass show --password`, `gopass show`.
+pub(crate) fn password_manager(inv: &Invocation<'_>, name: &str, facts: &mut Facts) -> Flow {
+    let v = inv.values();
+    let has = |f: &str| v.contains(&f);
+    let reveals = match name {
+        "security" => {
+            v.get(1).is_some_and(|s| s.starts_with("find-") && s.ends_with("-password")) && (has("-w") || has("-g"))
+        }
+        "secret-tool" => v.get(1) == Some(&"lookup"),
+        "pass" | "gopass" => v.get(1).is_some_and(|s| {
+            *s == "show"
+                || !s.starts_with('-')
+                    && !matches!(
+                        *s,
+                        "ls" | "list"
+                            | "find"
+                            | "search"
+                            | "init"
+                            | "git"
+                            | "generate"
+                            | "insert"
+                            | "edit"
+                            | "rm"
+                            | "mv"
+                            | "cp"
+                    )
+        }),
+        "op" => {
+            v.get(1) == Some(&"read")
+                || (v.get(1) == Some(&"item")
+                    && v.get(2) == Some(&"get")
+                    && (has("--reveal") || v.iter().any(|a| a.starts_with("--fields"))))
+        }
+        "bw" => {
+            v.get(1) == Some(&"get") && v.get(2).is_some_and(|k| matches!(*k, "password" | "item" | "totp" | "notes"))
+        }
+        "lpass" => v.get(1) == Some(&"show") && (has("--password") || has("-p")),
+        _ => false,
+    };
+    if !reveals {
+        return Flow::Unknown;
+    }
+    facts.push(inv.fact(
+        Intent::CredentialRead,
+        Severity::High,
+        DETECTOR.id,
+        Some(Target { kind: "secret", name: v.last().copied().unwrap_or("").to_owned() }),
+        format!("`{}` prints a stored password", v.join(" ")),
+    ));
+    Flow::Secret("a stored password".to_owned())
 }
 
 /// `printenv`, `set`, `export -p`: the environment, with whatever secrets it holds; `history`:

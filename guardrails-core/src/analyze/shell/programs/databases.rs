@@ -48,6 +48,17 @@ pub(crate) const DETECTOR: Detector = Detector {
         Intent::PrivilegeEscalate,
     ],
     triggers: &[
+        "pg_restore",
+        "mongorestore",
+        "prisma",
+        "alembic",
+        "knex",
+        "rails",
+        "rake",
+        "sequelize",
+        "sequelize-cli",
+        "flyway",
+        "liquibase",
         "psql",
         "mysql",
         "mariadb",
@@ -86,6 +97,95 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
     };
     match name {
         "pg_dump" | "pg_dumpall" | "mysqldump" | "mongodump" => return Flow::Data(format!("a `{name}` database dump")),
+        // Restores that first drop what is there: `pg_restore --clean`, `mongorestore --drop`.
+        "pg_restore" | "mongorestore"
+            if v.iter().any(|a| matches!(*a, "--clean" | "-c" | "--drop"))
+                && !v.iter().any(|a| matches!(*a, "--list" | "-l")) =>
+        {
+            let db = value_of_flag(&v, &["-d", "--dbname", "--db", "--nsInclude"]).unwrap_or("");
+            fact(
+                facts,
+                Intent::SchemaDrop,
+                Severity::High,
+                "database",
+                db,
+                format!(
+                    "`{name}` drops the objects of `{db}` before restoring them: what changed since the dump is lost"
+                ),
+            );
+        }
+        // Migration tools taken back to nothing: every table the migrations created is dropped.
+        "prisma"
+            if v.windows(2).any(|w| w == ["migrate", "reset"])
+                || (v.contains(&"--force-reset") && v.contains(&"push")) =>
+        {
+            fact(
+                facts,
+                Intent::SchemaDrop,
+                Severity::Critical,
+                "database",
+                "",
+                "`prisma migrate reset` drops and recreates the whole database".to_owned(),
+            );
+        }
+        "alembic" if v.windows(2).any(|w| w[0] == "downgrade" && w[1] == "base") => {
+            fact(
+                facts,
+                Intent::SchemaDrop,
+                Severity::High,
+                "database",
+                "",
+                "`alembic downgrade base` runs every down-migration, dropping the tables they made".to_owned(),
+            );
+        }
+        "knex" if v.iter().any(|a| a.starts_with("migrate:rollback")) && v.contains(&"--all") => {
+            fact(
+                facts,
+                Intent::SchemaDrop,
+                Severity::High,
+                "database",
+                "",
+                "`knex migrate:rollback --all` undoes every migration".to_owned(),
+            );
+        }
+        "rails" | "rake" | "bin/rails"
+            if v.iter().any(|a| matches!(*a, "db:drop" | "db:reset" | "db:schema:load" | "db:migrate:reset")) =>
+        {
+            fact(
+                facts,
+                Intent::SchemaDrop,
+                Severity::Critical,
+                "database",
+                "",
+                format!("`{}` drops the database", v.join(" ")),
+            )
+        }
+        "sequelize" | "sequelize-cli" if v.iter().any(|a| *a == "db:migrate:undo:all" || *a == "db:drop") => fact(
+            facts,
+            Intent::SchemaDrop,
+            Severity::High,
+            "database",
+            "",
+            format!("`{}` undoes every migration", v.join(" ")),
+        ),
+        "flyway" if v.contains(&"clean") => fact(
+            facts,
+            Intent::SchemaDrop,
+            Severity::Critical,
+            "schema",
+            "",
+            "`flyway clean` drops every object in the configured schemas".to_owned(),
+        ),
+        "liquibase" if v.iter().any(|a| a.eq_ignore_ascii_case("dropAll") || a.eq_ignore_ascii_case("drop-all")) => {
+            fact(
+                facts,
+                Intent::SchemaDrop,
+                Severity::Critical,
+                "schema",
+                "",
+                "`liquibase dropAll` drops every object".to_owned(),
+            )
+        }
         "dropdb" => {
             let db = v.iter().skip(1).rev().find(|a| !a.starts_with('-')).copied().unwrap_or("");
             fact(
@@ -286,6 +386,17 @@ fn run_sql(inv: &Invocation<'_>, text: &str, _at: Span, dialect: Dialect, st: &m
     let mut state = sql::SqlState::new(limits, st.sensitive_tables);
     state.depth_left = st.depth_left;
     sql::analyze(text, dialect, Some(inv.report), &mut state, facts);
+}
+
+/// The value of the first of `flags` (`-d db`, `--dbname=db`).
+fn value_of_flag<'a>(v: &[&'a str], flags: &[&str]) -> Option<&'a str> {
+    v.iter().enumerate().find_map(|(i, a)| {
+        if flags.contains(a) {
+            v.get(i + 1).copied()
+        } else {
+            flags.iter().find_map(|f| a.strip_prefix(&format!("{f}=")))
+        }
+    })
 }
 
 fn redis(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {

@@ -193,6 +193,10 @@ fn pushed_outside(inv: &Invocation<'_>, st: &ShellState<'_>, rest: &[&str], fact
 
 fn push(st: &ShellState<'_>, rest: &[&str], facts: &mut Facts, rewrite: impl Fn(&mut Facts, Severity, &str, String)) {
     let has = |flag: &str| rest.contains(&flag);
+    // `--dry-run` / `-n` reports what would be pushed and changes no remote ref.
+    if has("--dry-run") || has("-n") {
+        return;
+    }
     let lease = rest.iter().any(|a| a.starts_with("--force-with-lease"));
     let force = has("--force")
         || has("-f")
@@ -200,7 +204,8 @@ fn push(st: &ShellState<'_>, rest: &[&str], facts: &mut Facts, rewrite: impl Fn(
     let operands: Vec<&str> = rest.iter().filter(|a| !a.starts_with('-')).copied().collect();
     let refspecs = operands.get(1..).unwrap_or(&[]);
     let plus: Vec<&str> = refspecs.iter().filter(|r| r.starts_with('+')).copied().collect();
-    let deletes = has("--delete") || has("-d") || refspecs.iter().any(|r| r.starts_with(':'));
+    // `--prune` deletes every remote branch the refspecs cover that has no local counterpart.
+    let deletes = has("--delete") || has("-d") || has("--prune") || refspecs.iter().any(|r| r.starts_with(':'));
     let mirror = has("--mirror");
     if !(force || lease || !plus.is_empty() || deletes || mirror) {
         return;

@@ -85,6 +85,21 @@ pub(crate) const DETECTOR: Detector = Detector {
         "kafka-topics",
         "kafka-topics.sh",
         "cdk",
+        "eksctl",
+        "doctl",
+        "velero",
+        "heroku",
+        "fly",
+        "flyctl",
+        "vercel",
+        "netlify",
+        "hcloud",
+        "linode-cli",
+        "scw",
+        "oci",
+        "openstack",
+        "nomad",
+        "ibmcloud",
     ],
 };
 
@@ -498,6 +513,14 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                         repo,
                         format!("{name} repo delete deletes `{repo}` with its history, issues and releases"),
                     );
+                    // The repository's history goes with it: the gravest history rewrite.
+                    facts.push(inv.fact(
+                        Intent::VcsHistoryRewrite,
+                        Severity::High,
+                        super::git::DETECTOR.id,
+                        Some(Target { kind: "repository", name: repo.to_owned() }),
+                        format!("{name} repo delete destroys the history of `{repo}`"),
+                    ));
                 }
                 (Some("repo"), Some("edit"))
                     if line.contains("--visibility public") || line.contains("--visibility=public") =>
@@ -515,6 +538,20 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 (Some("api"), Some(endpoint)) => {
                     let glued = v.iter().find_map(|a| a.strip_prefix("-X").filter(|m| !m.is_empty()));
                     let method = value_of(&v, "-X").or_else(|| value_of(&v, "--method")).or(glued).unwrap_or("GET");
+                    // `gh api -X PATCH repos/o/r/git/refs/heads/main -F force=true`: a force push.
+                    let forced = v
+                        .windows(2)
+                        .any(|w| matches!(w[0], "-F" | "-f" | "--field" | "--raw-field") && w[1] == "force=true");
+                    if forced && endpoint.contains("git/refs/heads/") && !method.eq_ignore_ascii_case("GET") {
+                        let branch = endpoint.rsplit("refs/heads/").next().unwrap_or("");
+                        facts.push(inv.fact(
+                            Intent::VcsHistoryRewrite,
+                            Severity::High,
+                            super::git::DETECTOR.id,
+                            Some(Target { kind: "location", name: branch.to_owned() }),
+                            format!("force-moves the branch `{branch}` through the API, rewriting its history"),
+                        ));
+                    }
                     let path: Vec<&str> = endpoint.trim_matches('/').split('/').collect();
                     let repository = matches!(path.as_slice(), ["repos" | "projects", _, _] | ["projects", _]);
                     if method.eq_ignore_ascii_case("DELETE") && repository {
@@ -592,6 +629,51 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 topic,
                 format!("deletes the Kafka topic `{topic}` with its messages"),
             );
+        }
+        // Cluster, platform and backup CLIs: a delete or destroy subcommand removes what it names
+        // (`eksctl delete cluster`, `doctl kubernetes cluster delete`, `velero backup delete
+        // --all`, `heroku apps:destroy`, `fly apps destroy`).
+        "eksctl" | "doctl" | "velero" | "heroku" | "fly" | "flyctl" | "vercel" | "netlify" | "hcloud"
+        | "linode-cli" | "scw" | "oci" | "openstack" | "nomad" | "ibmcloud" => {
+            let ops = operands(
+                &v[1..],
+                &["--name", "-n", "--region", "--app", "-a", "--namespace", "--context", "--profile"],
+            );
+            let destroys = ops.iter().any(|o| {
+                let verb = o.rsplit(':').next().unwrap_or(o);
+                matches!(verb, "delete" | "destroy" | "remove" | "rm" | "terminate" | "purge")
+            });
+            if destroys {
+                let all = has("--all") || has("-A");
+                let whole = ops.iter().any(|o| {
+                    matches!(
+                        *o,
+                        "cluster"
+                            | "clusters"
+                            | "project"
+                            | "projects"
+                            | "app"
+                            | "apps"
+                            | "apps:destroy"
+                            | "database"
+                            | "db"
+                            | "job"
+                    )
+                });
+                let severity = if all || whole { Severity::Critical } else { Severity::High };
+                let target = value_of(&v, "--name")
+                    .or_else(|| value_of(&v, "--app"))
+                    .or_else(|| ops.last().copied())
+                    .unwrap_or("");
+                fact(
+                    facts,
+                    Intent::InfraDestroy,
+                    severity,
+                    "cloud",
+                    target,
+                    format!("`{}` deletes what it names", short(&line)),
+                );
+            }
         }
         "cdk" if v.get(1) == Some(&"destroy") => fact(
             facts,
@@ -764,6 +846,16 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &mut ShellState<'_>, facts: &mut Fa
         ));
     };
     match (service, op) {
+        // `aws ec2 stop-instances`, `aws rds stop-db-cluster`: production capacity switched off.
+        (_, op) if op.starts_with("stop-") || op == "stop" => {
+            push(
+                facts,
+                Intent::SystemDisrupt,
+                Severity::High,
+                op,
+                format!("`aws {service} {op}` stops running resources"),
+            );
+        }
         // `aws ssm send-command --document-name AWS-RunShellScript --parameters commands=[…]`:
         // the commands run on every targeted instance.
         // (`aws__ssm_send_command` arrives as `send`: `command` is a word of running.)

@@ -120,8 +120,11 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             inv.args.get(i + 1).map(|c| c.value.clone())
         } else {
             // Combined: perl -we '…', python -Sc '…'
+            // (A cluster is short letters only: `-MFile::Path=remove_tree` is a module, not `-e`.)
             (a.value.starts_with('-')
                 && !a.value.starts_with("--")
+                && a.value.len() <= 6
+                && a.value[1..].bytes().all(|b| b.is_ascii_alphabetic())
                 && flags.iter().any(|f| f.len() == 2 && a.value.ends_with(&f[1..])))
             .then(|| inv.args.get(i + 1).map(|c| c.value.clone()))
             .flatten()

@@ -71,12 +71,15 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         n if n.starts_with("git-") => git::check(&inv, st, facts),
         "kubectl" | "oc" | "helm" | "terraform" | "tofu" | "terragrunt" | "pulumi" | "aws" | "gcloud" | "gsutil"
         | "az" | "docker" | "podman" | "nerdctl" | "docker-compose" | "vagrant" | "virsh" | "gh" | "glab" | "vault"
-        | "ansible" | "etcdctl" | "kafka-topics" | "kafka-topics.sh" | "cdk" => {
-            infrastructure::check(inv, name, st, facts)
-        }
+        | "ansible" | "etcdctl" | "kafka-topics" | "kafka-topics.sh" | "cdk" | "eksctl" | "doctl" | "velero"
+        | "heroku" | "fly" | "flyctl" | "vercel" | "netlify" | "hcloud" | "linode-cli" | "scw" | "oci"
+        | "openstack" | "nomad" | "ibmcloud" => infrastructure::check(inv, name, st, facts),
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlcmd" | "clickhouse-client" | "clickhouse" | "snowsql" | "bq"
         | "duckdb" | "cockroach" | "dropdb" | "mysqladmin" | "pg_dropcluster" | "redis-cli" | "mongosh" | "mongo"
-        | "pg_dump" | "pg_dumpall" | "mysqldump" | "mongodump" => databases::check(&inv, name, st, facts),
+        | "pg_dump" | "pg_dumpall" | "mysqldump" | "mongodump" | "pg_restore" | "mongorestore" | "prisma"
+        | "alembic" | "knex" | "rails" | "rake" | "sequelize" | "sequelize-cli" | "flyway" | "liquibase" => {
+            databases::check(&inv, name, st, facts)
+        }
         "rsync" => {
             filesystem::rsync_delete(&inv, st, facts);
             network::check(&inv, name, st, facts)
@@ -120,6 +123,9 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
         | "less" | "more" | "bat" | "nl" | "tac" | "strings" | "xxd" | "od" | "hexdump" | "grep" | "egrep"
         | "fgrep" | "rg" | "awk" | "sed" | "cut" | "sort" | "uniq" | "jq" | "yq" | "cp" | "tar" | "zip" | "install" => {
             credentials::readers(&inv, name, facts)
+        }
+        "security" | "secret-tool" | "pass" | "gopass" | "op" | "bw" | "lpass" => {
+            credentials::password_manager(&inv, name, facts)
         }
         "printenv" | "set" | "declare" | "export" | "compgen" | "history" | "local" | "readonly" | "typeset" => {
             // `export X=rm` assigns as `X=rm` does.
@@ -294,6 +300,9 @@ pub(crate) fn decode_b64_bytes(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 const NO_TRIGGER_NEEDED: &[&str] = &[
     "nohup",
+    "npx",
+    "bunx",
+    "pnpx",
     "builtin",
     "setsid",
     "unbuffer",
