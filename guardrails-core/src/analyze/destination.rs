@@ -304,6 +304,10 @@ pub(crate) fn metadata_reveals_no_secret(url: &str) -> bool {
             | "vmsize"
             | "instance-life-cycle"
             | "placement-group"
+            // ECS task metadata (v3/v4): the task's and container's description and stats.
+            | "task"
+            | "stats"
+            | "taskwithtags"
     )
 }
 

@@ -206,6 +206,9 @@ fn write(path: &str, content: Option<&str>, file: &FileAction<'_>, cx: &Analysis
         facts.push(file.fact(path, intent, severity, detector, message));
     }
     let Some(content) = content else { return };
+    if let Some(why) = weakens_login(path, content) {
+        facts.push(file.fact(path, Intent::PrivilegeEscalate, Severity::Critical, system::PRIVILEGE_DETECTOR.id, why));
+    }
     if let Some(script) = executed_content(path, content) {
         super::code(Code::Shell(&script), Some(&file.at.content), cx, facts);
     }
@@ -223,6 +226,30 @@ fn delete(path: &str, recursive: bool, file: &FileAction<'_>, facts: &mut Facts)
     if recursive || severity == Severity::Critical {
         facts.push(file.fact(path, Intent::FsDeleteRecursive, severity, DETECTOR.id, why));
     }
+}
+
+/// Content that opens the host's logins: PAM's `pam_permit` (any password is accepted), sshd's
+/// `PermitRootLogin yes`, `PasswordAuthentication yes`, `PermitEmptyPasswords yes`.
+fn weakens_login(path: &str, content: &str) -> Option<String> {
+    let lower = path.to_ascii_lowercase();
+    if lower.starts_with("/etc/pam.d/")
+        && content.lines().any(|l| !l.trim_start().starts_with('#') && l.contains("pam_permit.so"))
+    {
+        return Some(format!("writes `pam_permit` into `{path}`: any password is accepted"));
+    }
+    if lower.starts_with("/etc/ssh/sshd_config") {
+        let opened = content.lines().map(str::trim).filter(|l| !l.starts_with('#')).find(|l| {
+            let mut w = l.split_whitespace();
+            let (key, value) =
+                (w.next().unwrap_or("").to_ascii_lowercase(), w.next().unwrap_or("").to_ascii_lowercase());
+            value == "yes"
+                && matches!(key.as_str(), "permitrootlogin" | "passwordauthentication" | "permitemptypasswords")
+        });
+        if let Some(line) = opened {
+            return Some(format!("sets `{line}` in `{path}`, opening logins to the host"));
+        }
+    }
+    None
 }
 
 /// The shell commands in content written to a file that the system runs by itself: login

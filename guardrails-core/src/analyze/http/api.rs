@@ -701,6 +701,28 @@ fn control_planes(method: &str, url: &Url, segs: &[&str], body: Option<&Value>, 
                     "adds a deploy key that can push to the repository".to_owned(),
                 );
             }
+            // GitLab's commits API with `force: true` rebuilds the branch from `start_sha`.
+            ("POST", ["repository", "commits"]) if get_bool("force") == Some(true) => {
+                let branch = body.and_then(|b| b.get("branch")).and_then(Value::as_str).unwrap_or("");
+                emit(
+                    Intent::VcsHistoryRewrite,
+                    Severity::High,
+                    DESTRUCTIVE.id,
+                    target("location", branch),
+                    format!("force-rewrites the branch `{branch}` through the commits API"),
+                );
+            }
+            // A repository transferred to another owner leaves the organisation's accounts.
+            ("POST", ["transfer"]) => {
+                let owner = body.and_then(|b| b.get("new_owner")).and_then(Value::as_str).unwrap_or("another owner");
+                emit(
+                    Intent::DataExport,
+                    Severity::High,
+                    DESTRUCTIVE.id,
+                    target("repository", &repo),
+                    format!("transfers the repository to `{owner}`"),
+                );
+            }
             ("PATCH" | "PUT", [])
                 if get_bool("private") == Some(false)
                     || body.and_then(|b| b.get("visibility")).and_then(Value::as_str) == Some("public") =>
@@ -783,6 +805,39 @@ fn control_planes(method: &str, url: &Url, segs: &[&str], body: Option<&Value>, 
                 PRIVILEGE.id,
                 target("role", "admin"),
                 format!("`{last}` makes the account an administrator"),
+            );
+        }
+        // Vault: unmounting a secrets engine destroys everything stored under it.
+        ["v1", "sys", "mounts", ..] if method == "DELETE" && segs.len() > 3 => {
+            let mount = segs[3..].join("/");
+            emit(
+                Intent::InfraDestroy,
+                Severity::Critical,
+                DESTRUCTIVE.id,
+                target("location", &mount),
+                format!("unmounts the Vault secrets engine `{mount}`, destroying every secret in it"),
+            );
+        }
+        // Consul: `DELETE /v1/kv/<prefix>?recurse` deletes the whole tree under the prefix.
+        ["v1", "kv", rest @ ..] if method == "DELETE" && url.param("recurse").is_some() => {
+            let prefix = rest.join("/");
+            let severity = if prefix.is_empty() { Severity::Critical } else { Severity::High };
+            emit(
+                Intent::DataBulkDelete,
+                severity,
+                DESTRUCTIVE.id,
+                target("location", &prefix),
+                format!("deletes every Consul key under `/{prefix}`"),
+            );
+        }
+        // Kubernetes `TokenRequest`: a new token for a service account, handed to the caller.
+        [.., "serviceaccounts", _, "token"] if method == "POST" => {
+            emit(
+                Intent::CredentialRead,
+                Severity::High,
+                SECRET_STORE.id,
+                target("location", segs.join("/")),
+                "mints a service-account token and returns it to the caller".to_owned(),
             );
         }
         ["v1", "sys", "seal"] => {
@@ -1011,7 +1066,12 @@ fn roles(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
     if !segs.iter().any(|s| is_role_word(s) || names_role(s) || s.contains("setiampolicy")) {
         return;
     }
-    let granted = body.and_then(privileged_role).or_else(|| {
+    // `POST …/users/{id}/roles {"type": "SUPER_ADMIN"}` (Okta): the role is the type.
+    let typed = body.and_then(|b| b.get("type")).and_then(Value::as_str).filter(|t| {
+        let t = t.to_ascii_lowercase();
+        PRIVILEGED_ROLES.contains(&t.as_str()) || t.ends_with("_admin") || t.ends_with("administrator")
+    });
+    let granted = typed.map(str::to_owned).or_else(|| body.and_then(privileged_role)).or_else(|| {
         segs.iter()
             .rev()
             .take(2)
@@ -1309,7 +1369,11 @@ fn secret_stores(method: &str, url: &Url, segs: &[&str], request: &Request<'_>, 
         || url.param("Action") == Some("GetSecretValue")
     {
         Some("reads a secret from AWS Secrets Manager")
-    } else if read && segs.iter().any(|s| matches!(*s, "secrets" | "credentials" | "passwords")) {
+    } else if read
+        && segs.iter().any(|s| matches!(*s, "secrets" | "credentials" | "passwords"))
+        // A code host's CI secrets API lists names and dates; it never returns a value.
+        && !(code_host_repository(url, segs).is_some() || segs.first() == Some(&"orgs"))
+    {
         Some("reads stored secrets")
     } else {
         None

@@ -570,8 +570,22 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         let source =
             string_arg(args, &["table", "tables", "table_name", "database", "db", "collection", "dataset", "schema"])
                 .or(Some((named, String::new())));
-        let target =
-            string_arg(args, &["destination", "dest", "to", "target", "uri", "url", "location", "output", "bucket"]);
+        let target = string_arg(
+            args,
+            &[
+                "destination",
+                "destination_uri",
+                "destinationUri",
+                "dest",
+                "to",
+                "target",
+                "uri",
+                "url",
+                "location",
+                "output",
+                "bucket",
+            ],
+        );
         if let (Some((source, _)), Some((target, path))) = (source, target) {
             let upload = if target.starts_with("s3://") {
                 Some(format!("aws s3 cp - {}", shell_quote(target)))
@@ -587,6 +601,18 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
                 out.push(Carried::Shell { command: Cow::Owned(command), path });
                 return out;
             }
+        }
+    }
+    // An upload tool given a local file and a host (`ftp__upload {host, local_path}`) sends the
+    // file to that host.
+    if name.has_any(&["upload", "put", "send", "push"]) && !name.server_has_any(CODE_HOSTS) {
+        let local = string_arg(args, &["local_path", "localPath", "local_file", "localFile", "source_path"]);
+        let host = string_arg(args, &["host", "hostname", "server"]);
+        if let (Some((file, _)), Some((host, path))) = (local, host) {
+            let scheme = if name.server_has_any(&["sftp", "scp", "ssh"]) { "sftp" } else { "ftp" };
+            let command = format!("curl -T {} {}", shell_quote(file), shell_quote(&format!("{scheme}://{host}/")));
+            out.push(Carried::Shell { command: Cow::Owned(command), path });
+            return out;
         }
     }
     // An upload tool given a local file and a URL sends the file there: it is judged as
@@ -1043,6 +1069,16 @@ fn message<'a>(name: &Name, args: &'a Value, dest: &Destinations) -> Option<Carr
     let repository_file = name.server_has_any(CODE_HOSTS) && name.has_any(&["file", "files", "push"]);
     let posted_file = name.server_has_any(MESSAGING_SERVICES)
         && name.has_any(&["file", "files", "upload", "attach", "attachment", "snippet"]);
+    // Files put in a personal cloud drive leave the organisation with what they contain.
+    let stored_file =
+        name.server_has_any(PERSONAL_STORAGE) && name.has_any(&["upload", "put", "write", "create", "save"]);
+    if stored_file {
+        let parts: Vec<(&Value, String)> =
+            CONTENT_KEYS.iter().filter_map(|k| args.get(*k).map(|v| (v, format!("$.args.{k}")))).collect();
+        if !parts.is_empty() {
+            return Some(Carried::Message { to: name.server.clone(), outside: true, parts });
+        }
+    }
     if !(repository_file || posted_file || verb && noun) {
         return None;
     }
@@ -1153,6 +1189,9 @@ const MESSAGING_SERVICES: &[&str] = &[
     "whatsapp",
     "signal",
 ];
+
+/// Cloud drives people keep for themselves.
+const PERSONAL_STORAGE: &[&str] = &["dropbox", "box", "onedrive", "mega", "pcloud", "wetransfer", "icloud"];
 
 /// Services whose messages and posts leave the organisation: paste sites and public communities
 /// (their channels are not the organisation's workspace).
@@ -1403,6 +1442,74 @@ pub(crate) fn named_action(
                 format!("`{tool}` forwards mail to `{address}`, outside the organisation"),
             );
         }
+        return;
+    }
+    // A member added to an administrators' group (`add_group_member {group: "gcp-org-admins@…"}`).
+    if name.has("add") && name.has_any(&["member", "members", "user", "users"]) {
+        let group = ["group", "group_id", "groupKey", "team", "role"]
+            .iter()
+            .find_map(|k| args.get(*k).and_then(Value::as_str))
+            .unwrap_or("");
+        let g = group.to_ascii_lowercase();
+        if ["admin", "owner", "superuser", "root", "security"].iter().any(|w| g.contains(w)) {
+            push(
+                Intent::PrivilegeEscalate,
+                Severity::High,
+                "role",
+                group,
+                format!("`{tool}` adds a member to the administrators' group `{group}`"),
+            );
+            return;
+        }
+    }
+    // A package manager tool installing from a bare IP, a catcher or plain HTTP.
+    if name.has_any(&["install", "add"])
+        && (name.server_has_any(&["package", "packages", "npm", "pip", "pypi", "yarn", "pnpm", "package_manager"])
+            || name.has_any(&["package", "packages"]))
+    {
+        let mut path = String::new();
+        let mut found = Vec::new();
+        strings(args, &mut path, &mut found, 0);
+        for (value, _) in found {
+            let url = value.trim_start_matches("git+");
+            if url.starts_with("http://") || url.starts_with("https://") {
+                let host = host_of(url);
+                if crate::analyze::shell::programs::network::code_from_nowhere(url, &host, dest).is_some() {
+                    push(
+                        Intent::ExecRemoteCode,
+                        Severity::High,
+                        "location",
+                        url,
+                        format!("`{tool}` installs a package from `{url}`: its install code runs"),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+    // Password managers asked for an item's value, browsers for their cookies.
+    let vault = name.server_has_any(&[
+        "onepassword",
+        "1password",
+        "bitwarden",
+        "lastpass",
+        "keeper",
+        "dashlane",
+        "keychain",
+        "passbolt",
+    ]);
+    let revealed =
+        args.get("reveal").and_then(Value::as_bool) == Some(true) || name.has_any(&["reveal", "password", "secret"]);
+    if (vault && name.has_any(&["get", "read", "show", "reveal"]) && (revealed || name.has("item")))
+        || (name.has("cookies") && name.has_any(&["get", "read", "export", "dump", "list"]))
+    {
+        push(
+            Intent::CredentialRead,
+            Severity::High,
+            "secret",
+            tool,
+            format!("`{tool}` returns a stored credential or session to the caller"),
+        );
         return;
     }
     // Branch protection removed (`delete_branch_protection`) or loosened to allow force pushes or

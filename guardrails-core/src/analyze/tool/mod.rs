@@ -44,6 +44,7 @@ pub(crate) const NAMED: Detector = Detector {
         Intent::DataOverwrite,
         Intent::DataExport,
         Intent::SystemDisrupt,
+        Intent::ExecRemoteCode,
         Intent::VcsHistoryRewrite,
         Intent::PrivilegeEscalate,
         Intent::CredentialRead,

@@ -128,7 +128,7 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 "`prisma migrate reset` drops and recreates the whole database".to_owned(),
             );
         }
-        "alembic" if v.windows(2).any(|w| w[0] == "downgrade" && w[1] == "base") => {
+        "alembic" if v.contains(&"downgrade") && v.contains(&"base") => {
             fact(
                 facts,
                 Intent::SchemaDrop,
@@ -138,7 +138,7 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 "`alembic downgrade base` runs every down-migration, dropping the tables they made".to_owned(),
             );
         }
-        "knex" if v.iter().any(|a| a.starts_with("migrate:rollback")) && v.contains(&"--all") => {
+        "knex" if v.iter().any(|a| a.starts_with("migrate:rollback") || *a == "rollback") && v.contains(&"--all") => {
             fact(
                 facts,
                 Intent::SchemaDrop,

@@ -264,7 +264,7 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
                 let repo = value_of(&v, "--repo");
                 for source in ops.iter().skip(1).copied().chain(repo).filter(|o| o.contains("://")) {
                     let host = crate::analyze::destination::host_of(source);
-                    if let Some(class) = super::network::code_from_nowhere(source, &host, st.policy) {
+                    if let Some(class) = super::network::code_from_nowhere(source, &host, &st.policy.destinations) {
                         fact(
                             facts,
                             Intent::ExecRemoteCode,
@@ -384,7 +384,8 @@ pub(crate) fn check(inv: Invocation<'_>, name: &str, st: &mut ShellState<'_>, fa
             // `gsutil cp|mv|rsync SRC gs://DEST`, `gcloud storage cp SRC gs://DEST`.
             let copies = v.iter().any(|a| matches!(*a, "cp" | "mv" | "rsync"))
                 && (name == "gsutil" || v.get(1) == Some(&"storage"));
-            let paths: Vec<&str> = v.iter().skip(1).copied().filter(|a| !a.starts_with('-')).collect();
+            // (`-` is standard input: `pg_dump … | gsutil cp - gs://…`.)
+            let paths: Vec<&str> = v.iter().skip(1).copied().filter(|a| !a.starts_with('-') || *a == "-").collect();
             if let (true, Some([.., source, dest])) = (copies, paths.get(1..)) {
                 bucket_copy(&inv, source, dest, "gs://", st, facts);
             }

@@ -42,7 +42,7 @@ use crate::intent::Intent;
 use super::super::unwrap::shell_quote;
 use super::super::{nested, Flow, Invocation, ShellPolicy, ShellState};
 use super::credentials::flow_of_file;
-use crate::analyze::destination::{classify, host_of, HostClass};
+use crate::analyze::destination::{classify, host_of, Destinations, HostClass};
 use crate::analyze::egress::{self, Receiver};
 use crate::analyze::http;
 use crate::analyze::payload::Scan;
@@ -69,8 +69,8 @@ pub(crate) const REMOTE_CODE_DETECTOR: Detector = Detector {
 
 /// Where code fetched from `url` comes from, when that is nowhere to trust: a request catcher,
 /// a bare IP, or plain HTTP leaving the organisation (anyone on the path can swap it).
-pub(crate) fn code_from_nowhere(url: &str, host: &str, policy: &ShellPolicy) -> Option<HostClass> {
-    let class = classify(host, url, &policy.destinations);
+pub(crate) fn code_from_nowhere(url: &str, host: &str, destinations: &Destinations) -> Option<HostClass> {
+    let class = classify(host, url, destinations);
     let untrusted =
         matches!(class, HostClass::Untrusted | HostClass::BareIp) || (url.starts_with("http://") && class.leaves());
     untrusted.then_some(class)
@@ -106,7 +106,7 @@ pub(crate) fn package_install(inv: &Invocation<'_>, name: &str, st: &ShellState<
     for source in sources {
         let url = source.trim_start_matches("git+");
         let host = host_of(url);
-        if let Some(class) = code_from_nowhere(url, &host, st.policy) {
+        if let Some(class) = code_from_nowhere(url, &host, &st.policy.destinations) {
             facts.push(inv.fact(
                 Intent::ExecRemoteCode,
                 Severity::High,
