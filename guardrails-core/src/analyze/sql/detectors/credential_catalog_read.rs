@@ -37,6 +37,22 @@ pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/credential_catalog_read",
     intents: &[Intent::CredentialRead],
     triggers: &[
+        "password",
+        "passwd",
+        "password_hash",
+        "hashed_password",
+        "encrypted_password",
+        "password_digest",
+        "totp_secret",
+        "otp_secret",
+        "mfa_secret",
+        "api_key",
+        "api_secret",
+        "secret_key",
+        "private_key",
+        "access_token",
+        "refresh_token",
+        "client_secret",
         "user$",
         "pg_authid",
         "pg_shadow",
@@ -71,8 +87,46 @@ fn selects_no_secret_column(stmt: &Stmt<'_>) -> bool {
     })
 }
 
-/// Finds references to credential catalogs.
+/// Column names that hold credentials in any table: password hashes, one-time-password seeds,
+/// API keys and tokens.
+const SECRET_COLUMNS: &[&str] = &[
+    "password",
+    "passwd",
+    "password_hash",
+    "hashed_password",
+    "encrypted_password",
+    "password_digest",
+    "totp_secret",
+    "otp_secret",
+    "mfa_secret",
+    "api_key",
+    "api_secret",
+    "secret_key",
+    "private_key",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+];
+
+/// Finds references to credential catalogs, and reads of credential columns of any table.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
+    if stmt.is_kw(0, "SELECT") {
+        let from = stmt.find_kw(1, "FROM").unwrap_or(stmt.tokens.len());
+        if let Some(column) = (1..from)
+            .filter_map(|k| stmt.tokens[k].ident(stmt.src))
+            .find(|w| SECRET_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(w)))
+        {
+            let table = stmt.name_at(from + 1).0;
+            facts.push(stmt.fact(
+                Intent::CredentialRead,
+                Severity::High,
+                DETECTOR.id,
+                Some(Target { kind: "table", name: table.clone() }),
+                format!("reads the credential column `{column}` of `{table}`"),
+            ));
+            return;
+        }
+    }
     if selects_no_secret_column(stmt) {
         return;
     }

@@ -41,7 +41,7 @@ use super::super::Stmt;
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/data_export",
     intents: &[Intent::DataExport, Intent::ExecRemoteCode, Intent::CredentialRead],
-    triggers: &["copy", "outfile", "dumpfile", "unload", "export", "load", "bulk", "directory", "backup"],
+    triggers: &["copy", "outfile", "dumpfile", "unload", "export", "load", "bulk", "directory", "backup", "vacuum"],
 };
 
 /// Finds every export form in the statement.
@@ -60,6 +60,13 @@ pub(crate) fn check_tokens(stmt: &Stmt<'_>, facts: &mut Facts) {
     }
     if stmt.is_kw(0, "COPY") {
         copy(stmt, facts);
+    }
+    // SQLite `VACUUM [schema] INTO 'file'`: a full copy of the database written to a file.
+    if stmt.is_kw(0, "VACUUM") {
+        if let Some(at) = (1..stmt.tokens.len().min(4)).find(|&k| stmt.is_kw(k, "INTO")) {
+            let file = stmt.tokens.get(at + 1).map(|t| t.string_value(stmt.src)).unwrap_or_default();
+            export(facts, "file", file.clone(), format!("VACUUM INTO writes a full copy of the database to `{file}`"));
+        }
     }
     // SQL Server `BACKUP DATABASE|LOG db TO URL = 'https://…'`: the whole database written to a
     // storage account (`TO DISK` stays on the server's own disks).

@@ -59,6 +59,24 @@ pub(crate) const DETECTOR: Detector = Detector {
 /// statement was fully handled here.
 pub(crate) fn check(stmt: &Stmt<'_>, state: &mut SqlState<'_>, facts: &mut Facts) -> bool {
     let s = stmt;
+    // psql's `\gexec` runs every row the query returns as a statement: the statements a
+    // `format('DROP TABLE %I', …)` template builds are run, once per row.
+    if s.text().contains("\\gexec") {
+        let templates: Vec<String> = s
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Str)
+            .map(|t| t.string_value(s.src))
+            .filter(|v| crate::analyze::tool::conventions::looks_like_sql(v))
+            .collect();
+        for template in templates.iter().take(8) {
+            let text = template.replace("%I", "every_table").replace("%s", "every_table").replace("%L", "'x'");
+            run(s, Dyn { text, literal: true, opaque: false }, state, facts);
+        }
+        if !templates.is_empty() {
+            return true;
+        }
+    }
     // SET @q := expr / SET @q = expr / DECLARE @q type = expr
     if s.is_kw(0, "SET")
         && s.tokens.get(1).is_some_and(|t| t.kind == TokenKind::Variable)
