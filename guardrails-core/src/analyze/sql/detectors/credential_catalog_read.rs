@@ -33,26 +33,35 @@ use crate::intent::Intent;
 
 use super::super::Stmt;
 
+/// Column names that hold credentials in any table (also trigger words of the detector).
+macro_rules! secret_columns {
+    ($($more:expr),*) => {
+        [
+            "password",
+            "passwd",
+            "password_hash",
+            "hashed_password",
+            "encrypted_password",
+            "password_digest",
+            "totp_secret",
+            "otp_secret",
+            "mfa_secret",
+            "api_key",
+            "api_secret",
+            "secret_key",
+            "private_key",
+            "access_token",
+            "refresh_token",
+            "client_secret",
+            $($more),*
+        ]
+    };
+}
+
 pub(crate) const DETECTOR: Detector = Detector {
     id: "sql/credential_catalog_read",
     intents: &[Intent::CredentialRead],
-    triggers: &[
-        "password",
-        "passwd",
-        "password_hash",
-        "hashed_password",
-        "encrypted_password",
-        "password_digest",
-        "totp_secret",
-        "otp_secret",
-        "mfa_secret",
-        "api_key",
-        "api_secret",
-        "secret_key",
-        "private_key",
-        "access_token",
-        "refresh_token",
-        "client_secret",
+    triggers: &secret_columns!(
         "user$",
         "pg_authid",
         "pg_shadow",
@@ -62,8 +71,8 @@ pub(crate) const DETECTOR: Detector = Detector {
         "sql_logins",
         "syslogins",
         "credentials",
-        "dba_users",
-    ],
+        "dba_users"
+    ),
 };
 
 /// Catalogs known by their own name.
@@ -89,24 +98,7 @@ fn selects_no_secret_column(stmt: &Stmt<'_>) -> bool {
 
 /// Column names that hold credentials in any table: password hashes, one-time-password seeds,
 /// API keys and tokens.
-const SECRET_COLUMNS: &[&str] = &[
-    "password",
-    "passwd",
-    "password_hash",
-    "hashed_password",
-    "encrypted_password",
-    "password_digest",
-    "totp_secret",
-    "otp_secret",
-    "mfa_secret",
-    "api_key",
-    "api_secret",
-    "secret_key",
-    "private_key",
-    "access_token",
-    "refresh_token",
-    "client_secret",
-];
+const SECRET_COLUMNS: &[&str] = &secret_columns!();
 
 /// Finds references to credential catalogs, and reads of credential columns of any table.
 pub(crate) fn check(stmt: &Stmt<'_>, facts: &mut Facts) {
