@@ -1497,29 +1497,22 @@ pub(crate) fn script_console(url: &Url, body: Option<&Value>) -> Option<String> 
 pub(crate) fn body_commands(body: Option<&Value>) -> Vec<String> {
     fn walk(v: &Value, depth: usize, out: &mut Vec<String>) {
         let Some(m) = v.as_object().filter(|_| depth < 6 && out.len() < 8) else {
-            if let Some(items) = v.as_array().filter(|_| depth < 6) {
+            // Long lists are data (events, rows), not a control plane's settings: not walked.
+            if let Some(items) = v.as_array().filter(|a| depth < 6 && a.len() <= 8) {
                 for item in items {
                     walk(item, depth + 1, out);
                 }
             }
             return;
         };
+        const COMMAND_KEYS: &[&str] =
+            &["exec", "command", "commands", "cmd", "script", "shell", "args", "argv", "run", "commandline", "inline"];
         for (k, v) in m {
-            let key = k.to_ascii_lowercase();
-            let commandish = matches!(
-                key.as_str(),
-                "exec"
-                    | "command"
-                    | "commands"
-                    | "cmd"
-                    | "script"
-                    | "shell"
-                    | "args"
-                    | "argv"
-                    | "run"
-                    | "commandline"
-                    | "inline"
-            );
+            // Compared in place: bodies have many keys, and this runs on every write.
+            let commandish = k.len() <= 11 && COMMAND_KEYS.iter().any(|c| k.eq_ignore_ascii_case(c));
+            if !commandish && !(v.is_object() || v.is_array()) {
+                continue;
+            }
             match v {
                 Value::String(text) if commandish && crate::analyze::tool::conventions::starts_with_program(text) => {
                     out.push(text.clone())
