@@ -164,22 +164,13 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
             location: None,
         });
     }
-    let commands = parse::commands(lexer::tokenize(text));
+    let mut commands = parse::commands(lexer::tokenize(text));
     let outer_src = st.current_src.replace(text.to_owned());
-    // Commands whose standard output reaches the terminal: read by no pipe, sent to no file.
-    let printed: Vec<bool> = commands
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            !commands.iter().any(|later| later.piped_from == Some(i))
-                && !c
-                    .redirs
-                    .iter()
-                    .any(|r| matches!(r.kind, RedirKind::Out | RedirKind::Append) && r.fd.unwrap_or(1) == 1)
-        })
-        .collect();
     let mut outputs: Vec<Flow> = Vec::with_capacity(commands.len());
-    for (index, cmd) in commands.into_iter().enumerate() {
+    for index in 0..commands.len() {
+        let cmd = std::mem::take(&mut commands[index]);
+        let to_file =
+            cmd.redirs.iter().any(|r| matches!(r.kind, RedirKind::Out | RedirKind::Append) && r.fd.unwrap_or(1) == 1);
         // The first command of a top-level line is free: one simple command is always analysed,
         // as the fast path assumes; the budget bounds everything beyond it.
         let free = report.is_none() && index == 0;
@@ -195,7 +186,9 @@ pub(crate) fn analyze(text: &str, report: Option<Span>, st: &mut ShellState<'_>,
         let out = command(cmd, text, report, stdin, st, facts);
         // A secret printed on the terminal is read by whoever runs the line (`base64 <
         // ~/.aws/credentials`, `printenv`): for an agent, into its transcript.
-        if let (true, Flow::Secret(what)) = (printed[index] && report_is_terminal, &out) {
+        // Its output reaches the terminal when no file and no later command's pipe takes it.
+        let printed = || !to_file && !commands[index + 1..].iter().any(|later| later.piped_from == Some(index));
+        if let (true, Flow::Secret(what)) = (report_is_terminal && matches!(out, Flow::Secret(_)) && printed(), &out) {
             facts.push(Fact {
                 intent: Intent::CredentialRead,
                 severity: Severity::High,
