@@ -1510,7 +1510,7 @@ pub(crate) fn body_commands(body: Option<&Value>) -> Vec<String> {
         for (k, v) in m {
             // Compared in place: bodies have many keys, and this runs on every write.
             let commandish = k.len() <= 11 && COMMAND_KEYS.iter().any(|c| k.eq_ignore_ascii_case(c));
-            if !commandish && !(v.is_object() || v.is_array()) {
+            if !(commandish || v.is_object() || v.is_array()) {
                 continue;
             }
             match v {
