@@ -941,6 +941,36 @@ fn kubernetes_resource<'a>(segs: &[&'a str]) -> Option<K8s<'a>> {
 
 /// Bulk endpoints: `POST /members/bulk-delete`, `POST /idx/_delete_by_query`.
 fn bulk_endpoint(segs: &[&str], body: Option<&Value>, emit: &mut Emit<'_>) {
+    // JSON-RPC: `{"method": "prescriptions.bulkUpdate", "params": {"where": {}}}`.
+    if let Some(method) = body
+        .and_then(|b| b.get("method"))
+        .and_then(Value::as_str)
+        .filter(|_| body.is_some_and(|b| b.get("jsonrpc").is_some()))
+    {
+        let lower = method.to_ascii_lowercase();
+        let bulk =
+            ["bulkdelete", "bulkupdate", "deletemany", "updatemany", "deleteall", "updateall", "purge", "truncate"]
+                .iter()
+                .any(|w| lower.replace(['_', '-'], "").contains(w));
+        let params = body.and_then(|b| b.get("params"));
+        let everything = params.is_none_or(|p| {
+            ["where", "filter", "query", "criteria"]
+                .iter()
+                .any(|k| p.get(*k).is_some_and(|f| f.as_object().is_some_and(|o| o.is_empty())))
+                || (p.as_object().is_some_and(|o| o.is_empty()))
+        });
+        if bulk && everything {
+            let intent = if lower.contains("update") { Intent::DataBulkUpdate } else { Intent::DataBulkDelete };
+            emit(
+                intent,
+                Severity::High,
+                DESTRUCTIVE.id,
+                target("location", method),
+                format!("the JSON-RPC call `{method}` with no condition reaches every record"),
+            );
+            return;
+        }
+    }
     // `POST /v1/consignments/batch {"action": "delete", …}`: a batch endpoint told to delete.
     let batch_delete = matches!(segs.last(), Some(&("batch" | "bulk" | "_bulk" | "batches")))
         && body.is_some_and(|b| {

@@ -1417,6 +1417,27 @@ pub(crate) fn named_action(
         );
         return;
     }
+    // A file shared with anyone who has the link (`gdrive__share_file {type: "anyone"}`) is
+    // published.
+    if name.has_any(&["share", "permission", "permissions", "sharing"])
+        && ["type", "role", "audience", "scope", "visibility", "access"].iter().any(|k| {
+            args.get(*k).and_then(Value::as_str).is_some_and(|v| {
+                matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "anyone" | "anyonewithlink" | "anyone_with_link" | "public" | "everyone"
+                )
+            })
+        })
+    {
+        push(
+            Intent::DataExport,
+            Severity::High,
+            "location",
+            target_of(args),
+            format!("`{tool}` shares `{}` with anyone who has the link", target_of(args)),
+        );
+        return;
+    }
     // Mail forwarding to an address outside the organisation (a filter, a rule, auto-forward).
     if name.has_any(&["filter", "filters", "forwarding", "forward", "rule", "rules", "autoforward"]) {
         let mut forwards = Vec::new();

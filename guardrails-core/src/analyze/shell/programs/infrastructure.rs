@@ -847,6 +847,33 @@ fn aws(inv: &Invocation<'_>, v: &[&str], st: &mut ShellState<'_>, facts: &mut Fa
         ));
     };
     match (service, op) {
+        // A lifecycle rule that expires every object (an empty filter or prefix) empties the bucket.
+        ("s3api", "put-bucket-lifecycle-configuration" | "put-bucket-lifecycle") => {
+            let config = value_of(v, "--lifecycle-configuration").unwrap_or("");
+            let expires_all = serde_json::from_str::<serde_json::Value>(config).is_ok_and(|c| {
+                c.get("Rules").and_then(serde_json::Value::as_array).is_some_and(|rules| {
+                    rules.iter().any(|r| {
+                        let enabled = r.get("Status").and_then(serde_json::Value::as_str) == Some("Enabled");
+                        let everything =
+                            r.get("Filter").is_none_or(|f| {
+                                f.as_object().is_some_and(|o| o.is_empty())
+                                    || f.get("Prefix").and_then(serde_json::Value::as_str) == Some("")
+                            }) && r.get("Prefix").and_then(serde_json::Value::as_str).is_none_or(str::is_empty);
+                        enabled && everything && r.get("Expiration").is_some()
+                    })
+                })
+            });
+            if expires_all {
+                let bucket = value_of(v, "--bucket").unwrap_or("");
+                push(
+                    facts,
+                    Intent::InfraDestroy,
+                    Severity::High,
+                    bucket,
+                    format!("a lifecycle rule with no filter expires every object in `{bucket}`"),
+                );
+            }
+        }
         // `aws ec2 stop-instances`, `aws rds stop-db-cluster`: production capacity switched off.
         (_, op) if op.starts_with("stop-") || op == "stop" => {
             push(
