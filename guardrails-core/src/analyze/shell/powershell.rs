@@ -738,7 +738,7 @@ fn command(words: &[Word], piped: bool, wipes: &Wipes, depth: usize) -> String {
                 .or_else(|| p.positional.first().copied())
                 .and_then(literal)
                 .map_or_else(|| "a disk".to_owned(), |t| format!("drive {t}"));
-            wipes.borrow_mut().push((first_name(first), target));
+            wipes.borrow_mut().push((literal(first).unwrap_or_default(), target));
             String::new()
         }
         "add-localgroupmember" => {
@@ -879,10 +879,6 @@ fn is_verb(name: &str) -> bool {
         "close",
     ]
     .contains(&verb)
-}
-
-fn first_name(w: &Word) -> String {
-    literal(w).unwrap_or_default()
 }
 
 /// A word that is one literal.

@@ -569,7 +569,7 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
         let named = if name.server.is_empty() { name.leaf.as_str() } else { name.server.as_str() };
         let source =
             string_arg(args, &["table", "tables", "table_name", "database", "db", "collection", "dataset", "schema"])
-                .or(Some((named, String::new())));
+                .map_or(named, |(table, _)| table);
         let target = string_arg(
             args,
             &[
@@ -586,7 +586,7 @@ pub(crate) fn carried<'a>(tool: &str, args: &'a Value, dest: &Destinations) -> V
                 "bucket",
             ],
         );
-        if let (Some((source, _)), Some((target, path))) = (source, target) {
+        if let Some((target, path)) = target {
             let upload = if target.starts_with("s3://") {
                 Some(format!("aws s3 cp - {}", shell_quote(target)))
             } else if target.starts_with("gs://") {
@@ -1508,31 +1508,6 @@ pub(crate) fn named_action(
             }
         }
     }
-    // Password managers asked for an item's value, browsers for their cookies.
-    let vault = name.server_has_any(&[
-        "onepassword",
-        "1password",
-        "bitwarden",
-        "lastpass",
-        "keeper",
-        "dashlane",
-        "keychain",
-        "passbolt",
-    ]);
-    let revealed =
-        args.get("reveal").and_then(Value::as_bool) == Some(true) || name.has_any(&["reveal", "password", "secret"]);
-    if (vault && name.has_any(&["get", "read", "show", "reveal"]) && (revealed || name.has("item")))
-        || (name.has("cookies") && name.has_any(&["get", "read", "export", "dump", "list"]))
-    {
-        push(
-            Intent::CredentialRead,
-            Severity::High,
-            "secret",
-            tool,
-            format!("`{tool}` returns a stored credential or session to the caller"),
-        );
-        return;
-    }
     // Branch protection removed (`delete_branch_protection`) or loosened to allow force pushes or
     // deletion (`update_branch_protection {allow_force_pushes: true}`).
     if name.has("protection") {
@@ -1576,7 +1551,7 @@ pub(crate) fn named_action(
         return;
     }
     if !destroys {
-        secret_read(tool, &name, &mut push);
+        secret_read(tool, &name, args, &mut push);
         forced_ref_update(tool, &name, args, protected, &mut push);
         privilege(tool, &name, args, &mut push);
         return;
@@ -1676,7 +1651,12 @@ pub(crate) fn named_action(
 /// Tools that hand out a secret's value (`kubernetes__get_secret`, `vault__read_secret`,
 /// `gcp__access_secret_version`): the value lands in the agent's transcript. Listing secrets
 /// (names only) and writing them are not reads.
-fn secret_read(tool: &str, name: &Name, push: &mut impl FnMut(Intent, Severity, &'static str, &str, String)) {
+fn secret_read(
+    tool: &str,
+    name: &Name,
+    args: &Value,
+    push: &mut impl FnMut(Intent, Severity, &'static str, &str, String),
+) {
     let reads = name.has_any(&["get", "read", "reveal", "show", "access", "fetch", "retrieve", "export", "decrypt"]);
     let secret = name.has_any(&["secret", "secrets", "password", "passwords", "credential", "credentials"]);
     // What is said about secrets is not a secret: `get_password_policy`, `get_secret_metadata`.
@@ -1712,6 +1692,31 @@ fn secret_read(tool: &str, name: &Name, push: &mut impl FnMut(Intent, Severity, 
             "secret",
             tool,
             format!("`{tool}` mints a credential and returns it to the caller"),
+        );
+        return;
+    }
+    // Password managers asked for an item's value, browsers for their cookies.
+    let vault = name.server_has_any(&[
+        "onepassword",
+        "1password",
+        "bitwarden",
+        "lastpass",
+        "keeper",
+        "dashlane",
+        "keychain",
+        "passbolt",
+    ]);
+    let revealed =
+        args.get("reveal").and_then(Value::as_bool) == Some(true) || name.has_any(&["reveal", "password", "secret"]);
+    if (vault && name.has_any(&["get", "read", "show", "reveal"]) && (revealed || name.has("item")))
+        || (name.has("cookies") && name.has_any(&["get", "read", "export", "dump", "list"]))
+    {
+        push(
+            Intent::CredentialRead,
+            Severity::High,
+            "secret",
+            tool,
+            format!("`{tool}` returns a stored credential or session to the caller"),
         );
         return;
     }
@@ -1863,7 +1868,7 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
         "$expr"
             if v.get("$eq")
                 .and_then(Value::as_array)
-                .is_some_and(|p| p.len() == 2 && p[0] == p[1] && !p[0].is_string_field()) =>
+                .is_some_and(|p| p.len() == 2 && p[0] == p[1] && !is_field_path(&p[0])) =>
         {
             true
         }
@@ -1882,14 +1887,8 @@ fn always_true(key: &str, v: &Value, depth: usize) -> bool {
 }
 
 /// A MongoDB field path (`"$status"`) rather than a constant.
-trait FieldPath {
-    fn is_string_field(&self) -> bool;
-}
-
-impl FieldPath for Value {
-    fn is_string_field(&self) -> bool {
-        self.as_str().is_some_and(|s| s.starts_with('$'))
-    }
+fn is_field_path(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.starts_with('$'))
 }
 
 /// Fields every record of a collection has: its id and the write timestamps drivers and ORMs set.

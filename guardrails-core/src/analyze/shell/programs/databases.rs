@@ -102,7 +102,10 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
             if v.iter().any(|a| matches!(*a, "--clean" | "-c" | "--drop"))
                 && !v.iter().any(|a| matches!(*a, "--list" | "-l")) =>
         {
-            let db = value_of_flag(&v, &["-d", "--dbname", "--db", "--nsInclude"]).unwrap_or("");
+            let db = ["-d", "--dbname", "--db", "--nsInclude"]
+                .iter()
+                .find_map(|f| super::infrastructure::value_of(&v, f))
+                .unwrap_or("");
             fact(
                 facts,
                 Intent::SchemaDrop,
@@ -114,77 +117,10 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
                 ),
             );
         }
-        // Migration tools taken back to nothing: every table the migrations created is dropped.
-        "prisma"
-            if v.windows(2).any(|w| w == ["migrate", "reset"])
-                || (v.contains(&"--force-reset") && v.contains(&"push")) =>
-        {
-            fact(
-                facts,
-                Intent::SchemaDrop,
-                Severity::Critical,
-                "database",
-                "",
-                "`prisma migrate reset` drops and recreates the whole database".to_owned(),
-            );
-        }
-        "alembic" if v.contains(&"downgrade") && v.contains(&"base") => {
-            fact(
-                facts,
-                Intent::SchemaDrop,
-                Severity::High,
-                "database",
-                "",
-                "`alembic downgrade base` runs every down-migration, dropping the tables they made".to_owned(),
-            );
-        }
-        "knex" if v.iter().any(|a| a.starts_with("migrate:rollback") || *a == "rollback") && v.contains(&"--all") => {
-            fact(
-                facts,
-                Intent::SchemaDrop,
-                Severity::High,
-                "database",
-                "",
-                "`knex migrate:rollback --all` undoes every migration".to_owned(),
-            );
-        }
-        "rails" | "rake" | "bin/rails"
-            if v.iter().any(|a| matches!(*a, "db:drop" | "db:reset" | "db:schema:load" | "db:migrate:reset")) =>
-        {
-            fact(
-                facts,
-                Intent::SchemaDrop,
-                Severity::Critical,
-                "database",
-                "",
-                format!("`{}` drops the database", v.join(" ")),
-            )
-        }
-        "sequelize" | "sequelize-cli" if v.iter().any(|a| *a == "db:migrate:undo:all" || *a == "db:drop") => fact(
-            facts,
-            Intent::SchemaDrop,
-            Severity::High,
-            "database",
-            "",
-            format!("`{}` undoes every migration", v.join(" ")),
-        ),
-        "flyway" if v.contains(&"clean") => fact(
-            facts,
-            Intent::SchemaDrop,
-            Severity::Critical,
-            "schema",
-            "",
-            "`flyway clean` drops every object in the configured schemas".to_owned(),
-        ),
-        "liquibase" if v.iter().any(|a| a.eq_ignore_ascii_case("dropAll") || a.eq_ignore_ascii_case("drop-all")) => {
-            fact(
-                facts,
-                Intent::SchemaDrop,
-                Severity::Critical,
-                "schema",
-                "",
-                "`liquibase dropAll` drops every object".to_owned(),
-            )
+        "prisma" | "alembic" | "knex" | "rails" | "rake" | "sequelize" | "sequelize-cli" | "flyway" | "liquibase" => {
+            if let Some((severity, what)) = migration_wipe(name, &v) {
+                fact(facts, Intent::SchemaDrop, severity, "database", "", format!("`{}` {what}", v.join(" ")));
+            }
         }
         "dropdb" => {
             let db = v.iter().skip(1).rev().find(|a| !a.starts_with('-')).copied().unwrap_or("");
@@ -388,15 +324,30 @@ fn run_sql(inv: &Invocation<'_>, text: &str, _at: Span, dialect: Dialect, st: &m
     sql::analyze(text, dialect, Some(inv.report), &mut state, facts);
 }
 
-/// The value of the first of `flags` (`-d db`, `--dbname=db`).
-fn value_of_flag<'a>(v: &[&'a str], flags: &[&str]) -> Option<&'a str> {
-    v.iter().enumerate().find_map(|(i, a)| {
-        if flags.contains(a) {
-            v.get(i + 1).copied()
-        } else {
-            flags.iter().find_map(|f| a.strip_prefix(&format!("{f}=")))
+/// Migration tools taken back to nothing: what they drop, and how gravely.
+fn migration_wipe(name: &str, v: &[&str]) -> Option<(Severity, &'static str)> {
+    let has = |w: &str| v.contains(&w);
+    let any = |ws: &[&str]| v.iter().any(|a| ws.iter().any(|w| a.eq_ignore_ascii_case(w)));
+    match name {
+        "prisma" if v.windows(2).any(|w| w == ["migrate", "reset"]) || (has("push") && has("--force-reset")) => {
+            Some((Severity::Critical, "drops and recreates the whole database"))
         }
-    })
+        "alembic" if has("downgrade") && has("base") => {
+            Some((Severity::High, "runs every down-migration, dropping the tables they made"))
+        }
+        "knex" if has("--all") && v.iter().any(|a| a.starts_with("migrate:rollback") || *a == "rollback") => {
+            Some((Severity::High, "undoes every migration"))
+        }
+        "rails" | "rake" if any(&["db:drop", "db:reset", "db:schema:load", "db:migrate:reset"]) => {
+            Some((Severity::Critical, "drops the database"))
+        }
+        "sequelize" | "sequelize-cli" if any(&["db:migrate:undo:all", "db:drop"]) => {
+            Some((Severity::High, "undoes every migration"))
+        }
+        "flyway" if has("clean") => Some((Severity::Critical, "drops every object in the configured schemas")),
+        "liquibase" if any(&["dropAll", "drop-all"]) => Some((Severity::Critical, "drops every object")),
+        _ => None,
+    }
 }
 
 fn redis(inv: &Invocation<'_>, v: &[&str], facts: &mut Facts) {

@@ -721,7 +721,7 @@ fn short(line: &str) -> String {
 }
 
 /// Operands of a command line, skipping options (and the values of `with_value` options).
-fn operands<'a>(args: &[&'a str], with_value: &[&str]) -> Vec<&'a str> {
+pub(crate) fn operands<'a>(args: &[&'a str], with_value: &[&str]) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -743,7 +743,7 @@ fn operands<'a>(args: &[&'a str], with_value: &[&str]) -> Vec<&'a str> {
 }
 
 /// The value of `--flag value` or `--flag=value`.
-fn value_of<'a>(args: &[&'a str], flag: &str) -> Option<&'a str> {
+pub(crate) fn value_of<'a>(args: &[&'a str], flag: &str) -> Option<&'a str> {
     args.iter().enumerate().find_map(|(i, a)| {
         if *a == flag {
             args.get(i + 1).copied()

@@ -178,20 +178,10 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
         // `sftp host` runs the batch commands it reads (`-b file`, `-b -` or standard input):
         // each `put` uploads a local file.
         "sftp" => {
+            let v = inv.values();
             let with_value = ["-b", "-P", "-i", "-o", "-F", "-c", "-D", "-l", "-R", "-s", "-S", "-B", "-J", "-X"];
-            let mut host = None;
-            let mut i = 1;
-            while let Some(a) = inv.args.get(i) {
-                if with_value.contains(&a.value.as_str()) {
-                    i += 2;
-                    continue;
-                }
-                if !a.value.starts_with('-') {
-                    host = Some(host_of(a.value.split(':').next().unwrap_or(&a.value)));
-                    break;
-                }
-                i += 1;
-            }
+            let ops = super::infrastructure::operands(&v[1..], &with_value);
+            let host = ops.first().map(|dest| host_of(dest.split(':').next().unwrap_or(dest)));
             let batch_from_stdin = inv.args.windows(2).any(|w| w[0].value == "-b" && w[1].value == "-")
                 || !inv.args.iter().any(|a| a.value == "-b");
             if let (Some(host), true, Flow::Text(batch)) = (host, batch_from_stdin, &inv.stdin) {
@@ -206,18 +196,12 @@ pub(crate) fn check(inv: &Invocation<'_>, name: &str, st: &mut ShellState<'_>, f
         }
         // Peer-to-peer senders: what they send goes through a public relay to whoever has the code.
         "croc" | "wormhole" if inv.args.get(1).is_some_and(|a| a.value == "send") => {
-            let with_value = ["--code", "-c", "--text", "--relay", "--transit-helper"];
-            let mut i = 2;
-            while let Some(a) = inv.args.get(i) {
-                if with_value.contains(&a.value.as_str()) {
-                    i += 2;
-                    continue;
-                }
-                if !a.value.starts_with('-') {
-                    let relay = if name == "croc" { "croc.schollz.com" } else { "relay.magic-wormhole.io" };
-                    send(inv, relay, relay, flow_of_path(&a.value), st.policy, facts);
-                }
-                i += 1;
+            let v = inv.values();
+            let relay = if name == "croc" { "croc.schollz.com" } else { "relay.magic-wormhole.io" };
+            for file in
+                super::infrastructure::operands(&v[2..], &["--code", "-c", "--text", "--relay", "--transit-helper"])
+            {
+                send(inv, relay, relay, flow_of_path(file), st.policy, facts);
             }
             Flow::Unknown
         }
@@ -574,7 +558,9 @@ fn secret_variables(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Whether a variable's name says it holds a credential (`AWS_SECRET_ACCESS_KEY`, `GH_TOKEN`,
-/// `DB_PASSWORD`, `DATABASE_URL`), not merely a setting (`API_URL`, `PWD`, `KEY_ID`).
+/// `DB_PASSWORD`, `DATABASE_URL`), not merely a setting (`API_URL`, `PWD`, `KEY_ID`). Stricter
+/// than `credentials::secret_variable`, which errs the other way because it decides what a
+/// `grep` of the environment may print.
 pub(crate) fn names_a_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE_KEY", "COOKIE", "SESSION", "DSN"]

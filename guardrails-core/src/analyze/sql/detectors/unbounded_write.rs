@@ -730,9 +730,9 @@ fn is_column(e: &Expr) -> bool {
 
 /// The table a write targets, and the common table expressions of its statement, which a
 /// subquery may name instead of the table (`WITH t AS (SELECT id FROM users) … IN (SELECT id FROM t)`).
-pub(crate) struct Scope<'a> {
-    pub(crate) table: &'a str,
-    pub(crate) ctes: &'a [Cte],
+struct Scope<'a> {
+    table: &'a str,
+    ctes: &'a [Cte],
 }
 
 impl Scope<'_> {
